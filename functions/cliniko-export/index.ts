@@ -1,0 +1,41 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { readClinikoApiKey, resolveAccountSecret } from '../../shared/cliniko/account-secret.js';
+import { clinikoConfigFrom } from '../../shared/cliniko/config.js';
+import { clinikoSource } from '../../shared/cliniko/source.js';
+import { exportSettingsFrom } from '../../shared/export/export-settings.js';
+import { parseExportEvent } from '../../shared/lambda/export-event.js';
+import { outputEnvFrom } from '../../shared/lambda/output-env.js';
+import { type ExportResponse, runExportInvocation } from '../../shared/lambda/run-invocation.js';
+import { S3Sink } from '../../shared/output/s3-sink.js';
+
+const logger = new Logger({ serviceName: 'cliniko-export' });
+const s3 = new S3Client({});
+const secrets = new SecretsManagerClient({});
+
+export const handler = async (event: unknown, context: Context): Promise<ExportResponse> => {
+  const request = parseExportEvent(event);
+  const env = process.env;
+  const output = outputEnvFrom(env);
+  const { account, secretId } = resolveAccountSecret(env, request.account);
+  const apiKey = await readClinikoApiKey(secrets, secretId);
+  const { definition } = clinikoSource(clinikoConfigFrom({ ...env, CLINIKO_API_KEY: apiKey }));
+  const settings = exportSettingsFrom(env);
+  logger.appendKeys({ account });
+  return runExportInvocation({
+    request,
+    definition,
+    sink: new S3Sink({
+      client: s3,
+      bucket: output.bucket,
+      prefix: `${output.prefix}/account=${account}`,
+      kmsKeyId: output.kmsKeyId,
+    }),
+    settings,
+    concurrency: settings.concurrency ?? 2,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    logger,
+  });
+};

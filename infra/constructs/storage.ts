@@ -1,0 +1,112 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { AccountRootPrincipal, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
+import {
+  BlockPublicAccess,
+  Bucket,
+  BucketEncryption,
+  type LifecycleRule,
+  ObjectOwnership,
+} from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+
+export interface StorageProps {
+  /** Prefixes holding export runs; `retentionDays` expires objects under each of them. */
+  readonly runPrefixes: readonly string[];
+  readonly retentionDays: number | undefined;
+  readonly noncurrentVersionDays: number;
+  readonly athenaResultsPrefix: string;
+}
+
+/** The customer-managed key, the snapshot bucket and its access-log bucket. */
+export class Storage extends Construct {
+  readonly key: Key;
+  readonly bucket: Bucket;
+  readonly logBucket: Bucket;
+
+  constructor(scope: Construct, id: string, props: StorageProps) {
+    super(scope, id);
+    const stack = Stack.of(this);
+
+    // One CMK for all PHI at rest (snapshots, secrets, queues, topic, logs): one key policy to audit.
+    this.key = new Key(this, 'DataKey', {
+      alias: `alias/${stack.stackName}-data`,
+      description: 'Encrypts clinic-pipe snapshots, secrets, queues, alarms topic and logs',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    // CloudWatch Logs encrypts log groups with the key only when the key policy names the service.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+        },
+      }),
+    );
+    // CloudWatch alarms publish to the KMS-encrypted topic; the service needs the data key.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    this.key.grant(new AccountRootPrincipal(), 'kms:DescribeKey');
+
+    this.logBucket = new Bucket(this, 'AccessLogs', {
+      // S3 server access log delivery supports SSE-S3 only, not SSE-KMS.
+      encryption: BucketEncryption.S3_MANAGED,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        { id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) },
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+      ],
+    });
+    Validations.of(this.logBucket).acknowledge(
+      { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' },
+      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'This is the access-log bucket itself; logging it into itself would loop.' },
+      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'S3 server access log delivery only supports SSE-S3 on the target bucket.' },
+      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Access logs hold no PHI; cross-region replication is left to the account-level backup policy.' },
+    );
+
+    const runRules: LifecycleRule[] =
+      props.retentionDays === undefined
+        ? []
+        : props.runPrefixes.map((prefix, i) => ({
+            id: `expire-runs-${i}`,
+            prefix: `${prefix}/`,
+            expiration: Duration.days(props.retentionDays as number),
+          }));
+
+    this.bucket = new Bucket(this, 'Snapshots', {
+      encryption: BucketEncryption.KMS,
+      encryptionKey: this.key,
+      bucketKeyEnabled: true,
+      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      serverAccessLogsBucket: this.logBucket,
+      serverAccessLogsPrefix: 'snapshots/',
+      removalPolicy: RemovalPolicy.RETAIN,
+      lifecycleRules: [
+        ...runRules,
+        { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
+        { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays) },
+        { id: 'expire-athena-results', prefix: `${props.athenaResultsPrefix}/`, expiration: Duration.days(30) },
+      ],
+    });
+    Validations.of(this.bucket).acknowledge({
+      id: 'HIPAA.Security-S3BucketReplicationEnabled',
+      reason:
+        'Snapshots are re-creatable from the source systems (a full export rebuilds them) and the bucket is versioned; cross-region replication is an opt-in per deployment, not a default.',
+    });
+  }
+}

@@ -1,0 +1,98 @@
+import { parseArgs } from 'node:util';
+import { ConfigError, describeError } from '../shared/errors.js';
+import { exportSettingsFrom } from '../shared/export/export-settings.js';
+import { type ProgressEvent, runExport } from '../shared/export/run-export.js';
+import { sinkFromLocation } from '../shared/output/sink-from-location.js';
+import { SOURCE_FACTORIES } from '../shared/sources.js';
+
+const USAGE =
+  'usage: npm run export -- <cliniko|welkin> --out <dir | s3://bucket/prefix> [--resources a,b] [--full]';
+
+export interface CliIo {
+  env: Record<string, string | undefined>;
+  err: (line: string) => void;
+  out: (line: string) => void;
+}
+
+/** The export CLI; returns the exit code. Progress and errors go to stderr, the summary to stdout. */
+export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        out: { type: 'string' },
+        resources: { type: 'string' },
+        full: { type: 'boolean', default: false },
+        help: { type: 'boolean', default: false },
+      },
+    });
+    if (values.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    const [sourceName, ...extra] = positionals;
+    const factory = sourceName ? SOURCE_FACTORIES[sourceName] : undefined;
+    if (!factory || extra.length > 0)
+      throw new ConfigError(`${USAGE} (sources: ${Object.keys(SOURCE_FACTORIES).join(', ')})`);
+    if (!values.out) throw new ConfigError(`--out is required; ${USAGE}`);
+    const runtime = await factory(io.env);
+    const settings = exportSettingsFrom(io.env);
+    const sink = sinkFromLocation(values.out, io.env);
+    const startedAt = Date.now();
+    const ratePerMinute = () => {
+      const minutes = (Date.now() - startedAt) / 60_000;
+      return minutes > 0 ? Math.round(runtime.requestCount() / minutes) : 0;
+    };
+    const lastReport = new Map<string, number>();
+    const onProgress = (event: ProgressEvent) => {
+      if (event.kind === 'page') {
+        const now = Date.now();
+        if (now - (lastReport.get(event.resource) ?? 0) < 2_000) return;
+        lastReport.set(event.resource, now);
+        io.err(
+          `${sourceName}/${event.resource}: ${event.records} rows, ${event.pages} pages, ${ratePerMinute()} req/min`,
+        );
+      } else if (event.kind === 'done') {
+        io.err(
+          `${sourceName}/${event.resource}: done, ${event.result.recordCount} rows (${event.result.mode})`,
+        );
+      } else if (event.kind === 'failed') {
+        io.err(`error: ${event.message}`);
+      }
+    };
+    const outcome = await runExport({
+      definition: runtime.definition,
+      sink,
+      settings,
+      mode: values.full ? 'full' : 'incremental',
+      resources: values.resources
+        ?.split(',')
+        .map((name) => name.trim())
+        .filter(Boolean),
+      concurrency: settings.concurrency ?? runtime.defaultConcurrency,
+      onProgress,
+    });
+    const results = outcome.done ? outcome.results : outcome.checkpoint.results;
+    const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
+    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
+    io.out(
+      `${sourceName}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
+        `${runtime.requestCount()} requests in ${seconds}s -> ${sink.location}`,
+    );
+    return outcome.failures.length === 0 && outcome.done ? 0 : 1;
+  } catch (error) {
+    io.err(`error: ${describeError(error)}`);
+    return 2;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runExportCli(process.argv.slice(2), {
+    env: process.env,
+    err: (line) => process.stderr.write(`${line}\n`),
+    out: (line) => process.stdout.write(`${line}\n`),
+  }).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -1,0 +1,32 @@
+import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { z } from 'zod';
+import { AuthError, ConfigError } from '../errors.js';
+import { readSecretJson, secretName } from '../secrets.js';
+
+const secretArnsSchema = z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1));
+const secretValueSchema = z.object({ apiKey: z.string().min(1) });
+
+/** Which secret holds which account's key: `CLINIKO_SECRET_ARNS` is a JSON map account -> secret ARN. */
+export function resolveAccountSecret(
+  env: Record<string, string | undefined>,
+  account: string | undefined,
+): { account: string; secretId: string } {
+  let map: Record<string, string>;
+  try {
+    map = secretArnsSchema.parse(JSON.parse(env.CLINIKO_SECRET_ARNS ?? ''));
+  } catch {
+    throw new ConfigError('CLINIKO_SECRET_ARNS must be a JSON object mapping account names to secret ARNs');
+  }
+  const names = Object.keys(map);
+  const chosen = account ?? (names.length === 1 ? names[0] : 'main');
+  const secretId = chosen ? map[chosen] : undefined;
+  if (!chosen || !secretId)
+    throw new ConfigError(`unknown Cliniko account "${account ?? ''}"; configured: ${names.join(', ')}`);
+  return { account: chosen, secretId };
+}
+
+export async function readClinikoApiKey(client: SecretsManagerClient, secretId: string): Promise<string> {
+  const parsed = secretValueSchema.safeParse(await readSecretJson(client, secretId));
+  if (!parsed.success) throw new AuthError(`secret ${secretName(secretId)} must be JSON {"apiKey": "..."}`);
+  return parsed.data.apiKey;
+}

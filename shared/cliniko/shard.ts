@@ -1,0 +1,20 @@
+import { ConfigError } from '../errors.js';
+
+/** Shards listed in the current docs; the docs also ask clients to accept anything shaped like one. */
+export const KNOWN_SHARDS = ['au1', 'au2', 'au3', 'au4', 'ca1', 'uk1', 'uk2', 'eu1'] as const;
+const SHARD_SHAPE = /^[a-z]{2}\d{1,2}$/i;
+
+/** The shard is the API key's suffix after the last '-'; keys issued before shards existed have none (au1). */
+export function shardFromApiKey(apiKey: string): string {
+  const dash = apiKey.lastIndexOf('-');
+  if (dash < 0) return 'au1';
+  const suffix = apiKey.slice(dash + 1);
+  if ((KNOWN_SHARDS as readonly string[]).includes(suffix.toLowerCase()) || SHARD_SHAPE.test(suffix)) {
+    return suffix.toLowerCase();
+  }
+  throw new ConfigError('CLINIKO_API_KEY ends in an unrecognised shard suffix (expected e.g. -au2, -uk1)');
+}
+
+export function clinikoBaseUrl(apiKey: string): string {
+  return `https://api.${shardFromApiKey(apiKey)}.cliniko.com/v1`;
+}

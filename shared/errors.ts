@@ -1,0 +1,52 @@
+/**
+ * Every error the pipeline raises on purpose. Messages are one line, name what failed and where, and never
+ * carry a credential or a record body: callers print `message` as is.
+ */
+export class PipelineError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Configuration is missing or invalid: nothing was contacted yet. */
+export class ConfigError extends PipelineError {}
+
+/** An upstream API answered with an error status, or not at all. */
+export class HttpError extends PipelineError {
+  constructor(
+    message: string,
+    readonly status: number | undefined,
+    readonly url: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** An upstream API answered 2xx with a body we cannot use (not JSON, wrong shape). */
+export class MalformedResponseError extends PipelineError {}
+
+/** A credential or token could not be obtained. */
+export class AuthError extends PipelineError {}
+
+/** Writing to or reading from the output location failed. */
+export class SinkError extends PipelineError {}
+
+/** An export of one resource failed; wraps the cause with the resource name. */
+export class ExportError extends PipelineError {
+  constructor(
+    readonly source: string,
+    readonly resource: string,
+    cause: unknown,
+  ) {
+    super(`${source}/${resource}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}
+
+/** One-line description of any thrown value, safe to print. */
+export function describeError(error: unknown): string {
+  if (error instanceof PipelineError) return error.message;
+  if (error instanceof Error) return `${error.name}: ${error.message.split('\n')[0]}`;
+  return String(error);
+}

@@ -1,0 +1,147 @@
+import { ExportError } from '../errors.js';
+import { toNdjsonLine } from '../json/lossless.js';
+import { manifestKey, newRunId, runFolder } from '../output/layout.js';
+import type { Manifest } from '../output/manifest.js';
+import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
+import type { Sink } from '../output/sink.js';
+import { StateStore } from '../state/resource-state.js';
+import type { ResourceCheckpoint } from './checkpoint.js';
+import type { ResourcePager } from './pager.js';
+
+export type ExportMode = 'full' | 'incremental';
+
+export interface ExportResourceOptions {
+  source: string;
+  resource: string;
+  pager: ResourcePager;
+  sink: Sink;
+  mode: ExportMode;
+  /** How far before the previous watermark an incremental run starts, to absorb clock skew and late commits. */
+  overlapMs: number;
+  compress: boolean;
+  maxPartBytes: number;
+  checkpoint?: ResourceCheckpoint;
+  /** Asked after every page; true means "stop at this page boundary and hand back a checkpoint". */
+  shouldStop?: () => boolean;
+  onPage?: (progress: { records: number; pages: number }) => void;
+  now?: () => Date;
+}
+
+export type ExportOutcome =
+  | { done: true; manifest: Manifest; manifestKey: string }
+  | { done: false; checkpoint: ResourceCheckpoint };
+
+/**
+ * Pages one resource into NDJSON parts, then publishes the manifest, then advances the state — in that order,
+ * so a failure at any point leaves no manifest and the previous watermark.
+ */
+export async function exportResource(options: ExportResourceOptions): Promise<ExportOutcome> {
+  const { source, resource } = options;
+  try {
+    return await run(options);
+  } catch (error) {
+    throw new ExportError(source, resource, error);
+  }
+}
+
+async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
+  const { source, resource, sink, pager } = options;
+  const now = options.now ?? (() => new Date());
+  const state = new StateStore(sink);
+  const start = options.checkpoint ?? (await planRun(options, state, now()));
+  const folder = runFolder(source, resource, start.startedAt, start.runId);
+  const writer = new NdjsonPartWriter({
+    sink,
+    folder,
+    compress: options.compress,
+    maxPartBytes: options.maxPartBytes,
+    firstPartIndex: start.nextPartIndex,
+  });
+  const seen = pager.idsIncrease ? undefined : new Set<string>();
+  let recordCount = start.recordCount;
+  let pages = 0;
+  let cursor = start.cursor;
+  try {
+    for await (const page of pager.pages({ since: start.since, until: start.until }, start.cursor)) {
+      const lines: string[] = [];
+      for (const record of page.records) {
+        if (seen) {
+          if (seen.has(record.id)) continue;
+          seen.add(record.id);
+        }
+        lines.push(toNdjsonLine(record.value));
+      }
+      await writer.writeLines(lines);
+      recordCount += lines.length;
+      pages += 1;
+      cursor = page.cursor;
+      options.onPage?.({ records: recordCount, pages });
+      if (cursor !== undefined && options.shouldStop?.()) {
+        const files = await writer.close();
+        return {
+          done: false,
+          checkpoint: {
+            ...start,
+            cursor,
+            recordCount,
+            nextPartIndex: writer.nextPartIndex,
+            files: [...start.files, ...files],
+          },
+        };
+      }
+    }
+    const files = [...start.files, ...(await writer.close())];
+    const manifest: Manifest = {
+      source,
+      resource,
+      runId: start.runId,
+      mode: start.mode,
+      startedAt: start.startedAt,
+      finishedAt: now().toISOString(),
+      recordCount,
+      watermark: start.until,
+      ...(start.since ? { since: start.since } : {}),
+      files,
+    };
+    const key = manifestKey(folder);
+    await sink.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
+    await state.put(source, resource, {
+      watermark: start.until,
+      lastRunId: start.runId,
+      lastManifestKey: key,
+      lastMode: start.mode,
+      updatedAt: manifest.finishedAt,
+    });
+    return { done: true, manifest, manifestKey: key };
+  } catch (error) {
+    await writer.abort().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function planRun(
+  options: ExportResourceOptions,
+  state: StateStore,
+  startedAt: Date,
+): Promise<ResourceCheckpoint> {
+  const previous =
+    options.mode === 'incremental' && options.pager.supportsIncremental
+      ? await state.get(options.source, options.resource)
+      : undefined;
+  const until = startedAt.toISOString();
+  const since = previous
+    ? new Date(Date.parse(previous.watermark) - options.overlapMs).toISOString()
+    : undefined;
+  return {
+    resource: options.resource,
+    runId: newRunId(startedAt),
+    // The first run, or a resource that cannot filter by update time, is a full snapshot.
+    mode: since ? 'incremental' : 'full',
+    startedAt: until,
+    since,
+    until,
+    nextPartIndex: 0,
+    recordCount: 0,
+    files: [],
+  };
+}

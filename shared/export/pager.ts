@@ -1,0 +1,28 @@
+/** The time window of one run. `since` is absent for a full snapshot. */
+export interface ExportWindow {
+  since?: string;
+  until: string;
+}
+
+export interface PagedRecord {
+  id: string;
+  /** The record as parsed losslessly; written back unchanged. */
+  value: unknown;
+}
+
+export interface Page {
+  records: PagedRecord[];
+  /** Opaque position after this page; handing it back to `pages` continues right after it. */
+  cursor: string | undefined;
+}
+
+/**
+ * One resource's paging strategy. A pager yields each record of the window at least once; the engine removes
+ * repeats unless the pager promises strictly increasing ids (keyset paging), which needs no memory.
+ */
+export interface ResourcePager {
+  readonly idsIncrease: boolean;
+  /** Whether `since` is honoured; a resource without an updated-at filter always gets a full snapshot. */
+  readonly supportsIncremental: boolean;
+  pages(window: ExportWindow, cursor?: string): AsyncIterable<Page>;
+}

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { describeError } from '../errors.js';
+import type { Sink } from '../output/sink.js';
+import { resourceCheckpointSchema } from './checkpoint.js';
+import { type ExportMode, exportResource } from './export-resource.js';
+import type { ExportSettings } from './export-settings.js';
+import { type SourceDefinition, selectResources } from './source.js';
+
+export const resourceResultSchema = z.object({
+  source: z.string(),
+  resource: z.string(),
+  runId: z.string(),
+  mode: z.enum(['full', 'incremental']),
+  manifestKey: z.string(),
+  recordCount: z.number().int().nonnegative(),
+});
+export type ResourceResult = z.infer<typeof resourceResultSchema>;
+
+/** What a deadline-bound invocation hands to the next one: resources still to do, some part-way. */
+export const runCheckpointSchema = z.object({
+  source: z.string(),
+  mode: z.enum(['full', 'incremental']),
+  pending: z.array(z.object({ resource: z.string(), checkpoint: resourceCheckpointSchema.optional() })),
+  results: z.array(resourceResultSchema),
+});
+export type RunCheckpoint = z.infer<typeof runCheckpointSchema>;
+
+export interface ResourceFailure {
+  resource: string;
+  message: string;
+}
+
+export type RunOutcome =
+  | { done: true; results: ResourceResult[]; failures: ResourceFailure[] }
+  | { done: false; checkpoint: RunCheckpoint; failures: ResourceFailure[] };
+
+export interface RunExportOptions {
+  definition: SourceDefinition;
+  sink: Sink;
+  settings: ExportSettings;
+  mode: ExportMode;
+  resources?: readonly string[];
+  checkpoint?: RunCheckpoint;
+  /** Resources exported at once; they share the source's rate budget. */
+  concurrency: number;
+  shouldStop?: () => boolean;
+  onProgress?: (event: ProgressEvent) => void;
+}
+
+export type ProgressEvent =
+  | { kind: 'page'; resource: string; records: number; pages: number }
+  | { kind: 'done'; resource: string; result: ResourceResult }
+  | { kind: 'paused'; resource: string; records: number }
+  | { kind: 'failed'; resource: string; message: string };
+
+/**
+ * Exports several resources of one source, a few at a time. One failing resource does not stop the others;
+ * each is reported. When `shouldStop` turns true, running resources stop at a page boundary and nothing new
+ * starts: the outcome is a checkpoint to continue from.
+ */
+export async function runExport(options: RunExportOptions): Promise<RunOutcome> {
+  const { definition } = options;
+  const pending: RunCheckpoint['pending'] =
+    options.checkpoint?.pending ??
+    selectResources(definition, options.resources).map((resource) => ({ resource }));
+  const mode = options.checkpoint?.mode ?? options.mode;
+  const results = [...(options.checkpoint?.results ?? [])];
+  const failures: ResourceFailure[] = [];
+  const unfinished: RunCheckpoint['pending'] = [];
+  const queue = [...pending];
+
+  const worker = async (): Promise<void> => {
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      if (options.shouldStop?.()) {
+        unfinished.push(item);
+        continue;
+      }
+      const { resource } = item;
+      try {
+        const outcome = await exportResource({
+          source: definition.source,
+          resource,
+          pager: definition.pagerFor(resource),
+          sink: options.sink,
+          mode,
+          overlapMs: options.settings.overlapMs,
+          compress: options.settings.compress,
+          maxPartBytes: options.settings.maxPartBytes,
+          checkpoint: item.checkpoint,
+          shouldStop: options.shouldStop,
+          onPage: ({ records, pages }) => options.onProgress?.({ kind: 'page', resource, records, pages }),
+        });
+        if (outcome.done) {
+          const result: ResourceResult = {
+            source: definition.source,
+            resource,
+            runId: outcome.manifest.runId,
+            mode: outcome.manifest.mode,
+            manifestKey: outcome.manifestKey,
+            recordCount: outcome.manifest.recordCount,
+          };
+          results.push(result);
+          options.onProgress?.({ kind: 'done', resource, result });
+        } else {
+          unfinished.push({ resource, checkpoint: outcome.checkpoint });
+          options.onProgress?.({ kind: 'paused', resource, records: outcome.checkpoint.recordCount });
+        }
+      } catch (error) {
+        const message = describeError(error);
+        failures.push({ resource, message });
+        options.onProgress?.({ kind: 'failed', resource, message });
+      }
+    }
+  };
+
+  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  if (unfinished.length > 0) {
+    return {
+      done: false,
+      checkpoint: { source: definition.source, mode, pending: unfinished, results },
+      failures,
+    };
+  }
+  return { done: true, results, failures };
+}

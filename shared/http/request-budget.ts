@@ -1,0 +1,49 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Paces request starts evenly so that no 60 s window holds more than `perMinute` of them, and lets a 429 push
+ * every caller back at once. One budget is shared by every request made with the same credential in the
+ * process, because the upstream limit is per user, not per connection.
+ */
+export class RequestBudget {
+  private nextSlot = 0;
+  private readonly intervalMs: number;
+  granted = 0;
+  rateLimited = 0;
+
+  constructor(readonly perMinute: number) {
+    this.intervalMs = Number.isFinite(perMinute) && perMinute > 0 ? 60_000 / perMinute : 0;
+  }
+
+  /** Resolves when the caller may start its request. */
+  async acquire(now: () => number = Date.now): Promise<void> {
+    const current = now();
+    const slot = Math.max(current, this.nextSlot);
+    this.nextSlot = slot + this.intervalMs;
+    this.granted += 1;
+    if (slot > current) await sleep(slot - current);
+  }
+
+  /** The upstream said "not before": nobody sharing this budget starts earlier. */
+  pauseUntil(epochMs: number): void {
+    this.rateLimited += 1;
+    this.nextSlot = Math.max(this.nextSlot, epochMs);
+  }
+}
+
+const budgets = new Map<string, RequestBudget>();
+
+/** The process-wide budget for one credential (held by its hash, never by the credential itself). */
+export function sharedBudget(credential: string, perMinute: number): RequestBudget {
+  const key = `${createHash('sha256').update(credential).digest('hex')}:${perMinute}`;
+  let budget = budgets.get(key);
+  if (!budget) {
+    budget = new RequestBudget(perMinute);
+    budgets.set(key, budget);
+  }
+  return budget;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+}

@@ -1,0 +1,58 @@
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { PipelineError } from '../errors.js';
+import type { ExportSettings } from '../export/export-settings.js';
+import { type ResourceResult, type RunCheckpoint, runExport } from '../export/run-export.js';
+import type { SourceDefinition } from '../export/source.js';
+import type { Sink } from '../output/sink.js';
+import { deadlineWatch } from './deadline.js';
+import type { ExportRequest } from './export-event.js';
+
+export type ExportResponse =
+  | { done: true; results: ResourceResult[] }
+  | { done: false; checkpoint: RunCheckpoint };
+
+export class ExportFailedError extends PipelineError {}
+
+export interface InvocationOptions {
+  request: ExportRequest;
+  definition: SourceDefinition;
+  sink: Sink;
+  settings: ExportSettings;
+  concurrency: number;
+  remainingMs: () => number;
+  /** Time kept in hand to close the open part and return the checkpoint. */
+  marginMs?: number;
+  logger: Logger;
+}
+
+/**
+ * One export invocation: runs until done or until the deadline nears, then returns a checkpoint that the
+ * next invocation (the state machine's loop) continues from. Any resource failure fails the invocation, so
+ * the orchestrator's retry and alarms see it; completed resources keep their manifests.
+ */
+export async function runExportInvocation(options: InvocationOptions): Promise<ExportResponse> {
+  const { request, logger } = options;
+  const outcome = await runExport({
+    definition: options.definition,
+    sink: options.sink,
+    settings: options.settings,
+    mode: request.mode,
+    resources: request.resources,
+    checkpoint: request.checkpoint,
+    concurrency: options.concurrency,
+    shouldStop: deadlineWatch(options.remainingMs, options.marginMs ?? 60_000),
+    onProgress: (event) => {
+      if (event.kind === 'done') logger.info('resource exported', { ...event.result });
+      if (event.kind === 'paused')
+        logger.info('resource paused at deadline', { resource: event.resource, records: event.records });
+      if (event.kind === 'failed')
+        logger.error('resource failed', { resource: event.resource, reason: event.message });
+    },
+  });
+  if (outcome.failures.length > 0) {
+    throw new ExportFailedError(outcome.failures.map((failure) => failure.message).join('; '));
+  }
+  return outcome.done
+    ? { done: true, results: outcome.results }
+    : { done: false, checkpoint: outcome.checkpoint };
+}

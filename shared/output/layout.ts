@@ -1,0 +1,29 @@
+import { joinKey } from './sink.js';
+
+/** Hive-style folders so Athena, Glue and DuckDB see `dt` and `run` as partitions. */
+export function runFolder(source: string, resource: string, startedAt: string, runId: string): string {
+  return joinKey(source, resource, `dt=${startedAt.slice(0, 10)}`, `run=${runId}`);
+}
+
+export function partKey(folder: string, index: number, compressed: boolean): string {
+  return joinKey(folder, `part-${String(index).padStart(5, '0')}.ndjson${compressed ? '.gz' : ''}`);
+}
+
+export function manifestKey(folder: string): string {
+  return joinKey(folder, '_manifest.json');
+}
+
+export function stateKey(source: string, resource: string): string {
+  return joinKey('_state', source, `${resource}.json`);
+}
+
+/** Sortable, unique enough for concurrent runs, safe in a path. */
+export function newRunId(startedAt: Date, random: () => number = Math.random): string {
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}Z$/, 'Z');
+  return `${stamp}-${Math.floor(random() * 0xffffff)
+    .toString(16)
+    .padStart(6, '0')}`;
+}

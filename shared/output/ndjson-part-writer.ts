@@ -1,0 +1,129 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createGzip, type Gzip } from 'node:zlib';
+import { partKey } from './layout.js';
+import type { FileEntry } from './manifest.js';
+import type { Sink, Upload } from './sink.js';
+
+export interface PartWriterOptions {
+  sink: Sink;
+  folder: string;
+  compress: boolean;
+  /** Roll to a new part once this many bytes (as stored) were written. */
+  maxPartBytes: number;
+  firstPartIndex?: number;
+}
+
+interface OpenPart {
+  key: string;
+  upload: Upload;
+  gzip?: Gzip;
+  hash: Hash;
+  bytes: number;
+  records: number;
+  pending: Promise<void>;
+  failure?: unknown;
+}
+
+/**
+ * Streams NDJSON lines into numbered part files (gzip optional), counting records, stored bytes and the
+ * SHA-256 of exactly what was stored, so the manifest can be verified against the objects.
+ */
+export class NdjsonPartWriter {
+  private part: OpenPart | undefined;
+  private nextIndex: number;
+  readonly files: FileEntry[] = [];
+
+  constructor(private readonly options: PartWriterOptions) {
+    this.nextIndex = options.firstPartIndex ?? 0;
+  }
+
+  get nextPartIndex(): number {
+    return this.nextIndex;
+  }
+
+  async writeLines(lines: string[]): Promise<void> {
+    if (lines.length === 0) return;
+    const part = this.part ?? this.open();
+    const chunk = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
+    part.records += lines.length;
+    if (part.gzip) {
+      if (!part.gzip.write(chunk)) await new Promise<void>((resolve) => part.gzip?.once('drain', resolve));
+    } else {
+      await this.store(part, chunk);
+    }
+    if (part.failure) throw part.failure;
+    if (part.bytes >= this.options.maxPartBytes) await this.closePart();
+  }
+
+  /** Closes the open part; all parts are then complete objects. */
+  async close(): Promise<FileEntry[]> {
+    await this.closePart();
+    return this.files;
+  }
+
+  async abort(): Promise<void> {
+    const part = this.part;
+    this.part = undefined;
+    if (!part) return;
+    part.gzip?.destroy();
+    await part.upload.abort();
+  }
+
+  private open(): OpenPart {
+    const key = partKey(this.options.folder, this.nextIndex, this.options.compress);
+    this.nextIndex += 1;
+    const upload = this.options.sink.openUpload(
+      key,
+      this.options.compress ? 'application/gzip' : 'application/x-ndjson',
+    );
+    const part: OpenPart = {
+      key,
+      upload,
+      hash: createHash('sha256'),
+      bytes: 0,
+      records: 0,
+      pending: Promise.resolve(),
+    };
+    if (this.options.compress) {
+      part.gzip = createGzip();
+      // Gzip output is forwarded in order; each write waits for the sink so memory stays bounded.
+      part.gzip.on('data', (data: Buffer) => {
+        part.gzip?.pause();
+        part.pending = part.pending
+          .then(() => this.store(part, data))
+          .catch((error) => {
+            part.failure = error;
+          })
+          .finally(() => part.gzip?.resume());
+      });
+    }
+    this.part = part;
+    return part;
+  }
+
+  private async store(part: OpenPart, data: Buffer): Promise<void> {
+    part.hash.update(data);
+    part.bytes += data.length;
+    await part.upload.write(data);
+  }
+
+  private async closePart(): Promise<void> {
+    const part = this.part;
+    if (!part) return;
+    if (part.gzip) {
+      const gzip = part.gzip;
+      await new Promise<void>((resolve, reject) => {
+        gzip.once('end', resolve);
+        gzip.once('error', reject);
+        gzip.end();
+      });
+      await part.pending;
+    }
+    if (part.failure) throw part.failure;
+    await part.upload.finish();
+    this.part = undefined;
+    // Paths are relative to the run folder, so a manifest stays valid wherever the folder is copied.
+    const path = part.key.slice(this.options.folder.length + 1);
+    this.files.push({ path, recordCount: part.records, bytes: part.bytes, sha256: part.hash.digest('hex') });
+  }
+}
