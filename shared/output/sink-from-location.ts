@@ -1,6 +1,6 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { ConfigError } from '../errors.js';
 import { LocalSink } from './local-sink.js';
+import { s3ClientFromEnv } from './s3-client.js';
 import { S3Sink } from './s3-sink.js';
 import type { Sink } from './sink.js';
 
@@ -15,8 +15,7 @@ export function sinkFromLocation(
   if (location.startsWith('s3://')) {
     const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(location);
     if (!match?.[1]) throw new ConfigError(`not a valid S3 location: ${location}`);
-    const client = new S3Client({ forcePathStyle: env.S3_FORCE_PATH_STYLE === 'true' });
-    return new S3Sink({ client, bucket: match[1], prefix: match[2] ?? '' });
+    return new S3Sink({ client: s3ClientFromEnv(env), bucket: match[1], prefix: match[2] ?? '' });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(location)) {
     throw new ConfigError(`unsupported output location ${location}: use a folder or s3://bucket/prefix`);

@@ -20,6 +20,12 @@ export function simError(
   details: Record<string, unknown> = {},
   componentType = 'API',
 ): SimError {
-  const entry: WelkinErrorEntry = { errorCode, componentType, message, details, date: new Date().toISOString() };
+  const entry: WelkinErrorEntry = {
+    errorCode,
+    componentType,
+    message,
+    details,
+    date: new Date().toISOString(),
+  };
   return { status, body: JSON.stringify([entry]) };
 }

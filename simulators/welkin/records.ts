@@ -22,7 +22,14 @@ export const EXTRA_RESOURCES = ['USER', 'PROGRAM'] as const;
 
 export type ResourceName = (typeof EXPORT_RESOURCES)[number] | (typeof EXTRA_RESOURCES)[number];
 
-export type RecordValue = string | number | bigint | boolean | null | RecordValue[] | { [key: string]: RecordValue };
+export type RecordValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | RecordValue[]
+  | { [key: string]: RecordValue };
 export type SimRecord = { [key: string]: RecordValue };
 
 /** What a generator needs besides the row index. */
@@ -39,8 +46,32 @@ export interface RowContext {
   ref: (resource: ResourceName, n: number) => string | null;
 }
 
-const FIRST = ['Charlie', 'Zoë', '李', 'José', 'Siobhán', 'Amara', 'Noah', 'Léa', 'Mateo', 'Aiyana', 'Ωmega', 'Fatima'];
-const LAST = ['Schwarzenegger', '王', "O'Brien", 'Müller', 'Nguyễn', 'Smith', 'García', 'Kowalski', 'Okafor', 'Da Silva'];
+const FIRST = [
+  'Charlie',
+  'Zoë',
+  '李',
+  'José',
+  'Siobhán',
+  'Amara',
+  'Noah',
+  'Léa',
+  'Mateo',
+  'Aiyana',
+  'Ωmega',
+  'Fatima',
+];
+const LAST = [
+  'Schwarzenegger',
+  '王',
+  "O'Brien",
+  'Müller',
+  'Nguyễn',
+  'Smith',
+  'García',
+  'Kowalski',
+  'Okafor',
+  'Da Silva',
+];
 const CITIES = ['Los Angeles', 'São Paulo', 'Zürich', 'New York', 'Austin', 'Portland', 'Québec'];
 const STATES = ['CA', 'NY', 'TX', 'OR', 'WA', 'American Samoa'];
 const TIMEZONES = ['America/Los_Angeles', 'America/New_York', 'America/Chicago', 'Pacific/Honolulu', 'UTC'];
@@ -59,7 +90,13 @@ const CDT_NAMES = ['vitals', 'insurance', 'intake-form'];
 const PDT_NAMES = ['diagnosis', 'medication'];
 const ENCOUNTER_TYPES = ['INTAKE', 'FOLLOW_UP', 'TELEHEALTH', 'CARE_COORDINATION'];
 const STATUSES = ['DRAFT', 'IN_PROGRESS', 'FINALIZED', 'CANCELLED'];
-const PROGRAMS = ['diabetes-care', 'hypertension', 'weight-management', 'behavioral-health', 'maternal-health'];
+const PROGRAMS = [
+  'diabetes-care',
+  'hypertension',
+  'weight-management',
+  'behavioral-health',
+  'maternal-health',
+];
 const BIG_BASE = 2n ** 53n;
 
 const iso = (ms: number) => new Date(ms).toISOString();

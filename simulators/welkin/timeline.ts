@@ -36,7 +36,10 @@ export class Timeline {
     private readonly key: number,
   ) {
     const blocks = Math.max(1, Math.ceil(count / BLOCK_SIZE));
-    this.span = Math.max(BLOCK_SIZE + 1, Math.min(MAX_BLOCK_SPAN_MS, Math.floor((HISTORY_END - HISTORY_START) / blocks) - 1));
+    this.span = Math.max(
+      BLOCK_SIZE + 1,
+      Math.min(MAX_BLOCK_SPAN_MS, Math.floor((HISTORY_END - HISTORY_START) / blocks) - 1),
+    );
     // Resources start at different moments so their timestamps do not line up across exports.
     this.origin = HISTORY_START + (hash32(key, 7) % (24 * 3600 * 1000));
   }
@@ -107,7 +110,8 @@ export class Timeline {
     const groups = group + 1;
     const step = Math.floor(this.span / groups);
     const start = this.origin + b * this.span;
-    const groupTime = (g: number) => start + g * step + (step > 1 ? hash32(this.key, b, g, 13) % (step - 1) : 0);
+    const groupTime = (g: number) =>
+      start + g * step + (step > 1 ? hash32(this.key, b, g, 13) % (step - 1) : 0);
     const times = groupOf.map(groupTime);
 
     const indexAt: number[] = [];

@@ -1,0 +1,268 @@
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Errors,
+  Fail,
+  type IChainable,
+  JitterType,
+  JsonPath,
+  LogLevel,
+  Map as MapState,
+  Pass,
+  Result,
+  StateMachine,
+  Succeed,
+  TaskInput,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+export const SNAPSHOT_EVENT_SOURCE = 'clinic-pipe';
+export const SNAPSHOT_DETAIL_TYPE = 'SnapshotCompleted';
+
+export interface ExportStateMachineProps {
+  readonly source: 'cliniko' | 'welkin';
+  readonly exportFunction: IFunction;
+  /** Resources exported when the execution input names none. */
+  readonly defaultResources: readonly string[];
+  /** Cliniko: account used when the input names none; Welkin has no accounts. */
+  readonly defaultAccount?: string;
+  /** Parallel resources per execution; keeps the Map inside the source's rate budget. */
+  readonly maxConcurrency: number;
+  readonly maxLoopIterations: number;
+  readonly eventBus: IEventBus;
+  readonly bucketName: string;
+  readonly key: IKey;
+  readonly logRetention: RetentionDays;
+}
+
+/**
+ * One execution exports a set of resources of one source. Input (every field optional):
+ * `{account?, mode?: 'full'|'incremental', resources?: string[]}`.
+ *
+ * Per resource, the export Lambda is invoked with `{account, resources: [r], mode, checkpoint}` and
+ * re-invoked with the checkpoint it returns while it answers `{done: false}`, so a resource may take
+ * any number of 15-minute invocations. A retry after a failure re-sends the last checkpoint, so it
+ * resumes instead of restarting. Each finished resource publishes `SnapshotCompleted`; a failed
+ * resource is recorded and the execution fails after the others have finished.
+ */
+export class ExportStateMachine extends Construct {
+  readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: ExportStateMachineProps) {
+    super(scope, id);
+    const { source } = props;
+
+    const defaults: Record<string, unknown> = { mode: 'incremental', resources: [...props.defaultResources] };
+    if (props.defaultAccount !== undefined) defaults.account = props.defaultAccount;
+    const setDefaults = new Pass(this, 'SetDefaults', {
+      result: Result.fromObject(defaults),
+      resultPath: '$.defaults',
+    });
+    // Shallow merge: whatever the execution input names wins over the defaults.
+    const mergeInput = new Pass(this, 'MergeInput', {
+      parameters: {
+        input: JsonPath.jsonMerge(JsonPath.objectAt('$.defaults'), JsonPath.objectAt('$$.Execution.Input')),
+      },
+    });
+
+    const request: Record<string, unknown> = {
+      mode: JsonPath.stringAt('$.input.mode'),
+      resources: JsonPath.array(JsonPath.stringAt('$$.Map.Item.Value')),
+    };
+    if (props.defaultAccount !== undefined) request.account = JsonPath.stringAt('$.input.account');
+
+    const perResource = new MapState(this, 'ExportEachResource', {
+      itemsPath: '$.input.resources',
+      itemSelector: {
+        resource: JsonPath.stringAt('$$.Map.Item.Value'),
+        request,
+        loop: { count: 0 },
+      },
+      maxConcurrency: props.maxConcurrency,
+      resultPath: '$.outcomes',
+    });
+    perResource.itemProcessor(this.exportOneResource(props));
+
+    const summarize = new Pass(this, 'CollectFailures', {
+      parameters: { failed: JsonPath.listAt("$.outcomes[?(@.status == 'failed')].resource") },
+      resultPath: '$.summary',
+    });
+    const count = new Pass(this, 'CountFailures', {
+      parameters: { count: JsonPath.arrayLength(JsonPath.listAt('$.summary.failed')) },
+      resultPath: '$.failures',
+    });
+    const anyFailed = new Choice(this, 'AnyResourceFailed')
+      .when(
+        Condition.numberGreaterThan('$.failures.count', 0),
+        new Fail(this, 'ExportFailed', {
+          error: 'ResourcesFailed',
+          causePath: JsonPath.format(
+            'Export failed for resources {}; see the Map iterations in the execution history.',
+            JsonPath.jsonToString(JsonPath.objectAt('$.summary.failed')),
+          ),
+        }),
+      )
+      .otherwise(new Succeed(this, 'AllResourcesExported'));
+
+    const logGroup = new LogGroup(this, 'Logs', {
+      // The vendedlogs prefix keeps the resource policy small when many state machines log.
+      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${source}-export`,
+      retention: props.logRetention,
+      encryptionKey: props.key,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      comment: `Exports ${source} resources to S3 snapshots, looping each resource until done`,
+      definitionBody: DefinitionBody.fromChainable(
+        setDefaults.next(mergeInput).next(perResource).next(summarize).next(count).next(anyFailed),
+      ),
+      timeout: Duration.hours(24),
+      tracingEnabled: true,
+      // ALL for a full audit trail of state transitions; execution data excluded so no PHI reaches the logs.
+      logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
+    });
+
+    Validations.of(this.stateMachine).acknowledge(
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'CloudWatch Logs delivery actions (logs:CreateLogDelivery and friends) and X-Ray writes support no resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(props.exportFunction)}.Arn>:*]`,
+        reason: 'Invoking any published version of the export function; CDK grants the function ARN with its version suffix.',
+      },
+    );
+  }
+
+  private logicalIdOf(fn: IFunction): string {
+    return Stack.of(this).getLogicalId(fn.node.defaultChild as never);
+  }
+
+  private exportOneResource(props: ExportStateMachineProps): IChainable {
+    const recordFailure = new Pass(this, 'RecordFailure', {
+      // Only the error name: the cause can quote upstream responses, and it stays in the execution history.
+      parameters: {
+        resource: JsonPath.stringAt('$.resource'),
+        status: 'failed',
+        error: JsonPath.stringAt('$.error.Error'),
+      },
+    });
+
+    const invoke = new LambdaInvoke(this, 'ExportChunk', {
+      lambdaFunction: props.exportFunction,
+      payload: TaskInput.fromJsonPathAt('$.request'),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: '$.response',
+      comment: 'One bounded Lambda run: returns {done:false, checkpoint} or {done:true, results}',
+    });
+    invoke.addRetry({
+      errors: [
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+        'Lambda.ClientExecutionTimeoutException',
+      ],
+      interval: Duration.seconds(2),
+      maxAttempts: 6,
+      backoffRate: 2,
+      jitterStrategy: JitterType.FULL,
+    });
+    // Handler errors (rate budget exhausted, upstream 5xx, timeout): a few slow retries from the same checkpoint.
+    invoke.addRetry({
+      errors: [Errors.TASKS_FAILED, Errors.TIMEOUT],
+      interval: Duration.seconds(30),
+      maxAttempts: 2,
+      backoffRate: 3,
+      jitterStrategy: JitterType.FULL,
+    });
+    invoke.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
+
+    const carryCheckpoint = new Pass(this, 'CarryCheckpoint', {
+      inputPath: '$.response.checkpoint',
+      resultPath: '$.request.checkpoint',
+    });
+    const countIteration = new Pass(this, 'CountIteration', {
+      parameters: { count: JsonPath.mathAdd(JsonPath.numberAt('$.loop.count'), 1) },
+      resultPath: '$.loop',
+    });
+    const notFinished = new Pass(this, 'ExportDidNotFinish', {
+      // Reached the iteration cap, or the function answered without a boolean `done`.
+      result: Result.fromObject({ Error: 'ExportDidNotFinish' }),
+      resultPath: '$.error',
+    });
+
+    const publish = new EventBridgePutEvents(this, 'PublishSnapshotCompleted', {
+      entries: [
+        {
+          eventBus: props.eventBus,
+          source: SNAPSHOT_EVENT_SOURCE,
+          detailType: SNAPSHOT_DETAIL_TYPE,
+          detail: TaskInput.fromObject({
+            source: JsonPath.stringAt('$.source'),
+            resource: JsonPath.stringAt('$.resource'),
+            runId: JsonPath.stringAt('$.runId'),
+            manifestKey: JsonPath.stringAt('$.manifestKey'),
+            recordCount: JsonPath.numberAt('$.recordCount'),
+            bucket: props.bucketName,
+          }),
+        },
+      ],
+      resultSelector: { failedEntryCount: JsonPath.numberAt('$.FailedEntryCount') },
+    });
+    publish.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    const published = new Choice(this, 'Published')
+      .when(
+        Condition.numberGreaterThan('$.failedEntryCount', 0),
+        new Fail(this, 'PublishFailed', { error: 'PublishFailed', cause: 'EventBridge rejected the event' }),
+      )
+      .otherwise(new Succeed(this, 'EventPublished'));
+    const publishEach = new MapState(this, 'PublishEachResult', {
+      itemsPath: '$.response.results',
+      maxConcurrency: 1,
+      resultPath: JsonPath.DISCARD,
+    });
+    publishEach.itemProcessor(publish.next(published));
+    publishEach.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
+
+    const succeeded = new Pass(this, 'RecordSuccess', {
+      parameters: {
+        resource: JsonPath.stringAt('$.resource'),
+        status: 'succeeded',
+        results: JsonPath.listAt('$.response.results'),
+      },
+    });
+
+    const done = new Choice(this, 'Done')
+      .when(
+        Condition.and(
+          Condition.isPresent('$.response.done'),
+          Condition.isBoolean('$.response.done'),
+          Condition.booleanEquals('$.response.done', true),
+        ),
+        publishEach.next(succeeded),
+      )
+      .when(
+        Condition.and(
+          Condition.isPresent('$.response.done'),
+          Condition.isBoolean('$.response.done'),
+          Condition.booleanEquals('$.response.done', false),
+          Condition.numberLessThan('$.loop.count', props.maxLoopIterations),
+        ),
+        carryCheckpoint.next(countIteration).next(invoke),
+      )
+      .otherwise(notFinished.next(recordFailure));
+
+    return invoke.next(done);
+  }
+}

@@ -1,0 +1,88 @@
+import { Stack } from 'aws-cdk-lib';
+import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+
+/*
+ * Hand-written grants instead of the L2 `grant*` helpers: those add wildcard actions (`s3:GetObject*`,
+ * `s3:Abort*`, `kms:ReEncrypt*`, `kms:GenerateDataKey*`); the brief allows none on S3 or Secrets Manager.
+ */
+
+/** Read, write and list exactly the given prefixes of the bucket (objects stay KMS-encrypted). */
+export function grantPrefixes(grantee: IGrantable, bucket: IBucket, key: IKey, prefixes: readonly string[]): void {
+  const principal = grantee.grantPrincipal;
+  principal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'ObjectsUnderOwnPrefixes',
+      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+      resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}/*`)),
+    }),
+  );
+  principal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'ListOwnPrefixes',
+      actions: ['s3:ListBucket'],
+      resources: [bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}/*`) } },
+    }),
+  );
+  principal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'SnapshotKeyViaS3',
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(bucket).region}.amazonaws.com` } },
+    }),
+  );
+}
+
+/** GetSecretValue on one secret, plus decrypting it through Secrets Manager only. */
+export function grantSecretRead(grantee: IGrantable, secret: ISecret, key: IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      resources: [secret.secretArn],
+    }),
+  );
+  grantKeyViaSecretsManager(grantee, key, ['kms:Decrypt']);
+}
+
+/** Read and replace one secret's value (the Welkin token cache). */
+export function grantSecretReadWrite(grantee: IGrantable, secret: ISecret, key: IKey): void {
+  grantSecretRead(grantee, secret, key);
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['secretsmanager:PutSecretValue', 'secretsmanager:UpdateSecretVersionStage'],
+      resources: [secret.secretArn],
+    }),
+  );
+  grantKeyViaSecretsManager(grantee, key, ['kms:Encrypt', 'kms:GenerateDataKey']);
+}
+
+function grantKeyViaSecretsManager(grantee: IGrantable, key: IKey, actions: string[]): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions,
+      resources: [key.keyArn],
+      conditions: {
+        StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(key).region}.amazonaws.com` },
+      },
+    }),
+  );
+}
+
+/** SendMessage on one KMS-encrypted queue. */
+export function grantQueueSend(grantee: IGrantable, queue: IQueue, key: IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
+  );
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `sqs.${Stack.of(key).region}.amazonaws.com` } },
+    }),
+  );
+}

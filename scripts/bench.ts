@@ -1,0 +1,53 @@
+/**
+ * `npm run bench [-- --json] [-- --quick]`: performance figures as ratios against the targets in the issues.
+ * Nothing here is asserted in tests; this is where speed and memory are measured.
+ */
+import { parseArgs } from 'node:util';
+import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './bench/cliniko.js';
+
+const { values } = parseArgs({
+  options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
+});
+const log = (line: string) => {
+  if (!values.json) process.stderr.write(`${line}\n`);
+};
+
+async function main() {
+  const quick = values.quick;
+  const bundleDir = '.bench';
+  log('cliniko: rate (limit 600/min, latency for ~1.3 in flight)...');
+  const rate = await benchClinikoRate(600, quick ? 15 : 40);
+  log(`  ${JSON.stringify(rate)}`);
+  log('cliniko: throughput (100k rows, no limit)...');
+  const throughput = await benchClinikoThroughput(quick ? 20_000 : 100_000);
+  log(`  ${JSON.stringify(throughput)}`);
+  const smallRows = quick ? 20_000 : 100_000;
+  const bigRows = quick ? 200_000 : 1_000_000;
+  log(`cliniko: peak RSS of the bundled handler at ${smallRows} and ${bigRows} rows...`);
+  const small = await benchClinikoMemory(smallRows, bundleDir);
+  log(`  ${JSON.stringify(small)}`);
+  const big = await benchClinikoMemory(bigRows, bundleDir);
+  log(`  ${JSON.stringify(big)}`);
+  const report = {
+    cliniko: {
+      rate: { ...rate, target: '>= 0.95', met: rate.ratio >= 0.95 },
+      rateLimited: { share: rate.rateLimitedShare, target: '<= 0.01', met: rate.rateLimitedShare <= 0.01 },
+      throughput,
+      memory: {
+        small,
+        big,
+        bigVsLimitRatio: Math.round((big.maxRssMb / 160) * 1000) / 1000,
+        bigVsSmallRatio: Math.round((big.maxRssMb / small.maxRssMb) * 1000) / 1000,
+        target: 'big <= 160 MB (ratio <= 1.0) and big/small <= 1.2',
+        met: big.maxRssMb <= 160 && big.maxRssMb / small.maxRssMb <= 1.2,
+      },
+    },
+  };
+  if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
+  else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});

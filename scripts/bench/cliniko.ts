@@ -1,0 +1,212 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import S3rver from 's3rver';
+import { clinikoSource } from '../../shared/cliniko/source.js';
+import { runExport } from '../../shared/export/run-export.js';
+import { LocalSink } from '../../shared/output/local-sink.js';
+import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
+import { bundleHandler } from './bundle.js';
+import { startFakeSecretsManager } from './fake-secrets-manager.js';
+
+const USER_AGENT = 'Clinic Pipe Bench (bench@example.com)';
+const SETTINGS = { compress: true, maxPartBytes: 256 * 1024 * 1024, overlapMs: 0 };
+
+export interface RateFigures {
+  limitPerMinute: number;
+  latencyMs: number;
+  requests: number;
+  achievedPerMinute: number;
+  ratio: number;
+  rateLimited: number;
+  rateLimitedShare: number;
+  sequentialRatio: number;
+}
+
+/**
+ * Requests/min achieved against the limit, with latency set so that ~1.3 requests must be in flight to reach
+ * it (a strictly sequential pager tops out near 0.77 there).
+ */
+export async function benchClinikoRate(limitPerMinute: number, seconds: number): Promise<RateFigures> {
+  const latencyMs = Math.round((1.3 * 60_000) / limitPerMinute);
+  const resources = ['patients', 'invoices', 'individual_appointments', 'contacts'];
+  const requestsWanted = Math.ceil((limitPerMinute * seconds) / 60);
+  const rows = Math.ceil(requestsWanted / resources.length) * 100;
+  const measure = async (concurrency: number, rowCount: number) => {
+    const sim = await startClinikoSimulator({
+      rowsPerResource: Object.fromEntries(resources.map((name) => [name, rowCount])),
+      requestsPerMinute: limitPerMinute,
+      latencyMs,
+      seed: 11,
+    });
+    const dir = await mkdtemp(join(tmpdir(), 'bench-rate-'));
+    try {
+      const { definition } = clinikoSource({
+        apiKey: sim.apiKey,
+        userAgent: USER_AGENT,
+        baseUrl: new URL(sim.url),
+        requestsPerMinute: limitPerMinute,
+        timeoutMs: 30_000,
+      });
+      const started = Date.now();
+      const outcome = await runExport({
+        definition,
+        sink: new LocalSink(dir),
+        settings: SETTINGS,
+        mode: 'full',
+        resources,
+        concurrency,
+      });
+      if (!outcome.done || outcome.failures.length)
+        throw new Error(`rate bench export failed: ${JSON.stringify(outcome.failures)}`);
+      const minutes = (Date.now() - started) / 60_000;
+      const stats = sim.stats();
+      return { stats, achieved: stats.requests / minutes };
+    } finally {
+      await sim.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  };
+  const parallel = await measure(3, rows);
+  const sequential = await measure(1, Math.max(100, Math.ceil(rows / 4)));
+  return {
+    limitPerMinute,
+    latencyMs,
+    requests: parallel.stats.requests,
+    achievedPerMinute: Math.round(parallel.achieved),
+    ratio: round(parallel.achieved / limitPerMinute),
+    rateLimited: parallel.stats.rateLimited,
+    rateLimitedShare: round(parallel.stats.rateLimited / Math.max(1, parallel.stats.requests)),
+    sequentialRatio: round(sequential.achieved / limitPerMinute),
+  };
+}
+
+/** Rows per second with no rate limit and no latency: the exporter's own cost (simulator in-process). */
+export async function benchClinikoThroughput(
+  rows: number,
+): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+  const sim = await startClinikoSimulator({
+    rowsPerResource: { patients: rows },
+    requestsPerMinute: 0,
+    seed: 5,
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-rows-'));
+  try {
+    const { definition } = clinikoSource({
+      apiKey: sim.apiKey,
+      userAgent: USER_AGENT,
+      baseUrl: new URL(sim.url),
+      requestsPerMinute: 10_000_000,
+      timeoutMs: 30_000,
+    });
+    const started = Date.now();
+    const outcome = await runExport({
+      definition,
+      sink: new LocalSink(dir),
+      settings: SETTINGS,
+      mode: 'full',
+      resources: ['patients'],
+      concurrency: 1,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const exported = outcome.done ? outcome.results.reduce((sum, result) => sum + result.recordCount, 0) : 0;
+    return { rows: exported, seconds: round(seconds), rowsPerSecond: Math.round(exported / seconds) };
+  } finally {
+    await sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Peak RSS of the bundled Lambda handler exporting `rows` patients to a real S3-protocol server, in a child
+ * process of its own so the simulator and S3 server are not counted.
+ */
+export async function benchClinikoMemory(
+  rows: number,
+  bundleDir: string,
+): Promise<{ rows: number; maxRssMb: number; seconds: number }> {
+  const bundle = await bundleHandler('functions/cliniko-export/index.ts', bundleDir);
+  const sim = await startClinikoSimulator({
+    rowsPerResource: { patients: rows },
+    requestsPerMinute: 0,
+    seed: 3,
+  });
+  const s3dir = await mkdtemp(join(tmpdir(), 'bench-s3-'));
+  const s3 = new S3rver({
+    port: 0,
+    address: '127.0.0.1',
+    silent: true,
+    directory: s3dir,
+    configureBuckets: [{ name: 'bench' }],
+  });
+  const s3Address = (await s3.run()) as { port: number };
+  const secrets = await startFakeSecretsManager({ 'bench-cliniko': JSON.stringify({ apiKey: sim.apiKey }) });
+  try {
+    const line = await runChild(
+      bundle,
+      { resources: ['patients'], mode: 'full' },
+      {
+        OUTPUT_BUCKET: 'bench',
+        OUTPUT_PREFIX: 'snapshots',
+        CLINIKO_SECRET_ARNS: JSON.stringify({ main: 'bench-cliniko' }),
+        CLINIKO_USER_AGENT: USER_AGENT,
+        CLINIKO_BASE_URL: sim.url,
+        CLINIKO_REQUESTS_PER_MINUTE: '10000000',
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'S3RVER',
+        AWS_SECRET_ACCESS_KEY: 'S3RVER',
+        AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Address.port}`,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        S3_FORCE_PATH_STYLE: 'true',
+        POWERTOOLS_LOG_LEVEL: 'WARN',
+      },
+    );
+    if (!line.ok) throw new Error(`bundled handler failed: ${line.error}`);
+    if (line.rows !== rows) throw new Error(`bundled handler exported ${line.rows} rows, expected ${rows}`);
+    return { rows: line.rows, maxRssMb: Math.round(line.maxRssMb), seconds: round(line.seconds) };
+  } finally {
+    await secrets.stop();
+    await s3.close();
+    await sim.stop();
+    await rm(s3dir, { recursive: true, force: true });
+  }
+}
+
+interface ChildLine {
+  ok: boolean;
+  rows: number;
+  seconds: number;
+  maxRssMb: number;
+  error?: string;
+}
+
+function runChild(bundle: string, event: unknown, env: Record<string, string>): Promise<ChildLine> {
+  return new Promise((resolveLine, reject) => {
+    const child = spawn(
+      process.execPath,
+      [resolve('scripts/bench/invoke-child.mjs'), bundle, JSON.stringify(event)],
+      {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    child.on('error', reject);
+    child.on('close', () => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      try {
+        resolveLine(JSON.parse(last) as ChildLine);
+      } catch {
+        reject(new Error('bench child printed no result'));
+      }
+    });
+  });
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
