@@ -139,7 +139,7 @@ export class Catalog extends Construct {
         },
       },
     });
-    table.addDependency(this.database);
+    table.addResourceDependency(this.database);
     return table;
   }
 }

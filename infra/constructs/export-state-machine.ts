@@ -22,6 +22,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { acknowledgeServiceRole } from './functions.js';
 
 export const SNAPSHOT_EVENT_SOURCE = 'clinic-pipe';
 export const SNAPSHOT_DETAIL_TYPE = 'SnapshotCompleted';
@@ -130,6 +131,7 @@ export class ExportStateMachine extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
 
+    acknowledgeServiceRole(this.stateMachine.role);
     Validations.of(this.stateMachine).acknowledge(
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
@@ -159,7 +161,8 @@ export class ExportStateMachine extends Construct {
 
     const invoke = new LambdaInvoke(this, 'ExportChunk', {
       lambdaFunction: props.exportFunction,
-      payload: TaskInput.fromJsonPathAt('$.request'),
+      // The request object is the whole event; the function's return value lands at $.response as is.
+      inputPath: '$.request',
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath: '$.response',

@@ -1,9 +1,10 @@
-import { Stack } from 'aws-cdk-lib';
+import { Stack, Validations } from 'aws-cdk-lib';
 import { type IGrantable, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IConstruct } from 'constructs';
 
 /*
  * Hand-written grants instead of the L2 `grant*` helpers: those add wildcard actions (`s3:GetObject*`,
@@ -36,6 +37,24 @@ export function grantPrefixes(grantee: IGrantable, bucket: IBucket, key: IKey, p
       conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(bucket).region}.amazonaws.com` } },
     }),
   );
+  acknowledgePrefixWildcards(grantee, bucket, prefixes);
+}
+
+/** `<prefix>/*` is the narrowest S3 resource that still lets a function write new run folders. */
+function acknowledgePrefixWildcards(grantee: IGrantable, bucket: IBucket, prefixes: readonly string[]): void {
+  const principal = grantee.grantPrincipal as unknown;
+  if (!isConstruct(principal)) return;
+  const bucketId = Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket);
+  for (const prefix of prefixes) {
+    Validations.of(principal).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}/*]`,
+      reason: `Object access is limited to this function's own prefix ${prefix}/; run folders are created per run, so their keys cannot be listed in advance.`,
+    });
+  }
+}
+
+function isConstruct(value: unknown): value is IConstruct {
+  return typeof value === 'object' && value !== null && 'node' in value;
 }
 
 /** GetSecretValue on one secret, plus decrypting it through Secrets Manager only. */
@@ -78,6 +97,14 @@ export function grantQueueSend(grantee: IGrantable, queue: IQueue, key: IKey): v
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [queue.queueArn] }),
   );
+  grantKeyViaSqs(grantee, key);
+}
+
+/**
+ * The data key for sending to a KMS-encrypted queue. CDK grants only `sqs:SendMessage` when a queue is a
+ * Lambda DLQ or a schedule's DLQ; without this the dead letter itself would fail to be written.
+ */
+export function grantKeyViaSqs(grantee: IGrantable, key: IKey): void {
   grantee.grantPrincipal.addToPrincipalPolicy(
     new PolicyStatement({
       actions: ['kms:Decrypt', 'kms:GenerateDataKey'],

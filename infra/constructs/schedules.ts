@@ -1,9 +1,13 @@
-import { Duration, TimeZone } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { acknowledgeServiceRole } from './functions.js';
+import { grantKeyViaSqs } from './grants.js';
 
 export interface NightlyScheduleProps {
   readonly stateMachine: IStateMachine;
@@ -16,6 +20,8 @@ export interface NightlyScheduleProps {
   readonly description: string;
   /** Receives start attempts Scheduler gave up on. */
   readonly deadLetterQueue: IQueue;
+  /** The dead-letter queue's KMS key. */
+  readonly key: IKey;
 }
 
 /** Starts a state machine on a cron in a time zone (EventBridge Scheduler). */
@@ -24,10 +30,20 @@ export class NightlySchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: NightlyScheduleProps) {
     super(scope, id);
+    // An own role per schedule (instead of the shared singleton) so its grants are reviewable in one place.
+    const role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: props.description,
+    });
+    acknowledgeServiceRole(role);
+    grantKeyViaSqs(role, props.key);
     this.schedule = new Schedule(this, 'Schedule', {
       description: props.description,
       schedule: ScheduleExpression.expression(props.expression, TimeZone.of(props.timezone)),
       target: new StepFunctionsStartExecution(props.stateMachine, {
+        role,
         input: ScheduleTargetInput.fromObject(props.input),
         deadLetterQueue: props.deadLetterQueue,
         retryAttempts: 3,

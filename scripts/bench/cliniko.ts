@@ -138,7 +138,7 @@ export async function benchClinikoMemory(
     address: '127.0.0.1',
     silent: true,
     directory: s3dir,
-    configureBuckets: [{ name: 'bench' }],
+    configureBuckets: [{ name: 'bench', configs: [] }],
   });
   const s3Address = (await s3.run()) as { port: number };
   const secrets = await startFakeSecretsManager({ 'bench-cliniko': JSON.stringify({ apiKey: sim.apiKey }) });

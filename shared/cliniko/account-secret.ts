@@ -19,7 +19,8 @@ export function resolveAccountSecret(
   }
   const names = Object.keys(map);
   const chosen = account ?? (names.length === 1 ? names[0] : 'main');
-  const secretId = chosen ? map[chosen] : undefined;
+  // Own keys only: an account named e.g. "constructor" must not resolve to an inherited property.
+  const secretId = chosen && Object.hasOwn(map, chosen) ? map[chosen] : undefined;
   if (!chosen || !secretId)
     throw new ConfigError(`unknown Cliniko account "${account ?? ''}"; configured: ${names.join(', ')}`);
   return { account: chosen, secretId };

@@ -25,6 +25,7 @@ export class ClinikoClient {
       headers: { accept: 'application/json', 'user-agent': config.userAgent },
       budget: sharedBudget(config.apiKey, config.requestsPerMinute),
       timeoutMs: config.timeoutMs,
+      retry: config.retry,
       fetch: deps.fetch,
       retryAfterMs: rateLimitResetMs,
       explain: (status) => HINTS[status] ?? (status >= 400 && status < 500 ? 'client error' : undefined),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
 import { clinikoBaseUrl } from './shard.js';
 
@@ -22,12 +23,19 @@ export interface ClinikoConfig {
   baseUrl: URL;
   requestsPerMinute: number;
   timeoutMs: number;
+  /** Tests shorten the backoff; production uses the default policy. */
+  retry?: RetryPolicy;
 }
 
 export function clinikoConfigFrom(env: Record<string, string | undefined>): ClinikoConfig {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+    // zod's own messages ("expected number, received NaN") do not say which variable was wrong.
+    const describe = (issue: { path: PropertyKey[]; message: string }) => {
+      const variable = issue.path.map(String).join('.');
+      return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
+    };
+    throw new ConfigError(parsed.error.issues.map(describe).join('; '));
   }
   const values = parsed.data;
   const baseUrl = values.CLINIKO_BASE_URL

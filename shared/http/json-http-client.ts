@@ -25,10 +25,14 @@ export interface JsonHttpClientOptions {
   fetch?: typeof fetch;
   /** When a 429 says to come back; undefined means use backoff. */
   retryAfterMs?: (response: Response) => number | undefined;
-  /** A 401 arrived: return true when credentials were renewed and the request should be tried once more. */
-  onUnauthorized?: (bodyText: string) => Promise<boolean>;
+  /**
+   * A 401 arrived: return true when credentials were renewed and the request should be tried once more.
+   * `sentHeaders` are the ones `authorize` gave this attempt, so a caller can tell a stale credential from one
+   * already replaced by a concurrent request.
+   */
+  onUnauthorized?: (bodyText: string, sentHeaders: Record<string, string>) => Promise<boolean>;
   /** A safe, actionable explanation of a failure status (never echo the body; it may hold PHI). */
-  explain?: (status: number, bodyText: string) => string | undefined;
+  explain?: (status: number, bodyText: string, url: URL) => string | undefined;
   random?: () => number;
 }
 
@@ -72,10 +76,12 @@ export class JsonHttpClient {
       this.requests += 1;
       let response: Response;
       let text: string;
+      // Outside the try: a failure to obtain credentials is not a transport error and must not be retried.
+      const sentAuth = await this.options.authorize();
       try {
         response = await ky(url, {
           method,
-          headers: { ...this.options.headers, ...(await this.options.authorize()) },
+          headers: { ...this.options.headers, ...sentAuth },
           json: body,
           timeout: this.options.timeoutMs ?? 30_000,
           retry: 0,
@@ -129,7 +135,7 @@ export class JsonHttpClient {
         status === 401 &&
         !renewed &&
         this.options.onUnauthorized &&
-        (await this.options.onUnauthorized(text))
+        (await this.options.onUnauthorized(text, sentAuth))
       ) {
         renewed = true;
         continue;
@@ -146,7 +152,7 @@ export class JsonHttpClient {
         failures += 1;
         continue;
       }
-      const hint = this.options.explain?.(status, text);
+      const hint = this.options.explain?.(status, text, url);
       throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where);
     }
   }

@@ -32,7 +32,11 @@ export interface ExportRequest {
 
 /** Normalises both event kinds to one request; throws a one-line error naming the offending field. */
 export function parseExportEvent(event: unknown): ExportRequest {
-  const parsed = exportEventSchema.safeParse(event ?? {});
+  // Validating against the one schema the event claims to match names the bad field; the union alone only
+  // says "Invalid input" at the root.
+  const input = event ?? {};
+  const scheduled = typeof input === 'object' && input !== null && 'detail-type' in input;
+  const parsed = (scheduled ? scheduledEventSchema : onDemandEventSchema).safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues.at(-1);
     throw new InvalidEventError(

@@ -37,6 +37,14 @@ export class S3Sink implements Sink {
     return joinKey(this.prefix, key);
   }
 
+  /** One-line failure naming the object and the S3 error code (never a body), keeping the SDK error as cause. */
+  private sinkError(action: string, key: string, error: unknown): SinkError {
+    const code = error instanceof Error ? error.name : String(error);
+    return new SinkError(`${action} s3://${this.options.bucket}/${this.key(key)} failed: ${code}`, {
+      cause: error,
+    });
+  }
+
   private encryption() {
     return this.options.kmsKeyId
       ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.options.kmsKeyId }
@@ -65,10 +73,9 @@ export class S3Sink implements Sink {
       failure = error;
       body.destroy();
     });
-    const where = `s3://${this.options.bucket}/${this.key(key)}`;
     return {
       write: async (chunk) => {
-        if (failure) throw new SinkError(`upload to ${where} failed`, { cause: failure });
+        if (failure) throw this.sinkError('upload to', key, failure);
         if (!body.write(chunk)) {
           await new Promise<void>((resolve) => {
             const settle = () => {
@@ -80,38 +87,40 @@ export class S3Sink implements Sink {
             body.once('close', settle);
           });
         }
-        if (failure) throw new SinkError(`upload to ${where} failed`, { cause: failure });
+        if (failure) throw this.sinkError('upload to', key, failure);
       },
       finish: async () => {
         body.end();
         try {
           await done;
         } catch (error) {
-          throw new SinkError(`upload to ${where} failed`, { cause: error });
+          throw this.sinkError('upload to', key, error);
         }
       },
       abort: async () => {
-        try {
-          await upload.abort();
-        } catch {
-          // Already finished or never started: nothing to clean up.
-        }
-        body.destroy();
+        // Failing the body (rather than `upload.abort()`, whose promise settles at once while the upload
+        // keeps running) makes `done` settle only after lib-storage has sent AbortMultipartUpload, so no
+        // parts outlive a Lambda that returns right after this.
+        body.destroy(new Error('upload aborted'));
         await done.catch(() => undefined);
       },
     };
   }
 
   async putText(key: string, text: string, contentType = 'application/json'): Promise<void> {
-    await this.options.client.send(
-      new PutObjectCommand({
-        Bucket: this.options.bucket,
-        Key: this.key(key),
-        Body: text,
-        ContentType: contentType,
-        ...this.encryption(),
-      }),
-    );
+    try {
+      await this.options.client.send(
+        new PutObjectCommand({
+          Bucket: this.options.bucket,
+          Key: this.key(key),
+          Body: text,
+          ContentType: contentType,
+          ...this.encryption(),
+        }),
+      );
+    } catch (error) {
+      throw this.sinkError('write to', key, error);
+    }
   }
 
   async putTextIfAbsent(key: string, text: string, contentType = 'application/json'): Promise<boolean> {
@@ -130,7 +139,7 @@ export class S3Sink implements Sink {
     } catch (error) {
       const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
       if (status === 412 || (error as Error).name === 'PreconditionFailed') return false;
-      throw error;
+      throw this.sinkError('write to', key, error);
     }
   }
 
@@ -142,7 +151,7 @@ export class S3Sink implements Sink {
       return (await result.Body?.transformToString('utf8')) ?? '';
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey' || (error as Error).name === 'NotFound') return undefined;
-      throw error;
+      throw this.sinkError('read of', key, error);
     }
   }
 
@@ -151,13 +160,17 @@ export class S3Sink implements Sink {
     let token: string | undefined;
     const full = this.key(prefix);
     do {
-      const page = await this.options.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.options.bucket,
-          Prefix: full ? `${full}/` : undefined,
-          ContinuationToken: token,
-        }),
-      );
+      const page = await this.options.client
+        .send(
+          new ListObjectsV2Command({
+            Bucket: this.options.bucket,
+            Prefix: full ? `${full}/` : undefined,
+            ContinuationToken: token,
+          }),
+        )
+        .catch((error: unknown) => {
+          throw this.sinkError('listing of', prefix, error);
+        });
       for (const item of page.Contents ?? []) {
         if (item.Key) keys.push(this.prefix ? item.Key.slice(this.prefix.length + 1) : item.Key);
       }
@@ -167,8 +180,12 @@ export class S3Sink implements Sink {
   }
 
   async delete(key: string): Promise<void> {
-    await this.options.client.send(
-      new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(key) }),
-    );
+    try {
+      await this.options.client.send(
+        new DeleteObjectCommand({ Bucket: this.options.bucket, Key: this.key(key) }),
+      );
+    } catch (error) {
+      throw this.sinkError('delete of', key, error);
+    }
   }
 }

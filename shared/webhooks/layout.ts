@@ -25,7 +25,10 @@ export function changeKey(entity: string, pulledAt: Date, dedupeKey: string): st
  */
 export function eventDateOf(initiatedTime: string | null | undefined, receivedAt: Date): Date {
   if (initiatedTime) {
-    const parsed = new Date(/^\d{10,13}$/.test(initiatedTime) ? Number(initiatedTime) : initiatedTime);
+    const epoch = /^\d{10}$/.test(initiatedTime) ? Number(initiatedTime) * 1000 : undefined;
+    const parsed = new Date(
+      epoch ?? (/^\d{13}$/.test(initiatedTime) ? Number(initiatedTime) : initiatedTime),
+    );
     const year = parsed.getUTCFullYear();
     if (!Number.isNaN(parsed.getTime()) && year >= 2000 && year < 10000) return parsed;
   }

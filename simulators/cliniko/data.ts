@@ -5,9 +5,32 @@ import { DATA_EPOCH_S, isoSeconds } from './row-meta.js';
 
 // Name and note pools deliberately include non-ASCII, emoji, quotes, control characters and U+2028/U+2029
 // so exporters are exercised on lossless NDJSON.
-const FIRST = ['Zoë', 'James', 'Olivia', '李', 'Noah', 'Amélie', 'Liam', 'Siobhán', 'Mia', 'Jack', 'Charlotte'];
+const FIRST = [
+  'Zoë',
+  'James',
+  'Olivia',
+  '李',
+  'Noah',
+  'Amélie',
+  'Liam',
+  'Siobhán',
+  'Mia',
+  'Jack',
+  'Charlotte',
+];
 const FIRST2 = ['Łukasz', 'Aarav', 'Hana', 'José', 'Grace', 'Mohammed', 'Chloé', 'William', 'Thảo', 'Ava'];
-const LAST = ['Smith', 'Nguyễn', 'Williams', "O'Brien", 'Brown', 'Müller', 'Wilson', '王', 'Taylor', 'García'];
+const LAST = [
+  'Smith',
+  'Nguyễn',
+  'Williams',
+  "O'Brien",
+  'Brown',
+  'Müller',
+  'Wilson',
+  '王',
+  'Taylor',
+  'García',
+];
 const LAST2 = ['Anderson', 'Kowalski', 'Martin', 'Sørensen', 'Thompson', 'White', 'Björk', 'Patel', 'Lee'];
 const FIRST_NAMES = [...FIRST, ...FIRST2];
 const LAST_NAMES = [...LAST, ...LAST2];
@@ -25,10 +48,25 @@ const NOTES = [
   '',
   'Plain note',
 ];
-const STREETS = ['Collins St', 'Rue de Rivoli', 'Königstraße', 'George St', 'Queen St', 'Chapel Rd', 'Main St'];
+const STREETS = [
+  'Collins St',
+  'Rue de Rivoli',
+  'Königstraße',
+  'George St',
+  'Queen St',
+  'Chapel Rd',
+  'Main St',
+];
 const CITIES = ['Melbourne', 'Sydney', 'Brisbane', 'Perth', 'Hobart', 'Adelaide', 'Darwin', 'Canberra'];
 const STATES = ['VIC', 'NSW', 'QLD', 'WA', 'TAS', 'SA', 'NT', 'ACT'];
-const ITEMS = ['Initial consult', 'Follow-up', 'Massage 60 min', 'Dry needling', 'Report writing', 'Home visit'];
+const ITEMS = [
+  'Initial consult',
+  'Follow-up',
+  'Massage 60 min',
+  'Dry needling',
+  'Report writing',
+  'Home visit',
+];
 const PRODUCTS = ['Theraband (red)', 'Foam roller', 'Heat pack', 'Kinesio tape', 'Orthotics', 'Ice pack'];
 
 /** Where generated rows look up the ids of rows they link to. */
@@ -222,7 +260,12 @@ const FIELDS: Record<string, Fields> = {
   },
   availability_blocks: (g) => {
     const [starts, ends] = g.slot();
-    return { starts_at: starts, ends_at: ends, practitioner: g.link('practitioners'), business: g.link('businesses') };
+    return {
+      starts_at: starts,
+      ends_at: ends,
+      practitioner: g.link('practitioners'),
+      business: g.link('businesses'),
+    };
   },
   daily_availabilities: (g) => ({
     date: g.date(2024, 2024),
@@ -249,8 +292,16 @@ const FIELDS: Record<string, Fields> = {
     total_including_tax: g.money(275),
     invoice: g.link('invoices'),
   }),
-  billable_items: named(ITEMS, (g) => ({ item_code: `BI${g.int(1000)}`, price: g.money(300), item_type: 'Service' })),
-  products: named(PRODUCTS, (g) => ({ item_code: `P${g.int(1000)}`, price: g.money(80), stock_level: g.int(50) })),
+  billable_items: named(ITEMS, (g) => ({
+    item_code: `BI${g.int(1000)}`,
+    price: g.money(300),
+    item_type: 'Service',
+  })),
+  products: named(PRODUCTS, (g) => ({
+    item_code: `P${g.int(1000)}`,
+    price: g.money(80),
+    stock_level: g.int(50),
+  })),
   stock_adjustments: (g) => ({
     quantity: g.int(20) - 10,
     adjustment_type: g.pick(['Stock Purchase', 'Damaged', 'Returned']),
@@ -259,7 +310,10 @@ const FIELDS: Record<string, Fields> = {
   }),
   taxes: named(['GST', 'VAT', 'No tax'], (g) => ({ rate: g.money(20) })),
   concession_types: named(['Pensioner', 'Student', 'Health care card']),
-  medical_alerts: (g) => ({ name: g.pick(['Penicillin allergy', 'Latex allergy', 'Asthma']), patient: g.link('patients') }),
+  medical_alerts: (g) => ({
+    name: g.pick(['Penicillin allergy', 'Latex allergy', 'Asthma']),
+    patient: g.link('patients'),
+  }),
   patient_attachments: (g) => ({
     filename: g.pick(['referral.pdf', 'x-ray (1).png', 'résumé.docx']),
     content_type: 'application/pdf',
@@ -267,7 +321,11 @@ const FIELDS: Record<string, Fields> = {
     description: g.notes(),
     patient: g.link('patients'),
   }),
-  patient_cases: (g) => ({ name: g.pick(['Lower back', 'Knee rehab', 'Shoulder']), notes: g.notes(), patient: g.link('patients') }),
+  patient_cases: (g) => ({
+    name: g.pick(['Lower back', 'Knee rehab', 'Shoulder']),
+    notes: g.notes(),
+    patient: g.link('patients'),
+  }),
   patient_forms: (g) => ({ name: 'Intake form', completed: g.int(2) === 0, patient: g.link('patients') }),
   patient_form_templates: named(['Intake form', 'COVID screening', 'Consent']),
   treatment_notes: (g) => ({
@@ -290,7 +348,11 @@ const FIELDS: Record<string, Fields> = {
     country: 'Australia',
   }),
   referral_source_types: named(['Doctor', 'Google', 'Friend']),
-  referral_sources: (g) => ({ notes: g.notes(), patient: g.link('patients'), referral_source_type: g.link('referral_source_types') }),
+  referral_sources: (g) => ({
+    notes: g.notes(),
+    patient: g.link('patients'),
+    referral_source_type: g.link('referral_source_types'),
+  }),
   services: named(ITEMS, (g) => ({ duration_in_minutes: 15 * (1 + g.int(4)) })),
   appointment_types: named(ITEMS, (g) => ({
     duration_in_minutes: 15 * (1 + g.int(4)),
@@ -328,7 +390,12 @@ const FIELDS: Record<string, Fields> = {
 };
 
 /** The resource-specific fields of one row; an edit count > 0 is shown in the first text field. */
-export function generateFields(world: RowWorld, resource: string, index: number, edits: number): Record<string, JsonValue> {
+export function generateFields(
+  world: RowWorld,
+  resource: string,
+  index: number,
+  edits: number,
+): Record<string, JsonValue> {
   const fields = (FIELDS[resource] ?? named(['Unnamed']))(new RowGen(world, resource, index));
   if (edits > 0) {
     const key = Object.keys(fields).find((k) => typeof fields[k] === 'string');

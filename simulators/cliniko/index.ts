@@ -1,3 +1,12 @@
+/**
+ * Local Cliniko API simulator (plain node:http), for tests, the demo and the benchmark.
+ *
+ * Choices where the docs leave room: `per_page` outside 1..100 is clamped (non-numeric is a 400);
+ * `cancelled_at` filters exist only on individual_appointments, group_appointments, bookings and attendees
+ * (400 elsewhere, like an unknown column); a missing `Accept: application/json` is a 406; checks run in
+ * the order auth (401), User-Agent (403), Accept (406), rate limit (429), drop, 5xx; `mutateWhilePaging`
+ * counts list requests across all resources and changes the resource being listed.
+ */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -30,11 +39,18 @@ export interface ClinikoSimulatorOptions {
   /** Fraction of (authorised, not rate-limited) requests whose socket is destroyed without an answer. */
   dropRate?: number;
   /** Every Nth list request (any resource) changes a row of the resource it asks for before answering. */
-  mutateWhilePaging?: { deleteEveryNthRequest?: number; editEveryNthRequest?: number; insertEveryNthRequest?: number };
+  mutateWhilePaging?: {
+    deleteEveryNthRequest?: number;
+    editEveryNthRequest?: number;
+    insertEveryNthRequest?: number;
+  };
 }
 
 export type ClinikoFaults = Partial<
-  Pick<ClinikoSimulatorOptions, 'latencyMs' | 'errorRate' | 'dropRate' | 'requestsPerMinute' | 'mutateWhilePaging'>
+  Pick<
+    ClinikoSimulatorOptions,
+    'latencyMs' | 'errorRate' | 'dropRate' | 'requestsPerMinute' | 'mutateWhilePaging'
+  >
 >;
 
 export interface ClinikoSimulatorStats {
@@ -198,7 +214,10 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
         });
       }
       if (!USER_AGENT.test(req.headers['user-agent'] ?? '')) {
-        throw new SimulatorHttpError(403, 'Forbidden: User-Agent must be "APP_VENDOR_NAME (APP_VENDOR_EMAIL)"');
+        throw new SimulatorHttpError(
+          403,
+          'Forbidden: User-Agent must be "APP_VENDOR_NAME (APP_VENDOR_EMAIL)"',
+        );
       }
       if (!(req.headers.accept ?? '').includes('application/json')) {
         throw new SimulatorHttpError(406, 'Not acceptable: send Accept: application/json');
@@ -220,7 +239,8 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
       }
       route(req, res);
     } catch (error) {
-      if (error instanceof SimulatorHttpError) json(res, error.status, errorBody(error.message), error.headers);
+      if (error instanceof SimulatorHttpError)
+        json(res, error.status, errorBody(error.message), error.headers);
       else {
         stats.errors += 1;
         json(res, 500, errorBody('Internal simulator error'));
@@ -256,7 +276,11 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     liveIds: (resource, o) => {
       const store = storeOf(resource);
       const all = o?.includeArchived === true;
-      const wantActive = resource.endsWith('/inactive') ? false : resource.endsWith('/active') ? true : undefined;
+      const wantActive = resource.endsWith('/inactive')
+        ? false
+        : resource.endsWith('/active')
+          ? true
+          : undefined;
       return store.ids(
         (m) =>
           (all || (m.archivedS === null && m.cancelledS === null)) &&

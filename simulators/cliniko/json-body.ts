@@ -6,7 +6,14 @@ export class RawNumber {
   constructor(readonly digits: string) {}
 }
 
-export type JsonValue = string | number | boolean | null | RawNumber | JsonValue[] | { [key: string]: JsonValue };
+export type JsonValue =
+  | string
+  | number
+  | boolean
+  | null
+  | RawNumber
+  | JsonValue[]
+  | { [key: string]: JsonValue };
 
 /** Serialises like JSON.stringify (no whitespace); U+2028/U+2029 stay raw, which is legal JSON. */
 export function toJsonText(value: JsonValue): string {

@@ -1,7 +1,7 @@
-import type { JsonValue } from './json-body.js';
-import { RawNumber, toJsonText } from './json-body.js';
 import type { RowWorld } from './data.js';
 import { generateFields } from './data.js';
+import type { JsonValue } from './json-body.js';
+import { RawNumber, toJsonText } from './json-body.js';
 import type { Filter, ListQuery, TimeField } from './query.js';
 import { SimulatorHttpError } from './query.js';
 import { HAS_ACTIVE_FLAG } from './resources.js';
@@ -146,7 +146,10 @@ export function selectPage(
     if (!sortable.has(key.field)) throw new SimulatorHttpError(400, `Invalid sort '${key.field}'`);
   }
   const matching = store.page(pred, lo, hi, 0, total, true);
-  const keyed = matching.map((i) => ({ i, values: query.sort.map((k) => sortValue(world, store, i, k.field)) }));
+  const keyed = matching.map((i) => ({
+    i,
+    values: query.sort.map((k) => sortValue(world, store, i, k.field)),
+  }));
   keyed.sort((a, b) => {
     for (let k = 0; k < query.sort.length; k++) {
       const c = compareValues(a.values[k] as SortValue, b.values[k] as SortValue);

@@ -64,7 +64,8 @@ export function parseFilter(raw: string, cancellable: boolean): Filter {
     if (rest === '*' || rest === '?' || rest === '!?') return { field: timeField, op: rest, seconds: null };
     const m = TIME_FILTER.exec(rest);
     if (!m) throw badFilter(raw, 'unknown date-time operator');
-    if (!DATE_TIME.test(m[2] as string)) throw badFilter(raw, 'date-time must be UTC like 2014-08-30T18:00:00Z');
+    if (!DATE_TIME.test(m[2] as string))
+      throw badFilter(raw, 'date-time must be UTC like 2014-08-30T18:00:00Z');
     const ms = Date.parse(m[2] as string);
     if (Number.isNaN(ms)) throw badFilter(raw, 'invalid date-time');
     return { field: timeField, op: m[1] as TimeOp, seconds: ms / 1000 };
@@ -87,7 +88,9 @@ export function parseListQuery(params: URLSearchParams, cancellable: boolean): L
   const page = positiveInt(params, 'page', 1);
   if (page < 1) throw new SimulatorHttpError(400, 'page must be a positive integer');
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, positiveInt(params, 'per_page', DEFAULT_PER_PAGE)));
-  const filters = [...params.getAll('q[]'), ...params.getAll('q')].map((raw) => parseFilter(raw, cancellable));
+  const filters = [...params.getAll('q[]'), ...params.getAll('q')].map((raw) =>
+    parseFilter(raw, cancellable),
+  );
 
   const order = params.get('order');
   if (order !== null && order !== 'asc' && order !== 'desc') {
@@ -97,7 +100,11 @@ export function parseListQuery(params: URLSearchParams, cancellable: boolean): L
   const sort: SortKey[] = [];
   for (const part of (sortParam ?? 'created_at').split(',')) {
     const [field, direction, extra] = part.split(':');
-    if (!field || extra !== undefined || (direction !== undefined && direction !== 'asc' && direction !== 'desc')) {
+    if (
+      !field ||
+      extra !== undefined ||
+      (direction !== undefined && direction !== 'asc' && direction !== 'desc')
+    ) {
       throw new SimulatorHttpError(400, `Invalid sort '${part}'`);
     }
     sort.push({ field, descending: direction ? direction === 'desc' : order === 'desc' });

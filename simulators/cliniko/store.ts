@@ -155,7 +155,14 @@ export class ResourceStore {
    * Up to `limit` matching indexes starting at the `skip`-th match, ascending or descending. Scans short
    * gaps and jumps long ones with `kth`, so sparse filters on a million rows stay cheap.
    */
-  page(pred: RowPredicate, lo: number, hi: number, skip: number, limit: number, ascending: boolean): number[] {
+  page(
+    pred: RowPredicate,
+    lo: number,
+    hi: number,
+    skip: number,
+    limit: number,
+    ascending: boolean,
+  ): number[] {
     const total = this.count(pred, lo, hi);
     const out: number[] = [];
     if (skip >= total) return out;
@@ -215,7 +222,15 @@ export class ResourceStore {
     const index = this.size;
     this.inserted.push({
       id,
-      meta: { createdS: nowS, updatedS: nowS, archivedS: null, cancelledS: null, active: true, edits: 0, deleted: false },
+      meta: {
+        createdS: nowS,
+        updatedS: nowS,
+        archivedS: null,
+        cancelledS: null,
+        active: true,
+        edits: 0,
+        deleted: false,
+      },
     });
     this.insertedById.set(id, index);
     return index;

@@ -121,9 +121,12 @@ export class Timeline {
     while (from < BLOCK_SIZE) {
       let to = from;
       while (to < BLOCK_SIZE && groupOf[to] === groupOf[from]) to++;
-      const members = indexAt.slice(from, to).filter((i) => i < this.count);
-      members.sort((x, y) => (this.idOf(x) < this.idOf(y) ? -1 : 1));
-      for (let k = 0; k < members.length; k++) indexAt[from + k] = members[k] as number;
+      const members = indexAt
+        .slice(from, to)
+        .filter((i) => i < this.count)
+        .map((i) => ({ i, id: this.idOf(i) }));
+      members.sort((x, y) => (x.id < y.id ? -1 : 1));
+      for (let k = 0; k < members.length; k++) indexAt[from + k] = (members[k] as { i: number }).i;
       from = to;
     }
     return { times, indexAt };

@@ -1,0 +1,124 @@
+import { createHash } from 'node:crypto';
+import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
+import { JsonHttpClient } from '../http/json-http-client.js';
+import { sharedBudget } from '../http/request-budget.js';
+import { isRecord, parseLossless } from '../json/lossless.js';
+import { redactUrl } from '../redact.js';
+import type { WelkinConfig } from './config.js';
+import { explainWelkinError } from './error-body.js';
+import type { RenewalLimit } from './renewal-limit.js';
+import { TokenProvider } from './token-provider.js';
+import type { TokenStore } from './token-store.js';
+
+export interface WelkinClientDeps {
+  fetch?: typeof fetch;
+  /** Overrides for tests: renewal limit, lease and poll timings. */
+  limit?: RenewalLimit;
+  leaseMs?: number;
+  pollMs?: number;
+}
+
+/** Welkin over HTTP: the token endpoint, then Bearer-authorised GETs that renew once on a 401. */
+export class WelkinClient {
+  readonly http: JsonHttpClient;
+  readonly tokens: TokenProvider;
+  private readonly tokenHttp: JsonHttpClient;
+
+  constructor(
+    readonly config: WelkinConfig,
+    store: TokenStore,
+    deps: WelkinClientDeps = {},
+  ) {
+    const explain = (status: number, text: string, url: URL) =>
+      explainWelkinError(status, text, url.pathname);
+    this.tokenHttp = new JsonHttpClient({
+      service: 'Welkin token endpoint',
+      baseUrl: config.baseUrl,
+      authorize: async () => ({}),
+      headers: { accept: 'application/json' },
+      timeoutMs: config.timeoutMs,
+      // Every attempt counts toward Welkin's 100-per-5-minutes block: few retries, and a 429 (the block
+      // itself) is final rather than retried into a longer block.
+      retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 5_000, rateLimitRetries: 0 },
+      fetch: deps.fetch,
+      explain,
+    });
+    this.tokens = new TokenProvider({
+      store,
+      requestToken: () => this.requestToken(),
+      limit: deps.limit,
+      leaseMs: deps.leaseMs,
+      pollMs: deps.pollMs,
+    });
+    const credentialKey = createHash('sha256')
+      .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
+      .digest('hex');
+    this.http = new JsonHttpClient({
+      service: 'Welkin',
+      baseUrl: config.baseUrl,
+      authorize: async () => ({ authorization: `Bearer ${await this.tokens.token()}` }),
+      headers: { accept: 'application/json' },
+      budget: sharedBudget(credentialKey, config.requestsPerMinute ?? Number.POSITIVE_INFINITY),
+      timeoutMs: config.timeoutMs,
+      fetch: deps.fetch,
+      retryAfterMs,
+      onUnauthorized: (text, sent) =>
+        this.tokens.renewAfterRejection(text, sent.authorization?.replace(/^Bearer /, '')),
+      explain,
+    });
+  }
+
+  /** `{tenant}/{instance}/...` */
+  instancePath(path: string): string {
+    return `${encodeURIComponent(this.config.tenant)}/${encodeURIComponent(this.config.instance)}/${path}`;
+  }
+
+  /** `{tenant}/...` (admin endpoints). */
+  tenantPath(path: string): string {
+    return `${encodeURIComponent(this.config.tenant)}/${path}`;
+  }
+
+  /** GET a JSON object, parsed losslessly. */
+  async getObject(path: string): Promise<{ body: Record<string, unknown>; where: string }> {
+    const { text } = await this.http.request('GET', path);
+    const where = `Welkin ${redactUrl(this.http.resolve(path))}`;
+    const body = parseLossless(text, where);
+    if (!isRecord(body)) throw new MalformedResponseError(`${where}: expected a JSON object`);
+    return { body, where };
+  }
+
+  /** Token requests made through this client (HTTP attempts at the token endpoint). */
+  get tokenRequests(): number {
+    return this.tokenHttp.requests;
+  }
+
+  private async requestToken(): Promise<string> {
+    const path = `${encodeURIComponent(this.config.tenant)}/admin/api_clients/${encodeURIComponent(this.config.clientName)}`;
+    let text: string;
+    try {
+      ({ text } = await this.tokenHttp.request('POST', path, { secret: this.config.secret }));
+    } catch (error) {
+      const reason = error instanceof HttpError ? error.message : 'request failed';
+      throw new AuthError(`cannot obtain a Welkin token: ${reason}`, { cause: error });
+    }
+    let token: unknown;
+    try {
+      token = (JSON.parse(text) as { token?: unknown }).token;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || token.length === 0) {
+      throw new AuthError('cannot obtain a Welkin token: the token endpoint answered without a token');
+    }
+    return token;
+  }
+}
+
+/** `Retry-After` in seconds or as an HTTP date; Welkin's recorded responses carry none, so backoff applies. */
+export function retryAfterMs(response: Response, now: number = Date.now()): number | undefined {
+  const value = response.headers.get('retry-after');
+  if (!value) return undefined;
+  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.min(Number(value) * 1000, 10 * 60_000);
+  const date = Date.parse(value);
+  return Number.isFinite(date) ? Math.min(Math.max(0, date - now), 10 * 60_000) : undefined;
+}
