@@ -62,7 +62,9 @@ function bool(value: unknown, fallback: boolean): boolean {
 function parseAccounts(value: unknown): ClinikoAccountConfig[] {
   const raw = parseJsonish(value) ?? [{ name: 'main' }];
   if (!Array.isArray(raw) || raw.length === 0) {
-    throw new ConfigError('context clinikoAccounts must be a non-empty array of {name, schedule?, timezone?}');
+    throw new ConfigError(
+      'context clinikoAccounts must be a non-empty array of {name, schedule?, timezone?}',
+    );
   }
   const seen = new Set<string>();
   return raw.map((entry: unknown) => {

@@ -1,8 +1,6 @@
-/**
- * Resource lists the stack needs at synth time (Map defaults and one Glue table each).
- * TODO(switch): replace with `CLINIKO_RESOURCES` from shared/cliniko/resources.ts and `WELKIN_RESOURCES`
- * from shared/welkin/resources.ts once they land, so the exporters and the catalog cannot drift.
- */
+import { CLINIKO_RESOURCES } from '../shared/cliniko/resources.js';
+import { WELKIN_RESOURCES } from '../shared/welkin/resources.js';
+
 export interface ColumnSpec {
   readonly name: string;
   /** Athena/Hive type; defaults to string (nested values then arrive as JSON text). */
@@ -16,49 +14,18 @@ export interface ResourceSpec {
   readonly columns?: readonly ColumnSpec[];
 }
 
-export const CLINIKO_RESOURCE_SPECS: readonly ResourceSpec[] = [
-  'appointment_types',
-  'individual_appointments',
-  'group_appointments',
-  'attendees',
-  'unavailable_blocks',
-  'invoices',
-  'invoice_items',
-  'billable_items',
-  'products',
-  'stock_adjustments',
-  'taxes',
-  'concession_types',
-  'patients',
-  'medical_alerts',
-  'patient_attachments',
-  'patient_cases',
-  'patient_forms',
-  'treatment_notes',
-  'communications',
-  'contacts',
-  'businesses',
-  'practitioners',
-  'users',
-  'referral_sources',
-  'services',
-].map((name) => ({ name }));
+/**
+ * What the stack needs of each exported resource (Map defaults, one Glue table each), taken from the same
+ * lists the exporters use so the catalog and the exports cannot drift. A resource may declare `columns`;
+ * otherwise its table gets the source's default columns.
+ */
+function specsOf(resources: readonly { name: string; columns?: readonly ColumnSpec[] }[]): ResourceSpec[] {
+  return resources.map((resource) => ({ name: resource.name, columns: resource.columns }));
+}
 
-export const WELKIN_RESOURCE_SPECS: readonly ResourceSpec[] = [
-  'PATIENT',
-  'CDT_RECORD',
-  'ENCOUNTER',
-  'ENCOUNTER_COMMENT',
-  'ENCOUNTER_DISPOSITION',
-  'ASSESSMENT',
-  'CALENDAR_EVENT',
-  'EMAIL',
-  'SMS',
-  'TASK',
-  'VOICE_CALL',
-  'PATIENT_PROGRAM',
-  'PDT_RECORD',
-].map((name) => ({ name }));
+export const CLINIKO_RESOURCE_SPECS: readonly ResourceSpec[] = specsOf(CLINIKO_RESOURCES);
+
+export const WELKIN_RESOURCE_SPECS: readonly ResourceSpec[] = specsOf(WELKIN_RESOURCES);
 
 /** Columns every Cliniko table gets when the resource declares none (the JSON SerDe ignores the rest). */
 export const CLINIKO_DEFAULT_COLUMNS: readonly ColumnSpec[] = [

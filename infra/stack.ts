@@ -5,7 +5,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import type { PipelineConfig } from './config.js';
-import { Catalog } from './constructs/catalog.js';
+import { Catalog, projected } from './constructs/catalog.js';
 import { ExportStateMachine } from './constructs/export-state-machine.js';
 import { Functions } from './constructs/functions.js';
 import { grantPrefixes, grantSecretRead, grantSecretReadWrite } from './constructs/grants.js';
@@ -71,7 +71,8 @@ export class ClinicPipeStack extends Stack {
     });
     Validations.of(asyncDlq).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is itself the dead-letter target of asynchronous Lambda invocations and schedule starts.',
+      reason:
+        'This queue is itself the dead-letter target of asynchronous Lambda invocations and schedule starts.',
     });
     monitoring.queueNotEmpty('AsyncInvokeDlqNotEmpty', asyncDlq, 'The async-invocation dead-letter queue');
 
@@ -189,7 +190,11 @@ export class ClinicPipeStack extends Stack {
         welkinToken: secrets.welkinToken,
         reservedConcurrency: { receiver: 20, worker: 2 },
       });
-      monitoring.queueNotEmpty('WebhookDlqNotEmpty', webhook.deadLetterQueue, 'The webhook events dead-letter queue');
+      monitoring.queueNotEmpty(
+        'WebhookDlqNotEmpty',
+        webhook.deadLetterQueue,
+        'The webhook events dead-letter queue',
+      );
     }
 
     for (const fn of functions.all) monitoring.functionErrors(`${fn.node.id}Errors`, fn as NodejsFunction);
@@ -203,7 +208,7 @@ export class ClinicPipeStack extends Stack {
       tableSets: [
         {
           source: 'cliniko',
-          prefixTemplate: `${prefix}/account=\${account}`,
+          prefixTemplate: `${prefix}/account=${projected('account')}`,
           accounts,
           resources: CLINIKO_RESOURCE_SPECS,
           defaultColumns: CLINIKO_DEFAULT_COLUMNS,

@@ -1,2 +1,47 @@
-// Placeholder created by the infra helper so the stack synthesizes; the owner overwrites this file.
-export const handler = async () => ({ done: true, results: [] });
+import { Logger } from '@aws-lambda-powertools/logger';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { ConfigError } from '../../shared/errors.js';
+import { exportSettingsFrom } from '../../shared/export/export-settings.js';
+import { parseExportEvent } from '../../shared/lambda/export-event.js';
+import { outputEnvFrom } from '../../shared/lambda/output-env.js';
+import { type ExportResponse, runExportInvocation } from '../../shared/lambda/run-invocation.js';
+import { S3Sink } from '../../shared/output/s3-sink.js';
+import { welkinConfigFrom } from '../../shared/welkin/config.js';
+import { credentialsEnv, readWelkinCredentials } from '../../shared/welkin/credentials-secret.js';
+import { SecretsManagerTokenStore } from '../../shared/welkin/secrets-manager-token-store.js';
+import { welkinSource } from '../../shared/welkin/source.js';
+
+const logger = new Logger({ serviceName: 'welkin-export' });
+const s3 = new S3Client({});
+const secrets = new SecretsManagerClient({});
+
+export const handler = async (event: unknown, context: Context): Promise<ExportResponse> => {
+  const request = parseExportEvent(event);
+  const env = process.env;
+  const output = outputEnvFrom(env);
+  const credentialsArn = env.WELKIN_CREDENTIALS_SECRET_ARN;
+  const tokenArn = env.WELKIN_TOKEN_SECRET_ARN;
+  if (!credentialsArn) throw new ConfigError('WELKIN_CREDENTIALS_SECRET_ARN is required');
+  if (!tokenArn) throw new ConfigError('WELKIN_TOKEN_SECRET_ARN is required');
+  const credentials = await readWelkinCredentials(secrets, credentialsArn);
+  const config = welkinConfigFrom({
+    ...credentialsEnv(credentials),
+    WELKIN_BASE_URL: env.WELKIN_BASE_URL,
+    WELKIN_REQUESTS_PER_MINUTE: env.WELKIN_REQUESTS_PER_MINUTE,
+  });
+  // Every concurrent function shares the token through this secret; see TokenProvider for the claim protocol.
+  const { definition } = welkinSource(config, new SecretsManagerTokenStore(secrets, tokenArn));
+  const settings = exportSettingsFrom(env);
+  logger.appendKeys({ tenant: config.tenant, instance: config.instance });
+  return runExportInvocation({
+    request,
+    definition,
+    sink: new S3Sink({ client: s3, bucket: output.bucket, prefix: output.prefix, kmsKeyId: output.kmsKeyId }),
+    settings,
+    concurrency: settings.concurrency ?? 2,
+    remainingMs: () => context.getRemainingTimeInMillis(),
+    logger,
+  });
+};

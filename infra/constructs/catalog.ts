@@ -26,6 +26,11 @@ export interface CatalogProps {
   readonly projectionStartDate: string;
 }
 
+/** An Athena partition-projection placeholder, e.g. `${account}` in `storage.location.template`. */
+export function projected(partition: string): string {
+  return `\${${partition}}`;
+}
+
 /** Glue/Athena-safe identifier: lowercase letters, digits and underscores. */
 export function tableName(source: string, resource: string): string {
   return `${source}_${resource}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
@@ -96,7 +101,7 @@ export class Catalog extends Construct {
       'projection.dt.range': `${props.projectionStartDate},NOW`,
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
-      'storage.location.template': `s3://${bucket}/${prefix}/dt=\${dt}/`,
+      'storage.location.template': `s3://${bucket}/${prefix}/dt=${projected('dt')}/`,
     };
     if (set.accounts) {
       projection['projection.account.type'] = 'enum';
@@ -123,7 +128,7 @@ export class Catalog extends Construct {
         partitionKeys,
         storageDescriptor: {
           // Root of the resource; projection's location template points at the dt folders below it.
-          location: `s3://${bucket}/${prefix.replace('${account}', set.accounts?.[0] ?? '')}/`,
+          location: `s3://${bucket}/${prefix.replace(projected('account'), set.accounts?.[0] ?? '')}/`,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
           compressed: true,

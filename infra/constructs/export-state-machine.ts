@@ -140,7 +140,8 @@ export class ExportStateMachine extends Construct {
       },
       {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(props.exportFunction)}.Arn>:*]`,
-        reason: 'Invoking any published version of the export function; CDK grants the function ARN with its version suffix.',
+        reason:
+          'Invoking any published version of the export function; CDK grants the function ARN with its version suffix.',
       },
     );
   }
@@ -223,7 +224,12 @@ export class ExportStateMachine extends Construct {
       ],
       resultSelector: { failedEntryCount: JsonPath.numberAt('$.FailedEntryCount') },
     });
-    publish.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(2), maxAttempts: 3, backoffRate: 2 });
+    publish.addRetry({
+      errors: [Errors.TASKS_FAILED],
+      interval: Duration.seconds(2),
+      maxAttempts: 3,
+      backoffRate: 2,
+    });
     const published = new Choice(this, 'Published')
       .when(
         Condition.numberGreaterThan('$.failedEntryCount', 0),

@@ -114,12 +114,14 @@ export class Functions extends Construct {
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'xray:PutTraceSegments and xray:PutTelemetryRecords (added by tracing: ACTIVE) support no resource-level permissions.',
+      reason:
+        'xray:PutTraceSegments and xray:PutTelemetryRecords (added by tracing: ACTIVE) support no resource-level permissions.',
     });
     if (!props.reservedConcurrency) {
       Validations.of(func).acknowledge({
         id: 'HIPAA.Security-LambdaConcurrency',
-        reason: 'Reserved concurrency disabled by the deployer (context reservedConcurrency=false): the account quota is too small to reserve.',
+        reason:
+          'Reserved concurrency disabled by the deployer (context reservedConcurrency=false): the account quota is too small to reserve.',
       });
     }
     Validations.of(func).acknowledge({

@@ -12,7 +12,12 @@ import type { IConstruct } from 'constructs';
  */
 
 /** Read, write and list exactly the given prefixes of the bucket (objects stay KMS-encrypted). */
-export function grantPrefixes(grantee: IGrantable, bucket: IBucket, key: IKey, prefixes: readonly string[]): void {
+export function grantPrefixes(
+  grantee: IGrantable,
+  bucket: IBucket,
+  key: IKey,
+  prefixes: readonly string[],
+): void {
   const principal = grantee.grantPrincipal;
   principal.addToPrincipalPolicy(
     new PolicyStatement({

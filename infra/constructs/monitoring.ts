@@ -51,7 +51,11 @@ export class Monitoring extends Construct {
   }
 
   functionErrors(id: string, fn: IFunction): void {
-    this.add(id, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'A Lambda function threw');
+    this.add(
+      id,
+      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      'A Lambda function threw',
+    );
   }
 
   queueNotEmpty(id: string, queue: IQueue, what: string): void {

@@ -35,10 +35,15 @@ export class Secrets extends Construct {
       );
     }
     if (props.welkin) {
-      this.welkinCredentials = this.placeholder('WelkinCredentials', `${base}/welkin/credentials`, props.key, {
-        description: 'Welkin API client: {"tenant","instance","clientName","secret","env"}',
-        value: { tenant: '', instance: '', clientName: '', secret: '', env: 'live' },
-      });
+      this.welkinCredentials = this.placeholder(
+        'WelkinCredentials',
+        `${base}/welkin/credentials`,
+        props.key,
+        {
+          description: 'Welkin API client: {"tenant","instance","clientName","secret","env"}',
+          value: { tenant: '', instance: '', clientName: '', secret: '', env: 'live' },
+        },
+      );
       this.welkinToken = this.placeholder('WelkinToken', `${base}/welkin/token-cache`, props.key, {
         description: 'Welkin access-token cache written by the functions: {"token","expiresAt"}',
         value: {},
@@ -53,7 +58,10 @@ export class Secrets extends Construct {
         generateSecretString: { passwordLength: 48, excludePunctuation: true },
         removalPolicy: RemovalPolicy.RETAIN,
       });
-      acknowledgeRotation(this.webhookSecret, 'the value is also configured in Welkin; rotate both together per the runbook');
+      acknowledgeRotation(
+        this.webhookSecret,
+        'the value is also configured in Welkin; rotate both together per the runbook',
+      );
     }
   }
 

@@ -42,7 +42,9 @@ export class Storage extends Construct {
         actions: ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
         resources: ['*'],
         conditions: {
-          ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*` },
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': `arn:${stack.partition}:logs:${stack.region}:${stack.account}:*`,
+          },
         },
       }),
     );
@@ -66,15 +68,32 @@ export class Storage extends Construct {
       objectOwnership: ObjectOwnership.BUCKET_OWNER_PREFERRED,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
-        { id: 'expire-access-logs', expiration: Duration.days(365), noncurrentVersionExpiration: Duration.days(30) },
+        {
+          id: 'expire-access-logs',
+          expiration: Duration.days(365),
+          noncurrentVersionExpiration: Duration.days(30),
+        },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
     });
     Validations.of(this.logBucket).acknowledge(
-      { id: 'AwsSolutions-S1', reason: 'This is the access-log bucket itself; logging it into itself would loop.' },
-      { id: 'HIPAA.Security-S3BucketLoggingEnabled', reason: 'This is the access-log bucket itself; logging it into itself would loop.' },
-      { id: 'HIPAA.Security-S3DefaultEncryptionKMS', reason: 'S3 server access log delivery only supports SSE-S3 on the target bucket.' },
-      { id: 'HIPAA.Security-S3BucketReplicationEnabled', reason: 'Access logs hold no PHI; cross-region replication is left to the account-level backup policy.' },
+      {
+        id: 'AwsSolutions-S1',
+        reason: 'This is the access-log bucket itself; logging it into itself would loop.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketLoggingEnabled',
+        reason: 'This is the access-log bucket itself; logging it into itself would loop.',
+      },
+      {
+        id: 'HIPAA.Security-S3DefaultEncryptionKMS',
+        reason: 'S3 server access log delivery only supports SSE-S3 on the target bucket.',
+      },
+      {
+        id: 'HIPAA.Security-S3BucketReplicationEnabled',
+        reason:
+          'Access logs hold no PHI; cross-region replication is left to the account-level backup policy.',
+      },
     );
 
     const runRules: LifecycleRule[] =
@@ -99,8 +118,15 @@ export class Storage extends Construct {
       lifecycleRules: [
         ...runRules,
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
-        { id: 'expire-noncurrent-versions', noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays) },
-        { id: 'expire-athena-results', prefix: `${props.athenaResultsPrefix}/`, expiration: Duration.days(30) },
+        {
+          id: 'expire-noncurrent-versions',
+          noncurrentVersionExpiration: Duration.days(props.noncurrentVersionDays),
+        },
+        {
+          id: 'expire-athena-results',
+          prefix: `${props.athenaResultsPrefix}/`,
+          expiration: Duration.days(30),
+        },
       ],
     });
     Validations.of(this.bucket).acknowledge({

@@ -78,8 +78,10 @@ function parseId(id: string, where: string): bigint {
 }
 
 /**
- * Follows `links.next` for the few lists that cannot be filtered; the engine removes repeats by id. Always a
- * full snapshot.
+ * Follows `links.next` for the few lists that cannot be filtered by id (always a full snapshot). Offset paging
+ * skips a row when an earlier one is deleted mid-scan, so a scan only counts as complete when `total_entries`
+ * held still from its first page to its last; otherwise it scans again. Rows seen in an earlier scan are
+ * removed by the engine (by id), so the union is written once. These lists are small (tens of rows).
  */
 export class LinksPager implements ResourcePager {
   readonly idsIncrease = false;
@@ -88,16 +90,26 @@ export class LinksPager implements ResourcePager {
   constructor(
     private readonly client: ClinikoClient,
     private readonly resource: ClinikoResource,
+    private readonly maxScans = 5,
   ) {}
 
   async *pages(_window: ExportWindow, cursor?: string): AsyncIterable<Page> {
-    let next: string | undefined = cursor ?? `${this.resource.path}?per_page=${PER_PAGE}`;
-    while (next) {
-      const { body, where } = await this.client.getObject(next);
-      const records = recordsOf(body, this.resource, where);
-      next = hasNext(body);
-      yield { records, cursor: next };
+    const first = `${this.resource.path}?per_page=${PER_PAGE}`;
+    for (let scan = 1; scan <= this.maxScans; scan += 1) {
+      let next: string | undefined = scan === 1 && cursor ? cursor : first;
+      const totals = new Set<string>();
+      while (next) {
+        const { body, where } = await this.client.getObject(next);
+        const records = recordsOf(body, this.resource, where);
+        totals.add(String(body.total_entries));
+        next = hasNext(body);
+        yield { records, cursor: next ?? undefined };
+      }
+      if (totals.size === 1) return;
     }
+    throw new MalformedResponseError(
+      `Cliniko ${this.resource.path}: the list kept changing during ${this.maxScans} scans; try again later`,
+    );
   }
 }
 

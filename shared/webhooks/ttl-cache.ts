@@ -10,7 +10,7 @@ export class TtlCache<T> {
   constructor(
     private readonly load: () => Promise<T>,
     private readonly ttlMs: number,
-    private readonly clock: () => number = Date.now,
+    private readonly clock: () => number = () => Date.now(),
   ) {}
 
   async get(): Promise<T> {

@@ -60,6 +60,7 @@ export class WelkinClient {
       headers: { accept: 'application/json' },
       budget: sharedBudget(credentialKey, config.requestsPerMinute ?? Number.POSITIVE_INFINITY),
       timeoutMs: config.timeoutMs,
+      retry: config.retry,
       fetch: deps.fetch,
       retryAfterMs,
       onUnauthorized: (text, sent) =>

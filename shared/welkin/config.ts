@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors.js';
+import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
 
 // Tenant, instance and client names become URL path segments: keep them to what Welkin issues.
@@ -35,6 +36,8 @@ export interface WelkinConfig {
   /** Optional pacing; Welkin documents no data rate limit, only the token one. */
   requestsPerMinute?: number;
   timeoutMs: number;
+  /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
+  retry?: RetryPolicy;
 }
 
 export function welkinConfigFrom(env: Record<string, string | undefined>): WelkinConfig {

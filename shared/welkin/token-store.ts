@@ -128,7 +128,7 @@ export class InMemorySecret implements VersionedSecret {
 
 /** A token store held in memory, shared by every provider given the same instance. */
 export class MemoryTokenStore extends VersionedTokenStore {
-  constructor(readonly secret = new InMemorySecret()) {
-    super(secret);
+  constructor(readonly memory = new InMemorySecret()) {
+    super(memory);
   }
 }

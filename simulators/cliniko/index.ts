@@ -243,6 +243,7 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
         json(res, error.status, errorBody(error.message), error.headers);
       else {
         stats.errors += 1;
+        if (process.env.SIM_DEBUG) console.error(error);
         json(res, 500, errorBody('Internal simulator error'));
       }
     }

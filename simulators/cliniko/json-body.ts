@@ -24,6 +24,8 @@ export function toJsonText(value: JsonValue): string {
   }
   if (Array.isArray(value)) return `[${value.map(toJsonText).join(',')}]`;
   const parts: string[] = [];
-  for (const [key, item] of Object.entries(value)) parts.push(`${JSON.stringify(key)}:${toJsonText(item)}`);
+  // Like JSON.stringify, keys whose value is undefined are left out.
+  for (const [key, item] of Object.entries(value))
+    if (item !== undefined) parts.push(`${JSON.stringify(key)}:${toJsonText(item)}`);
   return `{${parts.join(',')}}`;
 }

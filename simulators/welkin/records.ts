@@ -117,6 +117,11 @@ function base(c: RowContext): SimRecord {
   };
 }
 
+// Object spread followed by many keys is ~20x slower than Object.assign in V8 here (1M-row exports).
+function withBase(c: RowContext, fields: SimRecord): SimRecord {
+  return Object.assign(base(c), fields);
+}
+
 function h(c: RowContext, field: number): number {
   return hash32(c.key, c.index, field);
 }
@@ -125,8 +130,7 @@ function patient(c: RowContext): SimRecord {
   const first = pick(FIRST, h(c, 1));
   const last = pick(LAST, h(c, 2));
   const birth = Date.UTC(1940 + (h(c, 3) % 70), h(c, 4) % 12, 1 + (h(c, 5) % 28));
-  return {
-    ...base(c),
+  return withBase(c, {
     externalGuid: h(c, 6) % 3 === 0 ? null : uuidFor(saltOf('EXT'), c.index),
     externalNumericId: bigId(c, 7),
     firstName: first,
@@ -145,13 +149,12 @@ function patient(c: RowContext): SimRecord {
     notes: NOTES[c.index % NOTES.length] as string,
     patientTerritories: [],
     careTeam: h(c, 15) % 2 === 0 ? [{ userId: user(c, 16), role: 'COACH' }] : [],
-  };
+  });
 }
 
 function cdt(c: RowContext, names: readonly string[], kind: string): SimRecord {
   const name = pick(names, h(c, 20));
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     [kind]: name,
     jsonBody: {
@@ -163,13 +166,12 @@ function cdt(c: RowContext, names: readonly string[], kind: string): SimRecord {
       'cdtf-revision': c.revision,
       nested: { level: { deeper: [1, 'two', null, true, { k: `v${c.index}` }] } },
     },
-  };
+  });
 }
 
 function encounter(c: RowContext): SimRecord {
   const start = c.createdAt + (h(c, 30) % 86_400_000);
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     encounterType: pick(ENCOUNTER_TYPES, h(c, 31)),
     status: pick(STATUSES, h(c, 32) + c.revision),
@@ -177,14 +179,13 @@ function encounter(c: RowContext): SimRecord {
     startDate: iso(start),
     endDate: iso(start + 1_800_000),
     userId: user(c, 34),
-  };
+  });
 }
 
 const encounterOf = (c: RowContext) => c.ref('ENCOUNTER', h(c, 40));
 
 function assessment(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     assessmentName: pick(['PHQ-9', 'GAD-7', 'Intake'], h(c, 50)),
     status: pick(['IN_PROGRESS', 'COMPLETED'], h(c, 51) + c.revision),
@@ -193,14 +194,13 @@ function assessment(c: RowContext): SimRecord {
       { question: 'Little interest or pleasure in doing things?', answer: h(c, 53) % 4 },
       { question: 'Comments', answer: NOTES[c.index % NOTES.length] as string },
     ],
-  };
+  });
 }
 
 function calendarEvent(c: RowContext): SimRecord {
   const allDay = h(c, 60) % 5 === 0;
   const start = c.createdAt + 86_400_000 * (1 + (h(c, 61) % 30));
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     calendarId: uuidFor(saltOf('CALENDAR'), h(c, 62) % 20),
     userId: user(c, 63),
@@ -212,12 +212,11 @@ function calendarEvent(c: RowContext): SimRecord {
     outcome: pick(['completed', 'no_show', 'rescheduled', null] as const, h(c, 65)),
     modality: pick(['call', 'visit', 'video'], h(c, 66)),
     appointmentType: pick(['intake_call', 'follow_up', 'coaching'], h(c, 67)),
-  };
+  });
 }
 
 function email(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     direction: pick(['INBOUND', 'OUTBOUND'], h(c, 70)),
     subject: `Re: your appointment #${c.index} ✉️`,
@@ -225,23 +224,21 @@ function email(c: RowContext): SimRecord {
     fromAddress: 'care@example.com',
     toAddress: `patient${h(c, 71) % 1000}@example.com`,
     sentAt: iso(c.createdAt),
-  };
+  });
 }
 
 function sms(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     direction: pick(['INBOUND', 'OUTBOUND'], h(c, 80)),
     text: `${NOTES[c.index % NOTES.length]} 📱`,
     phoneNumber: `+1555${String(h(c, 81) % 10_000_000).padStart(7, '0')}`,
     sentAt: iso(c.createdAt),
-  };
+  });
 }
 
 function task(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     title: `Follow up with patient (${c.index})`,
     description: NOTES[c.index % NOTES.length] as string,
@@ -249,12 +246,11 @@ function task(c: RowContext): SimRecord {
     priority: h(c, 101) % 3,
     dueDate: iso(c.createdAt + 86_400_000 * (h(c, 102) % 14)).slice(0, 10),
     assigneeId: user(c, 103),
-  };
+  });
 }
 
 function voiceCall(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     direction: pick(['INBOUND', 'OUTBOUND'], h(c, 110)),
     status: pick(['COMPLETED', 'MISSED', 'VOICEMAIL'], h(c, 111)),
@@ -263,41 +259,38 @@ function voiceCall(c: RowContext): SimRecord {
     toNumber: `+1555${String(h(c, 113) % 10_000_000).padStart(7, '0')}`,
     startedAt: iso(c.createdAt),
     recordingSid: bigId(c, 114),
-  };
+  });
 }
 
 function patientProgram(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     patientId: c.ref('PATIENT', h(c, 0)),
     programName: pick(PROGRAMS, h(c, 120)),
     phase: pick(['enrolled', 'active', 'graduated', 'discharged'], h(c, 121) + c.revision),
     status: 'ACTIVE',
     enrolledAt: iso(c.createdAt),
-  };
+  });
 }
 
 function adminUser(c: RowContext): SimRecord {
-  return {
-    ...base(c),
+  return withBase(c, {
     username: `worker${c.index}@example.com`,
     firstName: pick(FIRST, h(c, 130)),
     lastName: pick(LAST, h(c, 131)),
     email: `worker${c.index}@example.com`,
     roles: [pick(['Coach', 'Physician', 'Admin'], h(c, 132))],
     enabled: h(c, 133) % 10 !== 0,
-  };
+  });
 }
 
 function program(c: RowContext): SimRecord {
   const name = PROGRAMS[c.index % PROGRAMS.length] as string;
-  return {
-    ...base(c),
+  return withBase(c, {
     name: c.index < PROGRAMS.length ? name : `${name}-${c.index}`,
     title: name.replace(/-/g, ' '),
     phases: ['enrolled', 'active', 'graduated', 'discharged'],
     description: NOTES[c.index % NOTES.length] as string,
-  };
+  });
 }
 
 export const GENERATORS: Record<ResourceName, (c: RowContext) => SimRecord> = {
@@ -305,20 +298,20 @@ export const GENERATORS: Record<ResourceName, (c: RowContext) => SimRecord> = {
   CDT_RECORD: (c) => cdt(c, CDT_NAMES, 'cdtName'),
   PDT_RECORD: (c) => cdt(c, PDT_NAMES, 'pdtName'),
   ENCOUNTER: encounter,
-  ENCOUNTER_COMMENT: (c) => ({
-    ...base(c),
-    patientId: c.ref('PATIENT', h(c, 0)),
-    encounterId: encounterOf(c),
-    text: NOTES[c.index % NOTES.length] as string,
-    authorId: user(c, 41),
-  }),
-  ENCOUNTER_DISPOSITION: (c) => ({
-    ...base(c),
-    patientId: c.ref('PATIENT', h(c, 0)),
-    encounterId: encounterOf(c),
-    disposition: pick(['RESOLVED', 'ESCALATED', 'REFERRED'], h(c, 42) + c.revision),
-    reason: NOTES[c.index % NOTES.length] as string,
-  }),
+  ENCOUNTER_COMMENT: (c) =>
+    withBase(c, {
+      patientId: c.ref('PATIENT', h(c, 0)),
+      encounterId: encounterOf(c),
+      text: NOTES[c.index % NOTES.length] as string,
+      authorId: user(c, 41),
+    }),
+  ENCOUNTER_DISPOSITION: (c) =>
+    withBase(c, {
+      patientId: c.ref('PATIENT', h(c, 0)),
+      encounterId: encounterOf(c),
+      disposition: pick(['RESOLVED', 'ESCALATED', 'REFERRED'], h(c, 42) + c.revision),
+      reason: NOTES[c.index % NOTES.length] as string,
+    }),
   ASSESSMENT: assessment,
   CALENDAR_EVENT: calendarEvent,
   EMAIL: email,

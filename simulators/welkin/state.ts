@@ -76,9 +76,20 @@ export class SimState {
   ) {
     this.limiter = new TokenLimiter(limit);
     this.random = prng(seed ^ 0x5eed);
+    // Cross-references (patientId, createdBy, ...) hit small sets over and over; memoise their ids.
+    const memo = new Map<ResourceName, string[]>();
     const ref = (resource: ResourceName, n: number): string | null => {
       const set = this.datasets.get(resource);
-      return set && set.count > 0 ? set.idOf(n % set.count) : null;
+      if (!set || set.count === 0) return null;
+      const index = n % set.count;
+      if (set.count > 100_000) return set.idOf(index);
+      let ids = memo.get(resource);
+      if (!ids) {
+        ids = [];
+        memo.set(resource, ids);
+      }
+      ids[index] ??= set.idOf(index);
+      return ids[index];
     };
     for (const resource of [...EXPORT_RESOURCES, ...EXTRA_RESOURCES]) {
       this.datasets.set(resource, new Dataset(resource, rows(resource), seed, ref));

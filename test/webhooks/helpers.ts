@@ -40,20 +40,4 @@ export async function post(
   return { status: response.status, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-/** Runs `task` over `items` with at most `limit` in flight. */
-export async function mapBounded<T, R>(
-  items: T[],
-  limit: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await task(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
+export { mapBounded } from '../../shared/webhooks/map-bounded.js';

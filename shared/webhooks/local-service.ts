@@ -1,0 +1,88 @@
+import { ConfigError } from '../errors.js';
+import type { Sink } from '../output/sink.js';
+import { WelkinClient } from '../welkin/client.js';
+import { welkinConfigFrom } from '../welkin/config.js';
+import { FileTokenStore } from '../welkin/file-token-store.js';
+import { MemoryTokenStore, type TokenStore } from '../welkin/token-store.js';
+import { InProcessQueue, type InProcessQueueStats } from './in-process-queue.js';
+import { type LocalWebhookServer, startLocalWebhookServer } from './local-server.js';
+import { type PullOutcome, pullChange } from './pull-change.js';
+import type { ReceiveOutcome } from './receive-webhook.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER } from './receiver-config.js';
+import { webhookSecretsFrom } from './receiver-env.js';
+import { safeReason } from './safe-reason.js';
+import { WelkinRecordFetcher } from './welkin-record-fetcher.js';
+
+export interface LocalServiceOptions {
+  port?: number;
+  sink: Sink;
+  /** WELKIN_WEBHOOK_SECRET, WEBHOOK_SECRET_HEADER, WEBHOOK_MAX_BYTES, and the WELKIN_* API settings. */
+  env: Record<string, string | undefined>;
+  /** Pulls at once (default 8). */
+  concurrency?: number;
+  tokenStore?: TokenStore;
+  onReceive?: (outcome: ReceiveOutcome) => void;
+  onPull?: (outcome: PullOutcome) => void;
+  onPullFailure?: (reason: string, attempt: number) => void;
+}
+
+export interface LocalService {
+  server: LocalWebhookServer;
+  client: WelkinClient;
+  /** Resolves when every queued pull has finished (or been dead-lettered). */
+  drain(): Promise<void>;
+  stats(): InProcessQueueStats;
+  stop(): Promise<void>;
+}
+
+/**
+ * Receiver and pull worker in one process, wired as in AWS but with an in-process queue: what
+ * `npm run webhook:serve` runs, and what the integration tests drive.
+ */
+export async function startLocalService(options: LocalServiceOptions): Promise<LocalService> {
+  const { env, sink } = options;
+  const welkin = welkinConfigFrom(env);
+  const secret = env.WELKIN_WEBHOOK_SECRET;
+  if (!secret) throw new ConfigError('WELKIN_WEBHOOK_SECRET is required');
+  const maxBytes = env.WEBHOOK_MAX_BYTES ? Number(env.WEBHOOK_MAX_BYTES) : DEFAULT_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0)
+    throw new ConfigError('WEBHOOK_MAX_BYTES must be a positive integer');
+  const store =
+    options.tokenStore ??
+    (env.WELKIN_TOKEN_FILE ? new FileTokenStore(env.WELKIN_TOKEN_FILE) : new MemoryTokenStore());
+  const client = new WelkinClient(welkin, store);
+  const fetcher = new WelkinRecordFetcher(client);
+  const queue = new InProcessQueue(
+    async (message) => {
+      const outcome = await pullChange({ message, api: fetcher.api, fetcher, sink });
+      options.onPull?.(outcome);
+    },
+    {
+      concurrency: options.concurrency ?? 8,
+      onFailure: (_message, error, attempt) => options.onPullFailure?.(safeReason(error), attempt),
+    },
+  );
+  const server = await startLocalWebhookServer({
+    port: options.port,
+    sink,
+    queue,
+    onOutcome: options.onReceive,
+    config: {
+      secrets: webhookSecretsFrom(secret, 'WELKIN_WEBHOOK_SECRET'),
+      secretHeader: (env.WEBHOOK_SECRET_HEADER || DEFAULT_SECRET_HEADER).toLowerCase(),
+      maxBytes,
+      tenant: welkin.tenant,
+      instance: welkin.instance,
+    },
+  });
+  return {
+    server,
+    client,
+    drain: () => queue.drain(),
+    stats: () => queue.stats(),
+    stop: async () => {
+      await server.stop();
+      await queue.drain();
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import type { Sink } from '../output/sink.js';
+import { mapBounded } from './map-bounded.js';
+import { type PullOutcome, pullChange } from './pull-change.js';
+import type { WelkinApiLocation } from './pull-target.js';
+import { queuedNoticeSchema } from './queued-notice.js';
+import type { RecordFetcher } from './record-fetcher.js';
+import { safeReason } from './safe-reason.js';
+
+export interface BatchOptions {
+  records: SQSRecord[];
+  api: WelkinApiLocation;
+  fetcher: RecordFetcher;
+  sink: Sink;
+  concurrency?: number;
+  onOutcome?: (outcome: PullOutcome) => void;
+  onFailure?: (messageId: string, reason: string) => void;
+}
+
+/**
+ * One SQS batch: each message pulled on its own, failures reported per message so SQS retries only those
+ * (and moves them to the dead-letter queue after maxReceiveCount). A message that does not parse fails too:
+ * it belongs in the DLQ where someone will look, not silently dropped.
+ */
+export async function processNoticeBatch(options: BatchOptions): Promise<SQSBatchResponse> {
+  const failed: string[] = [];
+  await mapBounded(options.records, options.concurrency ?? 4, async (record) => {
+    try {
+      const message = queuedNoticeSchema.parse(JSON.parse(record.body));
+      const outcome = await pullChange({
+        message,
+        api: options.api,
+        fetcher: options.fetcher,
+        sink: options.sink,
+      });
+      options.onOutcome?.(outcome);
+    } catch (error) {
+      failed.push(record.messageId);
+      options.onFailure?.(
+        record.messageId,
+        error instanceof SyntaxError ? 'message is not JSON' : safeReason(error),
+      );
+    }
+  });
+  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
+}

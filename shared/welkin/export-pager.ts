@@ -1,0 +1,111 @@
+import { MalformedResponseError } from '../errors.js';
+import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
+import { isRecord, scalarToString } from '../json/lossless.js';
+import type { WelkinClient } from './client.js';
+import { decodePosition, type ExportPosition, encodePosition } from './export-cursor.js';
+
+/** The largest page the Export API serves; it must exceed the largest group of rows sharing one updatedAt. */
+export const EXPORT_PAGE_SIZE = 1000;
+const EPOCH = '1970-01-01T00:00:00.000Z';
+
+interface Row extends PagedRecord {
+  updatedAt: string;
+  updatedMs: number;
+}
+
+/**
+ * Pages one Export API resource by `start = updatedAt of the last row`, dropping the boundary rows already
+ * emitted. The window is [since, until): rows updated at or after `until` (the run's start) belong to the next
+ * run, whose `since` is this run's `until` minus the overlap, so paging ends even while Welkin keeps changing,
+ * and no row is emitted twice in one run. That is also why the engine may skip its id set here
+ * (`idsIncrease` = "no repeats"): memory stays constant whatever the row count.
+ *
+ * `hasNext=false` alone is not trusted (WEL-5121 returned it while rows remained): a full page is followed by
+ * one more request, and paging stops on an empty or short page.
+ */
+export class ExportCursorPager implements ResourcePager {
+  readonly idsIncrease = true;
+  readonly supportsIncremental = true;
+
+  constructor(
+    private readonly client: WelkinClient,
+    private readonly upstream: string,
+    private readonly pageSize = EXPORT_PAGE_SIZE,
+  ) {}
+
+  async *pages(window: ExportWindow, cursor?: string): AsyncIterable<Page> {
+    const untilMs = Date.parse(window.until);
+    let position: ExportPosition = cursor
+      ? decodePosition(cursor)
+      : { start: window.since ?? EPOCH, seen: [] };
+    for (;;) {
+      const { rows, hasNext, where } = await this.fetch(position.start);
+      const startMs = Date.parse(position.start);
+      const seen = new Set(position.seen);
+      const records: PagedRecord[] = [];
+      let reachedUntil = false;
+      const kept: Row[] = [];
+      for (const row of rows) {
+        if (row.updatedMs < startMs) throw new MalformedResponseError(`${where}: a row is older than start`);
+        if (row.updatedMs >= untilMs) {
+          reachedUntil = true;
+          break;
+        }
+        kept.push(row);
+        if (row.updatedMs === startMs && seen.has(row.id)) continue;
+        records.push({ id: row.id, value: row.value });
+      }
+      if (reachedUntil || rows.length === 0) {
+        if (records.length > 0) yield { records, cursor: undefined };
+        return;
+      }
+      const next = advance(position, startMs, kept);
+      const progressed = next.start !== position.start || next.seen.length > position.seen.length;
+      if (!progressed) {
+        // Every row on the page was a boundary repeat: a short page means the end; a full one means a tie
+        // group larger than the page, which `start` alone cannot get past.
+        if (rows.length < this.pageSize) return;
+        throw new MalformedResponseError(
+          `${where}: more than ${this.pageSize} rows share updatedAt ${position.start}; cannot page past them`,
+        );
+      }
+      const last = !hasNext && rows.length < this.pageSize;
+      yield { records, cursor: last ? undefined : encodePosition(next) };
+      if (last) return;
+      position = next;
+    }
+  }
+
+  private async fetch(start: string): Promise<{ rows: Row[]; hasNext: boolean; where: string }> {
+    const params = new URLSearchParams({ start, pageSize: String(this.pageSize) });
+    const { body, where } = await this.client.getObject(
+      this.client.instancePath(`export/${encodeURIComponent(this.upstream)}?${params}`),
+    );
+    const data = body.data;
+    if (!Array.isArray(data)) throw new MalformedResponseError(`${where}: no "data" list in the page`);
+    const cursor = body.cursor;
+    const hasNext = isRecord(cursor) && cursor.hasNext === true;
+    let previous = Number.NEGATIVE_INFINITY;
+    const rows = data.map((value, index): Row => {
+      const id = isRecord(value) ? scalarToString(value.id) : undefined;
+      const updatedAt = isRecord(value) && typeof value.updatedAt === 'string' ? value.updatedAt : undefined;
+      const updatedMs = updatedAt === undefined ? Number.NaN : Date.parse(updatedAt);
+      if (id === undefined || updatedAt === undefined || Number.isNaN(updatedMs)) {
+        throw new MalformedResponseError(`${where}: row ${index} has no id or no valid updatedAt`);
+      }
+      if (updatedMs < previous) throw new MalformedResponseError(`${where}: rows are not in updatedAt order`);
+      previous = updatedMs;
+      return { id, value, updatedAt, updatedMs };
+    });
+    return { rows, hasNext, where };
+  }
+}
+
+/** The position after `rows`: the last updatedAt, and every id emitted at exactly that time. */
+function advance(position: ExportPosition, startMs: number, rows: Row[]): ExportPosition {
+  const last = rows[rows.length - 1];
+  if (!last) return position;
+  const tied = rows.filter((row) => row.updatedMs === last.updatedMs).map((row) => row.id);
+  const carried = last.updatedMs === startMs ? position.seen : [];
+  return { start: last.updatedAt, seen: [...new Set([...carried, ...tied])] };
+}

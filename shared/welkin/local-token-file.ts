@@ -1,0 +1,17 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { WelkinConfig } from './config.js';
+
+/**
+ * Where the CLI keeps the token: `WELKIN_TOKEN_FILE`, or one file per API client in the OS temp folder (named
+ * by a hash, so the folder listing reveals neither tenant nor client), shared by concurrent CLI runs.
+ */
+export function localTokenFile(config: WelkinConfig, env: Record<string, string | undefined>): string {
+  if (env.WELKIN_TOKEN_FILE) return env.WELKIN_TOKEN_FILE;
+  const key = createHash('sha256')
+    .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
+    .digest('hex')
+    .slice(0, 24);
+  return join(tmpdir(), `welkin-token-${key}.json`);
+}

@@ -1,0 +1,50 @@
+/**
+ * Every Welkin data set this product exports: one line per resource. Output names are stable snake_case
+ * plurals of the upstream name (they are folder names under `<prefix>/welkin/`; never rename one).
+ * - paging 'export': the Export API (`{tenant}/{instance}/export/{RESOURCE}`), ordered by updatedAt, whose
+ *   `start` is also the incremental cursor. Needs the "Export Data" security policy.
+ * - paging 'metaInfo': `{data, metaInfo}` list pages (`page` from 0, `pageSize`); always a full snapshot.
+ * - paging 'spring': Spring Data pages (`page` from 0, `size`, `sort`); always a full snapshot.
+ *
+ * Choices:
+ * - Calendar events, encounters and patients come from the Export API (CALENDAR_EVENT, ENCOUNTER, PATIENT)
+ *   rather than their list endpoints: one cursor, incremental, no offset drift.
+ * - CDT records come from the Export API's CDT_RECORD, all CDT types in one stream. The per-patient endpoint
+ *   `{instance}/patients/{id}/cdts/{cdtName}` would need patients x CDT types requests (N+1: 100k patients
+ *   x 5 types = 500k requests a night) and cannot be incremental.
+ * - Users (`{tenant}/admin/users`) and program definitions (`{instance}/programs`) have no export
+ *   equivalent; they are small configuration lists, snapshotted in full each run.
+ */
+export interface WelkinResource {
+  name: string;
+  paging: 'export' | 'metaInfo' | 'spring';
+  /** Export API resource name, or the list path below the tenant ('admin/...') or the instance. */
+  upstream: string;
+  scope?: 'tenant' | 'instance';
+  /** Sort for list endpoints: a stable, unique order keeps offset pages from skipping rows. */
+  sort?: string;
+}
+
+const exported = (name: string, upstream: string): WelkinResource => ({ name, paging: 'export', upstream });
+
+export const WELKIN_RESOURCES: readonly WelkinResource[] = [
+  exported('patients', 'PATIENT'),
+  exported('cdt_records', 'CDT_RECORD'),
+  exported('pdt_records', 'PDT_RECORD'),
+  exported('encounters', 'ENCOUNTER'),
+  exported('encounter_comments', 'ENCOUNTER_COMMENT'),
+  exported('encounter_dispositions', 'ENCOUNTER_DISPOSITION'),
+  exported('assessments', 'ASSESSMENT'),
+  exported('calendar_events', 'CALENDAR_EVENT'),
+  exported('emails', 'EMAIL'),
+  exported('sms_messages', 'SMS'),
+  exported('tasks', 'TASK'),
+  exported('voice_calls', 'VOICE_CALL'),
+  exported('patient_programs', 'PATIENT_PROGRAM'),
+  { name: 'users', paging: 'metaInfo', upstream: 'admin/users', scope: 'tenant', sort: 'id,asc' },
+  { name: 'programs', paging: 'metaInfo', upstream: 'programs', scope: 'instance', sort: 'id,asc' },
+];
+
+export function welkinResourceNames(): string[] {
+  return WELKIN_RESOURCES.map((resource) => resource.name);
+}
