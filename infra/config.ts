@@ -23,6 +23,8 @@ export interface PipelineConfig {
   readonly noncurrentVersionDays: number;
   readonly logRetentionDays: number;
   readonly clinikoMapConcurrency: number;
+  /** Cliniko's documented limit per API user; split between the Map's parallel invocations. */
+  readonly clinikoRateLimitPerMinute: number;
   readonly welkinMapConcurrency: number;
   /** Upper bound of Lambda invocations per resource per execution (guards a never-finishing loop). */
   readonly maxLoopIterations: number;
@@ -30,6 +32,8 @@ export interface PipelineConfig {
   readonly reservedConcurrency: boolean;
   readonly clinikoUserAgent: string;
   readonly alarmEmail: string | undefined;
+  /** First `dt` partition projection offers (yyyy-MM-dd). */
+  readonly projectionStartDate: string;
 }
 
 const DEFAULT_SCHEDULE = 'cron(0 3 * * ? *)';
@@ -57,6 +61,14 @@ function bool(value: unknown, fallback: boolean): boolean {
   if (value === undefined || value === null) return fallback;
   const parsed = parseJsonish(value);
   return parsed === true || parsed === 'true';
+}
+
+function parseDate(value: unknown, fallback: string): string {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    throw new ConfigError('context projectionStartDate must be a date like 2024-01-01');
+  }
+  return value;
 }
 
 function parseAccounts(value: unknown): ClinikoAccountConfig[] {
@@ -103,10 +115,16 @@ export function readConfig(node: Node): PipelineConfig {
     noncurrentVersionDays: positiveInt(ctx('noncurrentVersionDays'), 30, 'noncurrentVersionDays'),
     logRetentionDays: positiveInt(ctx('logRetentionDays'), 90, 'logRetentionDays'),
     clinikoMapConcurrency: positiveInt(ctx('clinikoMapConcurrency'), 2, 'clinikoMapConcurrency'),
+    clinikoRateLimitPerMinute: positiveInt(
+      ctx('clinikoRateLimitPerMinute'),
+      200,
+      'clinikoRateLimitPerMinute',
+    ),
     welkinMapConcurrency: positiveInt(ctx('welkinMapConcurrency'), 2, 'welkinMapConcurrency'),
     maxLoopIterations: positiveInt(ctx('maxLoopIterations'), 200, 'maxLoopIterations'),
     reservedConcurrency: bool(ctx('reservedConcurrency'), true),
     clinikoUserAgent: String(ctx('clinikoUserAgent') ?? 'clinic-pipe exporter (ops@example.com)'),
     alarmEmail: typeof ctx('alarmEmail') === 'string' ? (ctx('alarmEmail') as string) : undefined,
+    projectionStartDate: parseDate(ctx('projectionStartDate'), '2024-01-01'),
   };
 }

@@ -14,6 +14,7 @@ import { NightlySchedule } from './constructs/schedules.js';
 import { Secrets } from './constructs/secrets.js';
 import { Storage } from './constructs/storage.js';
 import { Webhook } from './constructs/webhook.js';
+import { addWebhookTables } from './constructs/webhook-tables.js';
 import {
   CLINIKO_DEFAULT_COLUMNS,
   CLINIKO_RESOURCE_SPECS,
@@ -102,6 +103,10 @@ export class ClinicPipeStack extends Stack {
           Object.fromEntries(accounts.map((a) => [a, secrets.cliniko.get(a)?.secretArn])),
         ),
         CLINIKO_USER_AGENT: config.clinikoUserAgent,
+        // Cliniko's limit is per API user, shared by the Map's parallel invocations; keep 10% headroom.
+        CLINIKO_REQUESTS_PER_MINUTE: String(
+          Math.max(1, Math.floor((config.clinikoRateLimitPerMinute * 0.9) / config.clinikoMapConcurrency)),
+        ),
       },
     });
     for (const account of accounts) {
@@ -202,29 +207,26 @@ export class ClinicPipeStack extends Stack {
     const catalog = new Catalog(this, 'Catalog', {
       bucket,
       key,
-      databaseName: `${this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`,
+      databaseName: this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
       athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
-      projectionStartDate: '2024-01-01',
-      tableSets: [
-        {
-          source: 'cliniko',
-          prefixTemplate: `${prefix}/account=${projected('account')}`,
-          accounts,
-          resources: CLINIKO_RESOURCE_SPECS,
-          defaultColumns: CLINIKO_DEFAULT_COLUMNS,
-        },
-        ...(config.welkin.enabled
-          ? [
-              {
-                source: 'welkin',
-                prefixTemplate: prefix,
-                resources: WELKIN_RESOURCE_SPECS,
-                defaultColumns: WELKIN_DEFAULT_COLUMNS,
-              },
-            ]
-          : []),
-      ],
+      projectionStartDate: config.projectionStartDate,
     });
+    catalog.addSnapshotTables({
+      source: 'cliniko',
+      prefixTemplate: `${prefix}/account=${projected('account')}`,
+      accounts,
+      resources: CLINIKO_RESOURCE_SPECS,
+      defaultColumns: CLINIKO_DEFAULT_COLUMNS,
+    });
+    if (config.welkin.enabled) {
+      catalog.addSnapshotTables({
+        source: 'welkin',
+        prefixTemplate: prefix,
+        resources: WELKIN_RESOURCE_SPECS,
+        defaultColumns: WELKIN_DEFAULT_COLUMNS,
+      });
+    }
+    if (config.webhook.enabled) addWebhookTables(catalog, prefix);
 
     new CfnOutput(this, 'SnapshotBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'SnapshotEventBusName', { value: eventBus.eventBusName });

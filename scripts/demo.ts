@@ -4,6 +4,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { startClinikoSimulator } from '../simulators/cliniko/index.js';
 import { runExportCli } from './export.js';
 
@@ -37,12 +38,18 @@ async function main(): Promise<number> {
   } finally {
     await cliniko.stop();
   }
+  const query =
+    `SELECT count(*) AS patients, count(DISTINCT id) AS distinct_ids, count(archived_at) AS archived, min(dt) AS dt ` +
+    `FROM read_ndjson_auto('${OUT}/cliniko/patients/*/*/*.ndjson.gz', hive_partitioning = true)`;
+  const duck = await (await DuckDBInstance.create(':memory:')).connect();
+  const [row] = (await duck.runAndReadAll(query)).getRowObjectsJson();
   process.stdout.write(
     [
       '',
       `Snapshots: ${OUT}/<source>/<resource>/dt=YYYY-MM-DD/run=<runId>/part-00000.ndjson.gz (+ _manifest.json)`,
-      'Query them with DuckDB, e.g.:',
-      `  SELECT count(*) FROM read_ndjson_auto('${OUT}/cliniko/patients/*/*/*.ndjson.gz', hive_partitioning = true);`,
+      'Query them with DuckDB (ran it for you):',
+      `  ${query};`,
+      `  -> ${JSON.stringify(row)}`,
       '',
     ].join('\n'),
   );

@@ -8,7 +8,7 @@ import type { ColumnSpec, ResourceSpec } from '../resources.js';
 
 export interface CatalogTableSet {
   readonly source: string;
-  /** S3 prefix (no bucket, no trailing slash) above `<source>/<resource>/`; may contain `${account}`. */
+  /** S3 prefix (no bucket, no trailing slash) above `<source>/<resource>/`; may contain `projected('account')`. */
   readonly prefixTemplate: string;
   readonly resources: readonly ResourceSpec[];
   readonly defaultColumns: readonly ColumnSpec[];
@@ -20,10 +20,25 @@ export interface CatalogProps {
   readonly bucket: IBucket;
   readonly key: IKey;
   readonly databaseName: string;
-  readonly tableSets: readonly CatalogTableSet[];
   readonly athenaResultsPrefix: string;
   /** First day partition projection offers; earlier `dt` values are simply not queried. */
   readonly projectionStartDate: string;
+}
+
+/** A partition column with its projection settings (without the `projection.<name>.` prefix). */
+export interface ProjectedPartition {
+  readonly name: string;
+  readonly projection: Record<string, string>;
+}
+
+export interface TableDefinition {
+  readonly name: string;
+  readonly description: string;
+  /** s3 path below the bucket of the partition folders, with `projected(...)` placeholders. */
+  readonly locationTemplate: string;
+  readonly partitions: readonly ProjectedPartition[];
+  readonly columns: readonly ColumnSpec[];
+  readonly compressed: boolean;
 }
 
 /** An Athena partition-projection placeholder, e.g. `${account}` in `storage.location.template`. */
@@ -32,8 +47,11 @@ export function projected(partition: string): string {
 }
 
 /** Glue/Athena-safe identifier: lowercase letters, digits and underscores. */
-export function tableName(source: string, resource: string): string {
-  return `${source}_${resource}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+export function tableName(...parts: string[]): string {
+  return parts
+    .join('_')
+    .toLowerCase()
+    .replace(/[^a-z0-9_]/g, '_');
 }
 
 /**
@@ -50,7 +68,11 @@ export class Catalog extends Construct {
   readonly tables: CfnTable[] = [];
   readonly workGroup: CfnWorkGroup;
 
-  constructor(scope: Construct, id: string, props: CatalogProps) {
+  constructor(
+    scope: Construct,
+    id: string,
+    private readonly props: CatalogProps,
+  ) {
     super(scope, id);
     const stack = Stack.of(this);
 
@@ -62,14 +84,8 @@ export class Catalog extends Construct {
       },
     });
 
-    for (const set of props.tableSets) {
-      for (const resource of set.resources) {
-        this.tables.push(this.table(props, set, resource));
-      }
-    }
-
     this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
-      name: `${props.databaseName}`,
+      name: props.databaseName,
       description: 'Queries over clinic-pipe snapshots; results are KMS-encrypted and expire after 30 days',
       state: 'ENABLED',
       recursiveDeleteOption: true,
@@ -85,54 +101,74 @@ export class Catalog extends Construct {
     });
   }
 
-  private table(props: CatalogProps, set: CatalogTableSet, resource: ResourceSpec): CfnTable {
-    const name = tableName(set.source, resource.name);
-    const columns = resource.columns && resource.columns.length > 0 ? resource.columns : set.defaultColumns;
-    const bucket = props.bucket.bucketName;
-    const prefix = `${set.prefixTemplate}/${set.source}/${resource.name}`;
-    const partitionKeys = [
-      ...(set.accounts ? [{ name: 'account', type: 'string' }] : []),
-      { name: 'dt', type: 'string' },
-    ];
-    const projection: Record<string, string> = {
-      'projection.enabled': 'true',
-      'projection.dt.type': 'date',
-      'projection.dt.format': 'yyyy-MM-dd',
-      'projection.dt.range': `${props.projectionStartDate},NOW`,
-      'projection.dt.interval': '1',
-      'projection.dt.interval.unit': 'DAYS',
-      'storage.location.template': `s3://${bucket}/${prefix}/dt=${projected('dt')}/`,
+  /** The `dt=YYYY-MM-DD` partition every layout has. */
+  get dayPartition(): ProjectedPartition {
+    return {
+      name: 'dt',
+      projection: {
+        type: 'date',
+        format: 'yyyy-MM-dd',
+        range: `${this.props.projectionStartDate},NOW`,
+        interval: '1',
+        'interval.unit': 'DAYS',
+      },
     };
-    if (set.accounts) {
-      projection['projection.account.type'] = 'enum';
-      projection['projection.account.values'] = set.accounts.join(',');
+  }
+
+  /** One table per resource of a source, over `<prefix>/<source>/<resource>/dt=.../run=.../part-*.ndjson.gz`. */
+  addSnapshotTables(set: CatalogTableSet): void {
+    for (const resource of set.resources) {
+      const partitions = [
+        ...(set.accounts ? [enumPartition('account', set.accounts)] : []),
+        this.dayPartition,
+      ];
+      this.addTable({
+        name: tableName(set.source, resource.name),
+        description: `${set.source} ${resource.name} snapshots; one row per record per run`,
+        locationTemplate: `${set.prefixTemplate}/${set.source}/${resource.name}/dt=${projected('dt')}`,
+        partitions,
+        columns: resource.columns && resource.columns.length > 0 ? resource.columns : set.defaultColumns,
+        compressed: true,
+      });
     }
+  }
+
+  addTable(def: TableDefinition): CfnTable {
+    const bucket = this.props.bucket.bucketName;
+    const parameters: Record<string, string> = {
+      classification: 'json',
+      typeOfData: 'file',
+      EXTERNAL: 'TRUE',
+      'projection.enabled': 'true',
+      'storage.location.template': `s3://${bucket}/${def.locationTemplate}/`,
+    };
+    if (def.compressed) parameters.compressionType = 'gzip';
+    for (const partition of def.partitions) {
+      for (const [key, value] of Object.entries(partition.projection)) {
+        parameters[`projection.${partition.name}.${key}`] = value;
+      }
+    }
+    // The table root: the template up to its first placeholder (projection ignores it, Glue requires it).
+    const root = def.locationTemplate.slice(0, def.locationTemplate.search(/\$\{/)).replace(/[^/]*$/, '');
     const mappings = Object.fromEntries(
-      columns.filter((c) => c.jsonKey).map((c) => [`mapping.${c.name}`, c.jsonKey as string]),
+      def.columns.filter((c) => c.jsonKey).map((c) => [`mapping.${c.name}`, c.jsonKey as string]),
     );
 
-    const table = new CfnTable(this, `Table-${name}`, {
+    const table = new CfnTable(this, `Table-${def.name}`, {
       catalogId: Stack.of(this).account,
-      databaseName: props.databaseName,
+      databaseName: this.props.databaseName,
       tableInput: {
-        name,
-        description: `${set.source} ${resource.name} snapshots; one row per record per run`,
+        name: def.name,
+        description: def.description,
         tableType: 'EXTERNAL_TABLE',
-        parameters: {
-          classification: 'json',
-          compressionType: 'gzip',
-          typeOfData: 'file',
-          EXTERNAL: 'TRUE',
-          ...projection,
-        },
-        partitionKeys,
+        parameters,
+        partitionKeys: def.partitions.map((p) => ({ name: p.name, type: 'string' })),
         storageDescriptor: {
-          // Root of the resource; projection's location template points at the dt folders below it.
-          location: `s3://${bucket}/${prefix.replace(projected('account'), set.accounts?.[0] ?? '')}/`,
+          location: `s3://${bucket}/${root}`,
           inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
-          compressed: true,
-          columns: columns.map((c) => ({ name: c.name, type: c.type ?? 'string' })),
+          compressed: def.compressed,
+          columns: def.columns.map((c) => ({ name: c.name, type: c.type ?? 'string' })),
           serdeInfo: {
             serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
             parameters: {
@@ -145,6 +181,12 @@ export class Catalog extends Construct {
       },
     });
     table.addResourceDependency(this.database);
+    this.tables.push(table);
     return table;
   }
+}
+
+/** A partition whose values are known at deploy time (Cliniko accounts, webhook entities). */
+export function enumPartition(name: string, values: readonly string[]): ProjectedPartition {
+  return { name, projection: { type: 'enum', values: values.join(',') } };
 }

@@ -26,6 +26,8 @@ import { acknowledgeServiceRole } from './functions.js';
 
 export const SNAPSHOT_EVENT_SOURCE = 'clinic-pipe';
 export const SNAPSHOT_DETAIL_TYPE = 'SnapshotCompleted';
+/** Error names (PipelineError subclasses in shared/errors.ts) that a retry cannot fix. */
+export const NON_RETRYABLE_ERRORS = ['ConfigError', 'AuthError', 'InvalidEventError'];
 
 export interface ExportStateMachineProps {
   readonly source: 'cliniko' | 'welkin';
@@ -182,6 +184,8 @@ export class ExportStateMachine extends Construct {
       backoffRate: 2,
       jitterStrategy: JitterType.FULL,
     });
+    // Configuration and credential errors repeat identically on retry: fail the resource at once.
+    invoke.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
     // Handler errors (rate budget exhausted, upstream 5xx, timeout): a few slow retries from the same checkpoint.
     invoke.addRetry({
       errors: [Errors.TASKS_FAILED, Errors.TIMEOUT],

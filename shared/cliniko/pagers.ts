@@ -27,49 +27,155 @@ function hasNext(body: Record<string, unknown>): string | undefined {
   return isRecord(links) && typeof links.next === 'string' ? links.next : undefined;
 }
 
+/** A slice of the id space paged on its own: ids in (after, upTo]; upTo absent means open-ended. */
+interface IdRange {
+  after?: string;
+  upTo?: string;
+  done: boolean;
+}
+
+interface RangePage {
+  records: PagedRecord[];
+  more: boolean;
+  total: number | undefined;
+}
+
+/** Below this many rows a resource is paged by one cursor: splitting would cost more than it saves. */
+const SPLIT_THRESHOLD = 10 * PER_PAGE;
+
 /**
  * `sort=id` and `q[]=id:>last`: every request asks for the rows after the last id stored, so a row deleted or
  * edited while paging cannot shift another row out of view, and none is seen twice.
+ *
+ * A single cursor is strictly sequential, which leaves the rate budget idle while a response is in flight. A
+ * large list is therefore split into id ranges, each paged by its own cursor with one request in flight, so
+ * several requests overlap. Ranges are disjoint, so each record is still yielded once; the last range is open
+ * so rows inserted mid-run are not cut off. The cursor records every range's position after the pages already
+ * yielded, so a continuation resumes each range exactly where its written data ends.
  */
 export class KeysetPager implements ResourcePager {
-  readonly idsIncrease = true;
+  readonly yieldsEachOnce = true;
   readonly supportsIncremental = true;
 
   constructor(
     private readonly client: ClinikoClient,
     private readonly resource: ClinikoResource,
+    private readonly parallelism = 3,
   ) {}
 
   async *pages(window: ExportWindow, cursor?: string): AsyncIterable<Page> {
-    let after = cursor;
-    for (;;) {
-      const { body, where } = await this.client.getObject(this.query(window, after));
-      const records = recordsOf(body, this.resource, where);
-      let previous = after === undefined ? undefined : BigInt(after);
-      for (const record of records) {
-        const id = parseId(record.id, where);
-        if (previous !== undefined && id <= previous) {
-          throw new MalformedResponseError(`${where}: ids are not increasing; the endpoint ignored sort=id`);
-        }
-        previous = id;
-      }
-      if (records.length === 0) return;
-      after = records[records.length - 1]?.id;
-      yield { records, cursor: after };
-      if (!hasNext(body)) return;
+    let ranges: IdRange[];
+    if (cursor) {
+      ranges = decodeRanges(cursor);
+    } else {
+      const first = await this.fetchRange(window, { done: false });
+      const last = first.records.at(-1)?.id;
+      if (last === undefined) return;
+      ranges = first.more ? await this.split(window, last, first.total) : [{ after: last, done: true }];
+      yield { records: first.records, cursor: encodeRanges(ranges) };
+    }
+    yield* this.pageRanges(window, ranges);
+  }
+
+  private async *pageRanges(window: ExportWindow, ranges: IdRange[]): AsyncIterable<Page> {
+    type Settled = { index: number; page?: RangePage; error?: unknown };
+    const inFlight = new Map<number, Promise<Settled>>();
+    const launch = (index: number) => {
+      const range = ranges[index] as IdRange;
+      inFlight.set(
+        index,
+        this.fetchRange(window, range).then(
+          (page) => ({ index, page }),
+          (error: unknown) => ({ index, error }),
+        ),
+      );
+    };
+    ranges.forEach((range, index) => {
+      if (!range.done) launch(index);
+    });
+    while (inFlight.size > 0) {
+      const settled = await Promise.race(inFlight.values());
+      inFlight.delete(settled.index);
+      if (!settled.page) throw settled.error;
+      const range = ranges[settled.index] as IdRange;
+      const { records, more } = settled.page;
+      const last = records.at(-1)?.id;
+      if (last !== undefined) range.after = last;
+      if (!more || last === undefined) range.done = true;
+      else launch(settled.index);
+      if (records.length > 0) yield { records, cursor: encodeRanges(ranges) };
     }
   }
 
-  private query(window: ExportWindow, after: string | undefined): string {
-    const params = new URLSearchParams({ per_page: String(PER_PAGE), sort: 'id' });
+  /** Splits (after, max id] into ranges of equal id width; ids need not be dense for this to help. */
+  private async split(window: ExportWindow, after: string, total: number | undefined): Promise<IdRange[]> {
+    if (this.parallelism <= 1 || (total !== undefined && total < SPLIT_THRESHOLD))
+      return [{ after, done: false }];
+    const { body, where } = await this.client.getObject(
+      this.query(window, {}, { perPage: 1, descending: true }),
+    );
+    const maxId = recordsOf(body, this.resource, where)[0]?.id;
+    if (maxId === undefined) return [{ after, done: false }];
+    const low = parseId(after, where);
+    const width = (parseId(maxId, where) - low) / BigInt(this.parallelism);
+    if (width < BigInt(PER_PAGE)) return [{ after, done: false }];
+    return Array.from({ length: this.parallelism }, (_, k) => ({
+      after: String(low + width * BigInt(k)),
+      upTo: k === this.parallelism - 1 ? undefined : String(low + width * BigInt(k + 1)),
+      done: false,
+    }));
+  }
+
+  private async fetchRange(window: ExportWindow, range: IdRange): Promise<RangePage> {
+    const { body, where } = await this.client.getObject(this.query(window, range));
+    const records = recordsOf(body, this.resource, where);
+    let previous = range.after === undefined ? undefined : BigInt(range.after);
+    const upTo = range.upTo === undefined ? undefined : BigInt(range.upTo);
+    for (const record of records) {
+      const id = parseId(record.id, where);
+      if ((previous !== undefined && id <= previous) || (upTo !== undefined && id > upTo)) {
+        throw new MalformedResponseError(
+          `${where}: ids out of order or range; the endpoint ignored sort=id or the id filter`,
+        );
+      }
+      previous = id;
+    }
+    const total = Number(String(body.total_entries));
+    return { records, more: Boolean(hasNext(body)), total: Number.isFinite(total) ? total : undefined };
+  }
+
+  private query(
+    window: ExportWindow,
+    range: Pick<IdRange, 'after' | 'upTo'>,
+    shape: { perPage?: number; descending?: boolean } = {},
+  ): string {
+    const params = new URLSearchParams({
+      per_page: String(shape.perPage ?? PER_PAGE),
+      sort: shape.descending ? 'id:desc' : 'id',
+    });
     for (const column of this.resource.reveal ?? []) params.append('q[]', `${column}:*`);
-    if (after !== undefined) params.append('q[]', `id:>${after}`);
+    if (range.after !== undefined) params.append('q[]', `id:>${range.after}`);
+    if (range.upTo !== undefined) params.append('q[]', `id:<=${range.upTo}`);
     if (window.since) {
       params.append('q[]', `updated_at:>=${filterTime(window.since)}`);
       params.append('q[]', `updated_at:<${filterTime(window.until)}`);
     }
     return `${this.resource.path}?${params}`;
   }
+}
+
+function encodeRanges(ranges: IdRange[]): string {
+  return JSON.stringify(ranges);
+}
+
+function decodeRanges(cursor: string): IdRange[] {
+  try {
+    const ranges = JSON.parse(cursor) as IdRange[];
+    if (Array.isArray(ranges) && ranges.every((range) => typeof range.done === 'boolean')) return ranges;
+  } catch {
+    // fall through to the error below
+  }
+  throw new MalformedResponseError('Cliniko checkpoint cursor is not a list of id ranges');
 }
 
 function parseId(id: string, where: string): bigint {
@@ -84,7 +190,7 @@ function parseId(id: string, where: string): bigint {
  * removed by the engine (by id), so the union is written once. These lists are small (tens of rows).
  */
 export class LinksPager implements ResourcePager {
-  readonly idsIncrease = false;
+  readonly yieldsEachOnce = false;
   readonly supportsIncremental = false;
 
   constructor(
@@ -115,7 +221,7 @@ export class LinksPager implements ResourcePager {
 
 /** An object endpoint such as /settings, stored as one record. */
 export class SingleObjectPager implements ResourcePager {
-  readonly idsIncrease = true;
+  readonly yieldsEachOnce = true;
   readonly supportsIncremental = false;
 
   constructor(

@@ -57,7 +57,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     maxPartBytes: options.maxPartBytes,
     firstPartIndex: start.nextPartIndex,
   });
-  const seen = pager.idsIncrease ? undefined : new Set<string>();
+  const seen = pager.yieldsEachOnce ? undefined : new Set<string>();
   let recordCount = start.recordCount;
   let pages = 0;
   let cursor = start.cursor;

@@ -18,10 +18,11 @@ export interface Page {
 
 /**
  * One resource's paging strategy. A pager yields each record of the window at least once; the engine removes
- * repeats unless the pager promises strictly increasing ids (keyset paging), which needs no memory.
+ * repeats (keeping the ids seen) unless the pager promises each record once (keyset paging), which needs no
+ * memory.
  */
 export interface ResourcePager {
-  readonly idsIncrease: boolean;
+  readonly yieldsEachOnce: boolean;
   /** Whether `since` is honoured; a resource without an updated-at filter always gets a full snapshot. */
   readonly supportsIncremental: boolean;
   pages(window: ExportWindow, cursor?: string): AsyncIterable<Page>;

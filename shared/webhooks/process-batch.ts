@@ -1,4 +1,5 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
+import { ZodError } from 'zod';
 import type { Sink } from '../output/sink.js';
 import { mapBounded } from './map-bounded.js';
 import { type PullOutcome, pullChange } from './pull-change.js';
@@ -15,6 +16,12 @@ export interface BatchOptions {
   concurrency?: number;
   onOutcome?: (outcome: PullOutcome) => void;
   onFailure?: (messageId: string, reason: string) => void;
+}
+
+function describeBatchFailure(error: unknown): string {
+  if (error instanceof SyntaxError) return 'message is not JSON';
+  if (error instanceof ZodError) return 'message is not a queued Welkin notice';
+  return safeReason(error);
 }
 
 /**
@@ -36,10 +43,7 @@ export async function processNoticeBatch(options: BatchOptions): Promise<SQSBatc
       options.onOutcome?.(outcome);
     } catch (error) {
       failed.push(record.messageId);
-      options.onFailure?.(
-        record.messageId,
-        error instanceof SyntaxError ? 'message is not JSON' : safeReason(error),
-      );
+      options.onFailure?.(record.messageId, describeBatchFailure(error));
     }
   });
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };

@@ -18,13 +18,13 @@ interface Row extends PagedRecord {
  * emitted. The window is [since, until): rows updated at or after `until` (the run's start) belong to the next
  * run, whose `since` is this run's `until` minus the overlap, so paging ends even while Welkin keeps changing,
  * and no row is emitted twice in one run. That is also why the engine may skip its id set here
- * (`idsIncrease` = "no repeats"): memory stays constant whatever the row count.
+ * (`yieldsEachOnce` = "no repeats"): memory stays constant whatever the row count.
  *
  * `hasNext=false` alone is not trusted (WEL-5121 returned it while rows remained): a full page is followed by
  * one more request, and paging stops on an empty or short page.
  */
 export class ExportCursorPager implements ResourcePager {
-  readonly idsIncrease = true;
+  readonly yieldsEachOnce = true;
   readonly supportsIncremental = true;
 
   constructor(

@@ -32,11 +32,11 @@ export const LIST_PAGE_SIZE = 100;
 /**
  * Numbered pages (`page` from 0) of a list endpoint, for the small lists without an Export API equivalent.
  * Offset pages can repeat a row when rows are added while paging, so the engine removes repeats by id
- * (`idsIncrease` false); always a full snapshot. Stops on an empty page or a short last page; a "last" flag on a
+ * (`yieldsEachOnce` false); always a full snapshot. Stops on an empty page or a short last page; a "last" flag on a
  * full page is checked with one more request, as for the Export API.
  */
 export class ListPager implements ResourcePager {
-  readonly idsIncrease = false;
+  readonly yieldsEachOnce = false;
   readonly supportsIncremental = false;
 
   constructor(

@@ -35,7 +35,10 @@ export interface WelkinSimulatorOptions {
   tokenLifetimeSeconds?: number;
   /** Default: 100 token requests per 300 s, then blocked for 300 s. */
   tokenRequestLimit?: TokenRequestLimit;
-  /** Rows per data set: one number for all, or per name (export names plus USER and PROGRAM); default 25. */
+  /**
+   * Rows per data set (default 25): one number for every export resource, or a map by name that may also size
+   * USER (admin users, default 25) and PROGRAM (program definitions, default 5).
+   */
   rowsPerResource?: number | Record<string, number>;
   /** Data seed: same seed, same ids and bodies. */
   seed?: number;
@@ -85,6 +88,7 @@ const ENTITY_ALIASES: Record<string, ResourceName> = {
 };
 
 const DEFAULT_ROWS = 25;
+const DEFAULT_EXTRA_ROWS: Partial<Record<ResourceName, number>> = { USER: 25, PROGRAM: 5 };
 
 export async function startWelkinSimulator(opts: WelkinSimulatorOptions = {}): Promise<WelkinSimulator> {
   const identity = {
@@ -103,8 +107,12 @@ export async function startWelkinSimulator(opts: WelkinSimulatorOptions = {}): P
     mutateWhilePaging: opts.mutateWhilePaging ?? {},
   };
   const rowsOption = opts.rowsPerResource ?? DEFAULT_ROWS;
-  const rows = (resource: ResourceName) =>
-    typeof rowsOption === 'number' ? rowsOption : (rowsOption[resource] ?? DEFAULT_ROWS);
+  // A single number sizes the export resources; admin users and program definitions stay small unless named.
+  const rows = (resource: ResourceName) => {
+    if (typeof rowsOption !== 'number')
+      return rowsOption[resource] ?? DEFAULT_EXTRA_ROWS[resource] ?? DEFAULT_ROWS;
+    return DEFAULT_EXTRA_ROWS[resource] ?? rowsOption;
+  };
   const state = new SimState(
     identity,
     faults,

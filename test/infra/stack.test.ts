@@ -87,7 +87,8 @@ describe('ClinicPipeStack', () => {
       'AWS::Lambda::Url': 1,
       'AWS::Lambda::EventSourceMapping': 1,
       'AWS::Glue::Database': 1,
-      'AWS::Glue::Table': CLINIKO_RESOURCE_SPECS.length + WELKIN_RESOURCE_SPECS.length,
+      // Plus welkin_events and welkin_changes over the webhook output.
+      'AWS::Glue::Table': CLINIKO_RESOURCE_SPECS.length + WELKIN_RESOURCE_SPECS.length + 2,
       'AWS::Athena::WorkGroup': 1,
       'AWS::Events::EventBus': 1,
       // 2 state machines + 4 functions + 2 dead-letter queues.
@@ -188,6 +189,8 @@ describe('ClinicPipeStack', () => {
         Variables: Match.objectLike({
           CLINIKO_SECRET_ARNS: Match.anyValue(),
           CLINIKO_USER_AGENT: Match.stringLikeRegexp('.+'),
+          // 200/min per API user, 90% of it split between the Map's 2 parallel invocations.
+          CLINIKO_REQUESTS_PER_MINUTE: '90',
           POWERTOOLS_SERVICE_NAME: 'cliniko-export',
         }),
       },
@@ -275,7 +278,11 @@ describe('ClinicPipeStack', () => {
       ErrorEquals: expect.arrayContaining(['Lambda.ServiceException', 'Lambda.TooManyRequestsException']),
       BackoffRate: 2,
     });
-    expect(retry[1]).toMatchObject({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 2 });
+    expect(retry[1]).toMatchObject({
+      ErrorEquals: ['ConfigError', 'AuthError', 'InvalidEventError'],
+      MaxAttempts: 0,
+    });
+    expect(retry[2]).toMatchObject({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 2 });
     expect(inner.ExportChunk?.Catch).toEqual([
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
     ]);
@@ -318,12 +325,18 @@ describe('ClinicPipeStack', () => {
         'projection.enabled': 'true',
         'projection.dt.type': 'date',
         'projection.dt.format': 'yyyy-MM-dd',
-        compressionType: 'gzip',
       });
+      // Snapshots are gzip; the webhook writes small plain NDJSON files.
+      const webhookTable = ['welkin_events', 'welkin_changes'].includes(table.Name as string);
+      expect(params.compressionType).toBe(webhookTable ? undefined : 'gzip');
       expect(table.StorageDescriptor).toMatchObject({
         SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
-        Columns: expect.arrayContaining([{ Name: 'id', Type: 'string' }]),
       });
+      if (!webhookTable) {
+        expect(table.StorageDescriptor).toMatchObject({
+          Columns: expect.arrayContaining([{ Name: 'id', Type: 'string' }]),
+        });
+      }
     }
     const patients = tables.find((t) => t.Name === 'cliniko_patients') as Json;
     expect(patients.PartitionKeys).toEqual([
@@ -335,11 +348,19 @@ describe('ClinicPipeStack', () => {
     expect(JSON.stringify(params['storage.location.template'])).toContain(
       `/snapshots/account=\${account}/cliniko/patients/dt=\${dt}/`,
     );
-    const welkinPatient = tables.find((t) => t.Name === 'welkin_patient') as Json;
+    const welkinPatient = tables.find((t) => t.Name === 'welkin_patients') as Json;
     expect(welkinPatient.PartitionKeys).toEqual([{ Name: 'dt', Type: 'string' }]);
     expect(welkinPatient.StorageDescriptor).toMatchObject({
       SerdeInfo: { Parameters: { 'mapping.updated_at': 'updatedAt' } },
     });
+    const changes = tables.find((t) => t.Name === 'welkin_changes') as Json;
+    expect(changes.Parameters).toMatchObject({
+      'projection.entity.type': 'enum',
+      'projection.entity.values': expect.stringContaining('patient'),
+    });
+    expect(JSON.stringify((changes.Parameters as Json)['storage.location.template'])).toContain(
+      `/snapshots/welkin-changes/\${entity}/dt=\${dt}/`,
+    );
     template.hasResourceProperties('AWS::Athena::WorkGroup', {
       WorkGroupConfiguration: Match.objectLike({
         EnforceWorkGroupConfiguration: true,

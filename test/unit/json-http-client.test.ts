@@ -11,7 +11,7 @@ const FAST_RETRY: RetryPolicy = { retries: 2, baseDelayMs: 1, maxDelayMs: 2, rat
 interface SeenRequest {
   url: string;
   authorization: string | null;
-  redirect: RequestRedirect;
+  redirect: Request['redirect'];
 }
 
 type Reply = Response | Error | 'hang';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type LocalService, startLocalService } from '../../shared/webhooks/local-service.js';
+import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { makeNotice, mapBounded, post, SECRET } from './helpers.js';
 
@@ -27,6 +28,7 @@ describe('webhook ping and pull against the Welkin simulator', () => {
     service = await startLocalService({
       sink,
       concurrency: 8,
+      tokenStore: new MemoryTokenStore(),
       env: {
         WELKIN_WEBHOOK_SECRET: SECRET,
         WELKIN_BASE_URL: sim.baseUrl,

@@ -60,10 +60,12 @@ describe('welkin-webhook Lambda handler', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
     logged = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logged.push(String(chunk));
-      return true;
-    });
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return true;
+      });
+    }
     vi.resetModules();
     ({ handler } = (await import('../../functions/welkin-webhook/index.js')) as { handler: Handler });
   });

@@ -58,10 +58,12 @@ describe('welkin-webhook-worker Lambda handler', () => {
       WELKIN_BASE_URL: sim.baseUrl,
     });
     logged = [];
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      logged.push(String(chunk));
-      return true;
-    });
+    for (const stream of [process.stdout, process.stderr]) {
+      vi.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+        logged.push(String(chunk));
+        return true;
+      });
+    }
     vi.resetModules();
     ({ handler } = (await import('../../functions/welkin-webhook-worker/index.js')) as { handler: Handler });
   });
@@ -123,6 +125,7 @@ describe('welkin-webhook-worker Lambda handler', () => {
     expect(secrets.commandCalls(PutSecretValueCommand).length).toBeGreaterThan(0);
     const logs = logged.join('');
     expect(logs).not.toContain(patientId);
+    expect(logs).toContain('message is not a queued Welkin notice');
     expect(logs).not.toContain(sim.secret);
     expect(logs).not.toMatch(/eyJ[A-Za-z0-9_-]+\./);
   });

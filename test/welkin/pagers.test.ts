@@ -1,0 +1,222 @@
+import { describe, expect, it } from 'vitest';
+import { MalformedResponseError } from '../../shared/errors.js';
+import type { ExportWindow, Page } from '../../shared/export/pager.js';
+import { toNdjsonLine } from '../../shared/json/lossless.js';
+import { WelkinClient } from '../../shared/welkin/client.js';
+import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
+import { ListPager, META_INFO_PAGE, SPRING_PAGE } from '../../shared/welkin/list-pager.js';
+import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { fakeFetch, fakeJwt, type Handler, json, testConfig } from './helpers.js';
+
+interface Row {
+  id: string;
+  updatedAt: string;
+}
+
+const at = (second: number) => new Date(Date.UTC(2024, 0, 1, 0, 0, second)).toISOString();
+const UNTIL = '2030-01-01T00:00:00.000Z';
+
+/** Rows in export order; `ties[i]` rows share the i-th timestamp. */
+function rowsWithTies(ties: number[]): Row[] {
+  return ties.flatMap((size, second) =>
+    Array.from({ length: size }, (_, k) => ({ id: `r${second}-${k}`, updatedAt: at(second) })),
+  );
+}
+
+/** The Export API as the simulator documents it: `start` inclusive, `cursor.end` = last updatedAt. */
+function exportApi(rows: Row[], options: { hasNextLies?: boolean } = {}): Handler {
+  return (url) => {
+    if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
+    const start = Date.parse(url.searchParams.get('start') ?? '1970-01-01T00:00:00Z');
+    const size = Number(url.searchParams.get('pageSize'));
+    const from = rows.filter((row) => Date.parse(row.updatedAt) >= start);
+    const page = from.slice(0, size);
+    const body = `{"data":[${page
+      .map((row) => `{"id":"${row.id}","updatedAt":"${row.updatedAt}","big":12345678901234567891}`)
+      .join(',')}],"cursor":{"start":null,"end":${JSON.stringify(page.at(-1)?.updatedAt ?? null)},"pageSize":${size},"hasNext":${
+      options.hasNextLies ? false : from.length > size
+    }}}`;
+    return json(body);
+  };
+}
+
+function clientFor(handler: Handler) {
+  const { fetch, seen } = fakeFetch(handler);
+  return { client: new WelkinClient(testConfig(), new MemoryTokenStore(), { fetch }), seen };
+}
+
+async function collect(pages: AsyncIterable<Page>): Promise<Page[]> {
+  const out: Page[] = [];
+  for await (const page of pages) out.push(page);
+  return out;
+}
+
+const idsOf = (pages: Page[]) => pages.flatMap((page) => page.records.map((record) => record.id));
+const FULL: ExportWindow = { until: UNTIL };
+
+describe('ExportCursorPager', () => {
+  it('pages by start = last updatedAt and drops the boundary rows already emitted, ties across pages included', async () => {
+    // Prepare: tie groups straddle every page boundary of size 5.
+    const rows = rowsWithTies([3, 4, 1, 6, 2, 3]);
+    const { client, seen } = clientFor(exportApi(rows));
+    const pager = new ExportCursorPager(client, 'PATIENT', 7);
+
+    // Act
+    const pages = await collect(pager.pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
+    const starts = seen.filter((r) => r.url.pathname.endsWith('/export/PATIENT')).map((r) => r.url.searchParams.get('start'));
+    expect(starts[0]).toBe('1970-01-01T00:00:00.000Z');
+    expect(pages.at(-1)?.cursor).toBeUndefined();
+  });
+
+  it('keeps bytes: big integers come back digit for digit', async () => {
+    // Prepare
+    const { client } = clientFor(exportApi(rowsWithTies([2])));
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'PATIENT', 10).pages(FULL));
+
+    // Assess
+    expect(toNdjsonLine(pages[0]?.records[0]?.value)).toBe(
+      `{"id":"r0-0","updatedAt":"${at(0)}","big":12345678901234567891}`,
+    );
+  });
+
+  it('does not trust hasNext=false on a full page: asks again until a short page', async () => {
+    // Prepare: the server always says hasNext=false (WEL-5121).
+    const rows = rowsWithTies([1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    const { client, seen } = clientFor(exportApi(rows, { hasNextLies: true }));
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'TASK', 4).pages(FULL));
+
+    // Assess: pages of 4 at starts 0, 3, 6, 9 (start is inclusive); the 4th is short, so paging ends.
+    expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
+    expect(seen.filter((r) => r.url.pathname.includes('/export/')).length).toBe(4);
+  });
+
+  it('stops on an empty page even when hasNext says true', async () => {
+    // Prepare
+    const { client, seen } = clientFor((url) =>
+      url.pathname.includes('/admin/api_clients/')
+        ? json({ token: fakeJwt(Date.now()) }, 201)
+        : json('{"data":[],"cursor":{"start":null,"end":null,"pageSize":5,"hasNext":true}}'),
+    );
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'TASK', 5).pages(FULL));
+
+    // Assess
+    expect(pages).toEqual([]);
+    expect(seen.filter((r) => r.url.pathname.includes('/export/')).length).toBe(1);
+  });
+
+  it('bounds the window: since is the first start, rows updated at or after until are left for the next run', async () => {
+    // Prepare
+    const rows = rowsWithTies([2, 2, 2, 2, 2]);
+    const { client, seen } = clientFor(exportApi(rows));
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'SMS', 3).pages({ since: at(1), until: at(3) }));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(['r1-0', 'r1-1', 'r2-0', 'r2-1']);
+    expect(seen.find((r) => r.url.pathname.includes('/export/'))?.url.searchParams.get('start')).toBe(at(1));
+  });
+
+  it('continues from a cursor with no gap and no duplicate', async () => {
+    // Prepare
+    const rows = rowsWithTies([3, 4, 1, 6, 2, 3]);
+    const pager = new ExportCursorPager(clientFor(exportApi(rows)).client, 'EMAIL', 7);
+    const firstTwo: Page[] = [];
+    for await (const page of pager.pages(FULL)) {
+      firstTwo.push(page);
+      if (firstTwo.length === 2) break;
+    }
+
+    // Act
+    const rest = await collect(
+      new ExportCursorPager(clientFor(exportApi(rows)).client, 'EMAIL', 7).pages(FULL, firstTwo[1]?.cursor),
+    );
+
+    // Assess
+    expect([...idsOf(firstTwo), ...idsOf(rest)]).toEqual(rows.map((row) => row.id));
+  });
+
+  it('fails clearly when more rows share one updatedAt than a page holds', async () => {
+    // Prepare
+    const { client } = clientFor(exportApi(rowsWithTies([1, 8, 1])));
+
+    // Act
+    const failure = await collect(new ExportCursorPager(client, 'PATIENT', 4).pages(FULL)).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(MalformedResponseError);
+    expect((failure as Error).message).toMatch(/more than 4 rows share updatedAt/);
+  });
+});
+
+/** A list endpoint of `total` rows whose envelope is built by `envelope`. */
+function listApi(total: number, sizeParam: string, envelope: (items: string[], page: number, last: boolean) => string): Handler {
+  return (url) => {
+    if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
+    const page = Number(url.searchParams.get('page'));
+    const size = Number(url.searchParams.get(sizeParam));
+    const items = Array.from({ length: total }, (_, i) => `{"id":"u${i}","n":${i}}`).slice(page * size, page * size + size);
+    return json(envelope(items, page, (page + 1) * size >= total));
+  };
+}
+
+describe('ListPager', () => {
+  it('pages a metaInfo list until the short last page, with sort and pageSize', async () => {
+    // Prepare
+    const { client, seen } = clientFor(
+      listApi(7, 'pageSize', (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`),
+    );
+
+    // Act
+    const pages = await collect(new ListPager(client, 'gh/admin/users', META_INFO_PAGE, 'id,asc', 3).pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6']);
+    const listCalls = seen.filter((r) => r.url.pathname.endsWith('/admin/users'));
+    expect(listCalls.map((r) => r.url.searchParams.toString())).toEqual([
+      'page=0&pageSize=3&sort=id%2Casc',
+      'page=1&pageSize=3&sort=id%2Casc',
+      'page=2&pageSize=3&sort=id%2Casc',
+    ]);
+  });
+
+  it('pages a Spring list and asks once more after a full page flagged last', async () => {
+    // Prepare
+    const { client, seen } = clientFor(
+      listApi(6, 'size', (items, page, last) => `{"content":[${items}],"number":${page},"last":${last}}`),
+    );
+
+    // Act
+    const pages = await collect(new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 3).pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5']);
+    expect(seen.filter((r) => r.url.pathname.endsWith('/patients')).length).toBe(3);
+  });
+
+  it('refuses an endpoint that ignores the page parameter instead of paging for ever', async () => {
+    // Prepare
+    const { client } = clientFor((url) =>
+      url.pathname.includes('/admin/api_clients/')
+        ? json({ token: fakeJwt(Date.now()) }, 201)
+        : json('{"content":[{"id":"a"},{"id":"b"}],"last":false}'),
+    );
+
+    // Act
+    const failure = await collect(new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 2).pages(FULL)).catch(
+      (e: unknown) => e,
+    );
+
+    // Assess
+    expect((failure as Error).message).toMatch(/repeats the previous page/);
+  });
+});

@@ -1,0 +1,288 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ExportSettings } from '../../shared/export/export-settings.js';
+import { type RunCheckpoint, type RunExportOptions, runExport } from '../../shared/export/run-export.js';
+import { LocalSink } from '../../shared/output/local-sink.js';
+import type { WelkinConfig } from '../../shared/welkin/config.js';
+import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
+import { welkinSource } from '../../shared/welkin/source.js';
+import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
+import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
+import { idOfLine, readRuns } from '../support/read-output.js';
+
+const SETTINGS: ExportSettings = { compress: true, maxPartBytes: 256 * 1024, overlapMs: 15 * 60_000 };
+/** Output name -> simulator data set. */
+const SIM_NAME: Record<string, string> = {
+  patients: 'PATIENT',
+  cdt_records: 'CDT_RECORD',
+  calendar_events: 'CALENDAR_EVENT',
+  voice_calls: 'VOICE_CALL',
+  users: 'USER',
+  programs: 'PROGRAM',
+};
+const SOME = ['patients', 'cdt_records', 'calendar_events', 'voice_calls', 'users', 'programs'];
+
+let sim: WelkinSimulator;
+let out: string;
+
+function configOf(simulator: WelkinSimulator): WelkinConfig {
+  return {
+    tenant: simulator.tenant,
+    instance: simulator.instance,
+    clientName: simulator.clientName,
+    secret: simulator.secret,
+    env: 'live',
+    baseUrl: new URL(simulator.baseUrl),
+    timeoutMs: 5_000,
+    retry: { retries: 10, baseDelayMs: 1, maxDelayMs: 5, rateLimitRetries: 5 },
+  };
+}
+
+function source(store: TokenStore = new MemoryTokenStore()) {
+  return welkinSource(configOf(sim), store, { pollMs: 5 });
+}
+
+async function exportTo(
+  root: string,
+  options: Partial<RunExportOptions> & Pick<RunExportOptions, 'definition'>,
+) {
+  return runExport({ sink: new LocalSink(root), settings: SETTINGS, mode: 'full', concurrency: 3, ...options });
+}
+
+/** The API's JSON text of a record as our NDJSON line must hold it (U+2028/9 escaped, nothing else changed). */
+function expectedLine(resource: string, id: string): string | undefined {
+  return sim
+    .getRecordText(SIM_NAME[resource] as string, id)
+    ?.replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+async function linesOf(root: string, resource: string): Promise<string[]> {
+  return (await readRuns(root, 'welkin', resource)).flatMap((run) => run.lines);
+}
+
+function expectExactlyOnce(lines: string[], expected: string[]) {
+  const ids = lines.map(idOfLine);
+  expect(ids.length).toBe(new Set(ids).size);
+  expect([...ids].sort()).toEqual([...expected].sort());
+}
+
+beforeEach(async () => {
+  out = await mkdtemp(join(tmpdir(), 'welkin-export-'));
+});
+
+afterEach(async () => {
+  await sim?.stop();
+  await rm(out, { recursive: true, force: true });
+});
+
+describe('Welkin export against the simulator', () => {
+  it('exports export-API and list resources, every record once and byte-exact, with one token', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: 2_345, CDT_RECORD: 1_500, USER: 230 }, seed: 7 });
+    const { definition } = source();
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: SOME });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    for (const resource of SOME) {
+      const lines = await linesOf(out, resource);
+      expectExactlyOnce(lines, sim.liveIds(SIM_NAME[resource] as string));
+      for (const line of lines) expect(line).toBe(expectedLine(resource, idOfLine(line)));
+    }
+    const patients = await linesOf(out, 'patients');
+    expect(patients.some((line) => /"externalNumericId":9\d{15,}/.test(line))).toBe(true);
+    expect(patients.some((line) => line.includes('Zoë') || line.includes('李'))).toBe(true);
+    expect(sim.stats().tokenRequests).toBe(1);
+  });
+
+  it('completes when every token is revoked mid-export: one renewal, shared by all resources', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: 2_500, seed: 3 });
+    const { definition } = source();
+    let expired = false;
+
+    // Act
+    const outcome = await exportTo(out, {
+      definition,
+      resources: ['patients', 'cdt_records', 'tasks', 'users'],
+      onProgress: (event) => {
+        if (event.kind === 'page' && !expired) {
+          expired = true;
+          sim.expireAllTokens();
+        }
+      },
+    });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    expect(sim.stats().expiredTokenRejections).toBeGreaterThan(0);
+    expect(sim.stats().tokenRequests).toBe(2);
+    expectExactlyOnce(await linesOf(out, 'patients'), sim.liveIds('PATIENT'));
+    expectExactlyOnce(await linesOf(out, 'tasks'), sim.liveIds('TASK'));
+  });
+
+  it('survives the hasNext bug, 5xx errors and dropped connections', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({
+      rowsPerResource: 2_200,
+      seed: 11,
+      hasNextBug: true,
+      errorRate: 0.15,
+      dropRate: 0.05,
+    });
+    const { definition } = source();
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: ['patients', 'voice_calls', 'users'] });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    expect(sim.stats().hasNextBugFired).toBeGreaterThan(0);
+    expect(sim.stats().errors + sim.stats().drops).toBeGreaterThan(0);
+    expectExactlyOnce(await linesOf(out, 'patients'), sim.liveIds('PATIENT'));
+    expectExactlyOnce(await linesOf(out, 'voice_calls'), sim.liveIds('VOICE_CALL'));
+    expectExactlyOnce(await linesOf(out, 'users'), sim.liveIds('USER'));
+  });
+
+  it('reports a missing Export Data policy per resource and still exports the rest', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: 30, missingPolicies: ['EXPORT'] });
+    const { definition } = source();
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: ['patients', 'users'] });
+
+    // Assess
+    expect(outcome.failures).toHaveLength(1);
+    expect(outcome.failures[0]?.resource).toBe('patients');
+    expect(outcome.failures[0]?.message).toMatch(
+      /^welkin\/patients: Welkin: 403 ACCESS_FOR_API_CLIENT_RESTRICTED: the API client lacks the "Export Data" security policy/,
+    );
+    expect(await readRuns(out, 'welkin', 'patients')).toEqual([]);
+    expectExactlyOnce(await linesOf(out, 'users'), sim.liveIds('USER'));
+  });
+
+  it('an incremental run brings exactly the records changed since the last run', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: 1_200, seed: 5 });
+    const { definition } = source();
+    await exportTo(out, { definition, resources: ['patients', 'users'] });
+    const touched = sim.liveIds('PATIENT').slice(100, 105);
+    for (const id of touched) sim.touch('PATIENT', id);
+    const inserted = [sim.insert('PATIENT'), sim.insert('PATIENT')];
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: ['patients', 'users'], mode: 'incremental' });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    const runs = await readRuns(out, 'welkin', 'patients');
+    const second = runs.find((run) => run.manifest.mode === 'incremental');
+    expect(second?.manifest.since).toBeDefined();
+    expectExactlyOnce(second?.lines ?? [], [...touched, ...inserted]);
+    for (const line of second?.lines ?? []) expect(line).toBe(expectedLine('patients', idOfLine(line)));
+    const users = await readRuns(out, 'welkin', 'users');
+    expect(users.map((run) => run.manifest.mode)).toEqual(['full', 'full']);
+  });
+
+  it('continues from checkpoints with no gap and no duplicate', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: 3_500, USER: 250 }, seed: 9 });
+    const { definition } = source();
+    let checkpoint: RunCheckpoint | undefined;
+    let invocations = 0;
+
+    // Act: each "invocation" stops after two pages of one resource.
+    for (;;) {
+      invocations += 1;
+      let pages = 0;
+      const outcome = await exportTo(out, {
+        definition,
+        resources: ['patients', 'users'],
+        concurrency: 1,
+        checkpoint,
+        onProgress: (event) => {
+          if (event.kind === 'page') pages += 1;
+        },
+        shouldStop: () => pages >= 2,
+      });
+      expect(outcome.failures).toEqual([]);
+      if (outcome.done) break;
+      checkpoint = JSON.parse(JSON.stringify(outcome.checkpoint)) as RunCheckpoint;
+      if (invocations > 20) throw new Error('export never finished');
+    }
+
+    // Assess
+    expect(invocations).toBeGreaterThan(2);
+    expectExactlyOnce(await linesOf(out, 'patients'), sim.liveIds('PATIENT'));
+    expectExactlyOnce(await linesOf(out, 'users'), sim.liveIds('USER'));
+    expect(await readRuns(out, 'welkin', 'patients')).toHaveLength(1);
+  });
+
+  it('never emits a record twice while records are edited, added and deleted during paging', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({
+      rowsPerResource: 3_000,
+      seed: 13,
+      mutateWhilePaging: { editEveryNthRequest: 1, insertEveryNthRequest: 2, deleteEveryNthRequest: 3 },
+    });
+    const before = new Set(sim.liveIds('PATIENT'));
+    const { definition } = source();
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: ['patients'] });
+
+    // Assess: rows live throughout and never edited keep their place in the order, so they must all be there;
+    // edited rows moved past the run's start and belong to the next incremental run.
+    expect(outcome.failures).toEqual([]);
+    expect(sim.stats().mutations).toBeGreaterThan(0);
+    const ids = (await linesOf(out, 'patients')).map(idOfLine);
+    expect(ids.length).toBe(new Set(ids).size);
+    const exported = new Set(ids);
+    const historyEnd = Date.UTC(2025, 0, 1);
+    const untouched = sim.liveIds('PATIENT').filter((id) => {
+      const record = sim.getRecord('PATIENT', id) as { updatedAt: string };
+      return before.has(id) && Date.parse(record.updatedAt) < historyEnd;
+    });
+    expect(untouched.length).toBeGreaterThan(2_500);
+    expect(untouched.filter((id) => !exported.has(id))).toEqual([]);
+  });
+});
+
+describe.each([
+  ['an in-memory store (Secrets Manager semantics)', () => new MemoryTokenStore()],
+  ['a token file', () => new FileTokenStore(join(out, 'token', 'welkin-token.json'))],
+])('20 concurrent exporters sharing %s', (_label, makeStore) => {
+  it('make one token request, and one more after every token is revoked mid-run', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: 1_500, seed: 21 });
+    const store = makeStore();
+    const exporters = Array.from({ length: 20 }, () => source(store).definition);
+    let pagesSeen = 0;
+
+    // Act
+    const outcomes = await Promise.all(
+      exporters.map((definition, index) =>
+        exportTo(join(out, `exporter-${index}`), {
+          definition,
+          resources: ['patients', 'users'],
+          concurrency: 2,
+          onProgress: (event) => {
+            if (event.kind === 'page' && ++pagesSeen === 20) sim.expireAllTokens();
+          },
+        }),
+      ),
+    );
+
+    // Assess
+    expect(outcomes.flatMap((outcome) => outcome.failures)).toEqual([]);
+    expect(sim.stats().expiredTokenRejections).toBeGreaterThan(0);
+    expect(sim.stats().tokenRequests).toBe(2);
+    expectExactlyOnce(await linesOf(join(out, 'exporter-7'), 'patients'), sim.liveIds('PATIENT'));
+  });
+});
