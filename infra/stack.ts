@@ -10,6 +10,7 @@ import { ExportStateMachine } from './constructs/export-state-machine.js';
 import { Functions } from './constructs/functions.js';
 import { grantPrefixes, grantSecretRead, grantSecretReadWrite } from './constructs/grants.js';
 import { Monitoring } from './constructs/monitoring.js';
+import { ReaderPolicy } from './constructs/reader-policy.js';
 import { NightlySchedule } from './constructs/schedules.js';
 import { Secrets } from './constructs/secrets.js';
 import { Storage } from './constructs/storage.js';
@@ -204,10 +205,12 @@ export class ClinicPipeStack extends Stack {
 
     for (const fn of functions.all) monitoring.functionErrors(`${fn.node.id}Errors`, fn as NodejsFunction);
 
+    // Plain strings (not Refs): they name IAM resources and nag acknowledgments at synth time.
+    const databaseName = this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_');
     const catalog = new Catalog(this, 'Catalog', {
       bucket,
       key,
-      databaseName: this.stackName.toLowerCase().replace(/[^a-z0-9_]/g, '_'),
+      databaseName,
       athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
       projectionStartDate: config.projectionStartDate,
     });
@@ -228,6 +231,19 @@ export class ClinicPipeStack extends Stack {
     }
     if (config.webhook.enabled) addWebhookTables(catalog, prefix);
 
+    const reader = new ReaderPolicy(this, 'SnapshotReader', {
+      bucket,
+      key,
+      outputPrefix: prefix,
+      athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
+      databaseName,
+      workGroupName: databaseName,
+    });
+
+    new CfnOutput(this, 'SnapshotReaderPolicyArn', {
+      value: reader.policy.managedPolicyArn,
+      description: 'Attach to the role of a BI tool or analyst to query the snapshots with Athena',
+    });
     new CfnOutput(this, 'SnapshotBucketName', { value: bucket.bucketName });
     new CfnOutput(this, 'SnapshotEventBusName', { value: eventBus.eventBusName });
     new CfnOutput(this, 'GlueDatabaseName', { value: catalog.database.ref });

@@ -31,7 +31,10 @@ export function grantPrefixes(
       sid: 'ListOwnPrefixes',
       actions: ['s3:ListBucket'],
       resources: [bucket.bucketArn],
-      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}/*`) } },
+      // IfExists: S3 answers a GET of a missing key (a first run's absent state file) with 404 only when the
+      // caller may list the bucket, and that implicit check carries no s3:prefix. A listing that names a
+      // prefix is still held to the function's own prefixes.
+      conditions: { StringLikeIfExists: { 's3:prefix': prefixes.map((prefix) => `${prefix}/*`) } },
     }),
   );
   principal.addToPrincipalPolicy(

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import S3rver from 's3rver';
 import { clinikoSource } from '../../shared/cliniko/source.js';
 import { runExport } from '../../shared/export/run-export.js';
+import { EXPORTER_NODE_OPTIONS } from '../../shared/lambda/runtime-options.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { bundleHandler } from './bundle.js';
@@ -160,6 +161,8 @@ export async function benchClinikoMemory(
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
         S3_FORCE_PATH_STYLE: 'true',
         POWERTOOLS_LOG_LEVEL: 'WARN',
+      ...(process.env.BENCH_TRACE ? { BENCH_TRACE: '1' } : {}),
+      NODE_OPTIONS: EXPORTER_NODE_OPTIONS,
       },
     );
     if (!line.ok) throw new Error(`bundled handler failed: ${line.error}`);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream, type Dirent, type WriteStream } from 'node:fs';
 import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
@@ -35,11 +36,8 @@ export class LocalSink implements Sink {
     return {
       write: async (chunk) => {
         const out = await open();
-        if (!out.write(chunk))
-          await new Promise<void>((done, fail) => {
-            out.once('drain', done);
-            out.once('error', fail);
-          });
+        // events.once removes its listeners either way, so long files do not pile them up.
+        if (!out.write(chunk)) await once(out, 'drain');
       },
       finish: async () => {
         const out = await open();

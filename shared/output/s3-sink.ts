@@ -62,7 +62,7 @@ export class S3Sink implements Sink {
         ContentType: contentType,
         ...this.encryption(),
       },
-      partSize: this.options.partSizeBytes ?? 8 * 1024 * 1024,
+      partSize: this.options.partSizeBytes ?? 5 * 1024 * 1024,
       queueSize: 2,
       leavePartsOnError: false,
     });

@@ -48,9 +48,8 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const maxBytes = env.WEBHOOK_MAX_BYTES ? Number(env.WEBHOOK_MAX_BYTES) : DEFAULT_MAX_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes <= 0)
     throw new ConfigError('WEBHOOK_MAX_BYTES must be a positive integer');
-  const store =
-    options.tokenStore ??
-    (env.WELKIN_TOKEN_FILE ? new FileTokenStore(env.WELKIN_TOKEN_FILE) : new MemoryTokenStore());
+  // The CLI's token file by default, so the receiver and local exports share one token.
+  const store = options.tokenStore ?? new FileTokenStore(localTokenFile(welkin, env));
   const client = new WelkinClient(welkin, store);
   const fetcher = new WelkinRecordFetcher(client);
   const queue = new InProcessQueue(

@@ -1,5 +1,5 @@
 import type { AddressInfo } from 'node:net';
-import { toJsonText } from './json-text.js';
+import { toApiObject, toJsonText } from './json-text.js';
 import type { ResourceName } from './records.js';
 import { createSimServer } from './server.js';
 import { type MutateWhilePaging, SimState, type SimStats, type WelkinFaults } from './state.js';
@@ -163,7 +163,7 @@ export async function startWelkinSimulator(opts: WelkinSimulatorOptions = {}): P
     },
     getRecord: (name, id) => {
       const found = liveIndex(name, id);
-      return found ? found.set.record(found.index) : undefined;
+      return found ? (toApiObject(found.set.record(found.index)) as object) : undefined;
     },
     getRecordText: (name, id) => {
       const found = liveIndex(name, id);

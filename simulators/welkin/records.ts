@@ -1,3 +1,4 @@
+import { bigDigits } from './json-text.js';
 import { hash32, pick, saltOf, uuidFor } from './random.js';
 
 /** Export resource names of the Welkin V8 Export API. */
@@ -22,14 +23,8 @@ export const EXTRA_RESOURCES = ['USER', 'PROGRAM'] as const;
 
 export type ResourceName = (typeof EXPORT_RESOURCES)[number] | (typeof EXTRA_RESOURCES)[number];
 
-export type RecordValue =
-  | string
-  | number
-  | bigint
-  | boolean
-  | null
-  | RecordValue[]
-  | { [key: string]: RecordValue };
+/** Big integers are marked strings here (see json-text.ts): served as bare digits. */
+export type RecordValue = string | number | boolean | null | RecordValue[] | { [key: string]: RecordValue };
 export type SimRecord = { [key: string]: RecordValue };
 
 /** What a generator needs besides the row index. */
@@ -103,8 +98,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const user = (c: RowContext, n: number) => c.ref('USER', hash32(c.key, c.index, n));
 
 /** An odd integer above 2^53: JSON.parse into a double cannot keep it, so lossy clients are caught. */
-function bigId(c: RowContext, n: number): bigint {
-  return BIG_BASE + BigInt(hash32(c.key, c.index, n)) * 2n + 1n;
+function bigId(c: RowContext, n: number): string {
+  return bigDigits(BIG_BASE + BigInt(hash32(c.key, c.index, n)) * 2n + 1n);
 }
 
 function base(c: RowContext): SimRecord {

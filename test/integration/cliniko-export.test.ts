@@ -179,7 +179,7 @@ describe('Cliniko export against the simulator', () => {
 
   it('continues from a checkpoint with no gap and no duplicate', async () => {
     // Prepare
-    const { definition } = await start({ rowsPerResource: 1_300 });
+    const { definition } = await start({ rowsPerResource: 1_300, latencyMs: 10 });
     let pagesBeforeStop = 2;
     const shouldStop = () => --pagesBeforeStop < 0;
     let checkpoint: RunCheckpoint | undefined;

@@ -181,6 +181,19 @@ describe('Welkin simulator: tokens', () => {
     expect(sim.stats().expiredTokenRejections).toBe(1);
   });
 
+  it('rejects a token past its exp with TOKEN_EXPIRED', async () => {
+    // Prepare
+    const sim = await start({ tokenLifetimeSeconds: 0 });
+    const bearer = await token(sim);
+
+    // Act
+    const res = await get(sim, 'export/PATIENT', bearer);
+
+    // Assess
+    expect(res.status).toBe(401);
+    expectErrorArray(await res.json(), 'TOKEN_EXPIRED');
+  });
+
   it('rejects a garbage or missing token with NOT_VALID_JSON_WEB_TOKEN', async () => {
     // Prepare
     const sim = await start();

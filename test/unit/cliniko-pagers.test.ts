@@ -30,18 +30,7 @@ function clinikoWith(bodies: string[]) {
     if (body === undefined) throw new Error('test fetch: no more pages scripted');
     return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
   });
-  const client = new ClinikoClient(
-    {
-      apiKey: 'pager-test-key-au1',
-      userAgent: 'Test (t@example.com)',
-      baseUrl: new URL(BASE),
-      requestsPerMinute: Number.POSITIVE_INFINITY,
-      timeoutMs: 5_000,
-      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, rateLimitRetries: 0 },
-    },
-    { fetch: fetch as unknown as typeof globalThis.fetch },
-  );
-  return { client, urls };
+  return { client: clientWith(fetch), urls };
 }
 
 async function collect(pages: AsyncIterable<Page>): Promise<Page[]> {
@@ -50,19 +39,66 @@ async function collect(pages: AsyncIterable<Page>): Promise<Page[]> {
   return out;
 }
 
+/**
+ * A keyset-capable fake of one Cliniko list: honours sort=id / id:desc, per_page and the id:> / id:<= filters,
+ * answers total_entries and links.next like Cliniko, and records every request URL.
+ */
+function keysetCliniko(ids: bigint[]) {
+  const sorted = [...ids].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const urls: URL[] = [];
+  const fetch = vi.fn(async (input: Request | URL | string) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    urls.push(url);
+    let rows = sorted;
+    for (const filter of url.searchParams.getAll('q[]')) {
+      const after = /^id:>(\d+)$/.exec(filter)?.[1];
+      const upTo = /^id:<=(\d+)$/.exec(filter)?.[1];
+      if (after) rows = rows.filter((id) => id > BigInt(after));
+      if (upTo) rows = rows.filter((id) => id <= BigInt(upTo));
+    }
+    if (url.searchParams.get('sort') === 'id:desc') rows = [...rows].reverse();
+    const perPage = Number(url.searchParams.get('per_page'));
+    const page = rows.slice(0, perPage);
+    const next = rows.length > perPage ? `"next":"${url.href}&page=2"` : '';
+    const body = `{"patients":[${page.map((id) => `{"id":${id}}`).join(',')}],"total_entries":${rows.length},"links":{${next}}}`;
+    return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } });
+  });
+  return { client: clientWith(fetch), urls };
+}
+
+function clientWith(fetch: unknown): ClinikoClient {
+  return new ClinikoClient(
+    {
+      apiKey: 'pager-test-key-au1',
+      userAgent: 'Test (t@example.com)',
+      baseUrl: new URL(BASE),
+      requestsPerMinute: Number.POSITIVE_INFINITY,
+      timeoutMs: 5_000,
+      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, rateLimitRetries: 0 },
+    },
+    { fetch: fetch as typeof globalThis.fetch },
+  );
+}
+
+function idsOf(pages: Page[]): string[] {
+  return pages.flatMap((page) => page.records.map((record) => record.id));
+}
+
+function spacedIds(count: number, first = 2n ** 60n, step = 7n): bigint[] {
+  return Array.from({ length: count }, (_, index) => first + BigInt(index) * step);
+}
+
+const WINDOW = { since: '2026-01-01T00:00:00.750Z', until: '2026-01-02T12:30:45.999Z' };
+
 describe('KeysetPager', () => {
   it('asks for id order, revealed rows, the update window and the rows after the last id', async () => {
     // Prepare
-    const { client, urls } = clinikoWith([
-      `{"patients":[{"id":900719925474099301},{"id":900719925474099302}],"links":{"next":"${BASE}/patients?page=2"}}`,
-      '{"patients":[{"id":900719925474099310}],"links":{}}',
-    ]);
-    const pager = new KeysetPager(client, PATIENTS);
+    const ids = spacedIds(150);
+    const { client, urls } = keysetCliniko(ids);
+    const pager = new KeysetPager(client, PATIENTS, 1);
 
     // Act
-    const pages = await collect(
-      pager.pages({ since: '2026-01-01T00:00:00.750Z', until: '2026-01-02T12:30:45.999Z' }),
-    );
+    const pages = await collect(pager.pages(WINDOW));
 
     // Assess
     expect(urls).toHaveLength(2);
@@ -76,52 +112,101 @@ describe('KeysetPager', () => {
     ]);
     expect(urls[1]?.searchParams.getAll('q[]')).toEqual([
       'archived_at:*',
-      'id:>900719925474099302',
+      `id:>${ids[99]}`,
       'updated_at:>=2026-01-01T00:00:00Z',
       'updated_at:<2026-01-02T12:30:45Z',
     ]);
-    expect(pages.map((page) => page.cursor)).toEqual(['900719925474099302', '900719925474099310']);
-    expect(pages.flatMap((page) => page.records.map((record) => toNdjsonLine(record.value)))).toEqual([
-      '{"id":900719925474099301}',
-      '{"id":900719925474099302}',
-      '{"id":900719925474099310}',
-    ]);
+    expect(idsOf(pages)).toEqual(ids.map(String));
+    expect(toNdjsonLine(pages[0]?.records[0]?.value)).toBe(`{"id":${ids[0]}}`);
   });
 
-  it('sends no updated_at filter for a full snapshot and resumes after a cursor', async () => {
+  it('sends no updated_at filter for a full snapshot and resumes after a checkpoint cursor', async () => {
     // Prepare
-    const { client, urls } = clinikoWith(['{"patients":[{"id":501}]}']);
-    const pager = new KeysetPager(client, PATIENTS);
+    const { client, urls } = keysetCliniko([499n, 500n, 501n, 502n]);
+    const cursor = JSON.stringify([{ after: '500', done: false }]);
 
     // Act
-    await collect(pager.pages({ until: '2026-01-02T00:00:00.000Z' }, '500'));
+    const pages = await collect(new KeysetPager(client, PATIENTS, 1).pages({ until: WINDOW.until }, cursor));
 
     // Assess
     expect(urls[0]?.searchParams.getAll('q[]')).toEqual(['archived_at:*', 'id:>500']);
+    expect(idsOf(pages)).toEqual(['501', '502']);
   });
 
   it('stops when a page has no links.next, without another request', async () => {
     // Prepare
-    const { client, urls } = clinikoWith(['{"patients":[{"id":1},{"id":2}],"links":{"self":"x"}}']);
+    const { client, urls } = keysetCliniko(spacedIds(40));
 
     // Act
-    const pages = await collect(new KeysetPager(client, PATIENTS).pages({ until: '2026-01-01T00:00:00Z' }));
+    const pages = await collect(new KeysetPager(client, PATIENTS).pages({ until: WINDOW.until }));
 
     // Assess
     expect(urls).toHaveLength(1);
-    expect(pages).toHaveLength(1);
+    expect(idsOf(pages)).toHaveLength(40);
   });
 
-  it('stops on an empty page even when links.next is present', async () => {
+  it('yields nothing for an empty list', async () => {
     // Prepare
-    const { client, urls } = clinikoWith([`{"patients":[],"links":{"next":"${BASE}/patients?page=2"}}`]);
+    const { client, urls } = keysetCliniko([]);
 
     // Act
-    const pages = await collect(new KeysetPager(client, PATIENTS).pages({ until: '2026-01-01T00:00:00Z' }));
+    const pages = await collect(new KeysetPager(client, PATIENTS).pages({ until: WINDOW.until }));
 
     // Assess
     expect(urls).toHaveLength(1);
     expect(pages).toEqual([]);
+  });
+
+  it('splits a large list into id ranges and still yields every record exactly once', async () => {
+    // Prepare
+    const ids = spacedIds(2_500);
+    const { client, urls } = keysetCliniko(ids);
+
+    // Act
+    const pages = await collect(new KeysetPager(client, PATIENTS, 3).pages({ until: WINDOW.until }));
+
+    // Assess
+    const yielded = idsOf(pages);
+    expect(new Set(yielded).size).toBe(yielded.length);
+    expect([...yielded].sort()).toEqual(ids.map(String).sort());
+    expect(urls.some((url) => url.searchParams.get('sort') === 'id:desc')).toBe(true);
+    expect(urls.some((url) => url.searchParams.getAll('q[]').some((q) => q.startsWith('id:<=')))).toBe(true);
+  });
+
+  it('continues from any page cursor of a split run with no gap and no duplicate', async () => {
+    // Prepare
+    const ids = spacedIds(2_500);
+    const first = keysetCliniko(ids);
+    const before: Page[] = [];
+    for await (const page of new KeysetPager(first.client, PATIENTS, 3).pages({ until: WINDOW.until })) {
+      before.push(page);
+      if (before.length === 7) break;
+    }
+    const cursor = before.at(-1)?.cursor;
+    const second = keysetCliniko(ids);
+
+    // Act
+    const after = await collect(
+      new KeysetPager(second.client, PATIENTS, 3).pages({ until: WINDOW.until }, cursor),
+    );
+
+    // Assess
+    const union = [...idsOf(before), ...idsOf(after)];
+    expect(new Set(union).size).toBe(union.length);
+    expect(union.sort()).toEqual(ids.map(String).sort());
+  });
+
+  it('refuses a checkpoint cursor it did not write', async () => {
+    // Prepare
+    const { client, urls } = keysetCliniko([1n]);
+
+    // Act
+    const act = collect(new KeysetPager(client, PATIENTS).pages({ until: WINDOW.until }, '12345'));
+
+    // Assess
+    await expect(act).rejects.toThrow(MalformedResponseError);
+    await expect(act).rejects.toThrow('Cliniko checkpoint cursor is not a list of id ranges');
+    expect(urls).toHaveLength(0);
   });
 
   it('fails when ids do not increase, within a page or across pages', async () => {
@@ -133,13 +218,13 @@ describe('KeysetPager', () => {
     ]);
 
     // Act
-    const first = collect(new KeysetPager(within.client, PATIENTS).pages({ until: '2026-01-01T00:00:00Z' }));
-    const second = collect(new KeysetPager(across.client, PATIENTS).pages({ until: '2026-01-01T00:00:00Z' }));
+    const first = collect(new KeysetPager(within.client, PATIENTS, 1).pages({ until: WINDOW.until }));
+    const second = collect(new KeysetPager(across.client, PATIENTS, 1).pages({ until: WINDOW.until }));
 
     // Assess
     await expect(first).rejects.toThrow(MalformedResponseError);
-    await expect(first).rejects.toThrow(/ids are not increasing/);
-    await expect(second).rejects.toThrow(/ids are not increasing/);
+    await expect(first).rejects.toThrow(/ids out of order or range/);
+    await expect(second).rejects.toThrow(/ids out of order or range/);
   });
 
   it.each([
@@ -204,6 +289,29 @@ describe('LinksPager', () => {
     await expect(act).rejects.toThrow(HttpError);
     await expect(act).rejects.toThrow(/refusing to send credentials to another origin/);
     expect(urls.every((url) => url.origin === 'https://api.au1.cliniko.com')).toBe(true);
+  });
+  it('scans again when total_entries moved during a scan, and gives up after maxScans', async () => {
+    // Prepare
+    const page = (ids: number[], total: number, next?: string) =>
+      `{"services":[${ids.map((id) => `{"id":${id}}`).join(',')}],"total_entries":${total},"links":{${next ? `"next":"${next}"` : ''}}}`;
+    const second = `${BASE}/services?page=2&per_page=100`;
+    const settling = clinikoWith([
+      page([1, 2], 3, second),
+      page([4], 4),
+      page([1, 2], 4, second),
+      page([3, 4], 4),
+    ]);
+    const restless = clinikoWith([page([1], 1, second), page([2], 2), page([1], 3, second), page([2], 4)]);
+
+    // Act
+    const settled = await collect(new LinksPager(settling.client, SERVICES).pages({ until: WINDOW.until }));
+    const gaveUp = collect(new LinksPager(restless.client, SERVICES, 2).pages({ until: WINDOW.until }));
+
+    // Assess
+    expect(settling.urls).toHaveLength(4);
+    expect(idsOf(settled)).toEqual(['1', '2', '4', '1', '2', '3', '4']);
+    await expect(gaveUp).rejects.toThrow(MalformedResponseError);
+    await expect(gaveUp).rejects.toThrow('Cliniko /services: the list kept changing during 2 scans');
   });
 });
 

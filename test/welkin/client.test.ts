@@ -69,7 +69,10 @@ describe('WelkinClient', () => {
     const { client } = clientWith((url) =>
       isToken(url)
         ? json({ token: fakeJwt(Date.now()) }, 201)
-        : welkinError(403, 'ACCESS_FOR_API_CLIENT_RESTRICTED', { requestURI: url.pathname, patient: 'Jane Doe' }),
+        : welkinError(403, 'ACCESS_FOR_API_CLIENT_RESTRICTED', {
+            requestURI: url.pathname,
+            patient: 'Jane Doe',
+          }),
     );
 
     // Act
@@ -86,7 +89,11 @@ describe('WelkinClient', () => {
 
   it('retries 5xx and 429, honouring Retry-After', async () => {
     // Prepare
-    const replies = [welkinError(503, 'SERVICE_UNAVAILABLE'), json('[]', 429, { 'retry-after': '0' }), json(PAGE)];
+    const replies = [
+      welkinError(503, 'SERVICE_UNAVAILABLE'),
+      json('[]', 429, { 'retry-after': '0' }),
+      json(PAGE),
+    ];
     const { client, seen } = clientWith((url) =>
       isToken(url) ? json({ token: fakeJwt(Date.now()) }, 201) : (replies.shift() as Response),
     );
@@ -99,7 +106,10 @@ describe('WelkinClient', () => {
     expect(seen.filter((r) => r.method === 'GET')).toHaveLength(3);
     expect(retryAfterMs(new Response(null, { headers: { 'retry-after': '7' } }))).toBe(7_000);
     expect(
-      retryAfterMs(new Response(null, { headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:10 GMT' } }), Date.UTC(2026, 0, 1)),
+      retryAfterMs(
+        new Response(null, { headers: { 'retry-after': 'Thu, 01 Jan 2026 00:00:10 GMT' } }),
+        Date.UTC(2026, 0, 1),
+      ),
     ).toBe(10_000);
   });
 
@@ -112,7 +122,10 @@ describe('WelkinClient', () => {
       (url) => (isToken(url) ? json({ token }, 201) : welkinError(401, 'TOKEN_EXPIRED', echo)),
       (url) => (isToken(url) ? json({ token }, 201) : welkinError(400, 'VALIDATION_ERROR', echo)),
       (url) => (isToken(url) ? json({ token }, 201) : welkinError(500, 'INTERNAL_SERVER_ERROR', echo)),
-      (url) => (isToken(url) ? json({ enabled: false, secret: SECRET, authorization: echo.authorization }, 201) : json(PAGE)),
+      (url) =>
+        isToken(url)
+          ? json({ enabled: false, secret: SECRET, authorization: echo.authorization }, 201)
+          : json(PAGE),
       (url) => (isToken(url) ? welkinError(429, 'TOO_MANY_REQUESTS', echo) : json(PAGE)),
     ];
 
@@ -133,7 +146,9 @@ describe('WelkinClient', () => {
       expect(message).not.toContain(token);
       expect(message).not.toMatch(/Bearer|eyJ/);
     }
-    expect(messages[0]).toMatch(/cannot obtain a Welkin token: .*401 INVALID_CLIENT_CREDENTIALS: check WELKIN_CLIENT_NAME/);
+    expect(messages[0]).toMatch(
+      /cannot obtain a Welkin token: .*401 INVALID_CLIENT_CREDENTIALS: check WELKIN_CLIENT_NAME/,
+    );
     expect(messages[1]).toMatch(/401 TOKEN_EXPIRED/);
     expect(messages[4]).toMatch(/answered without a token/);
     expect(messages[5]).toMatch(/still rate limited \(429\)/);
@@ -141,7 +156,9 @@ describe('WelkinClient', () => {
 
   it('raises AuthError when the token endpoint fails', async () => {
     // Prepare
-    const { client } = clientWith((url) => (isToken(url) ? welkinError(401, 'INVALID_CLIENT_CREDENTIALS') : json(PAGE)));
+    const { client } = clientWith((url) =>
+      isToken(url) ? welkinError(401, 'INVALID_CLIENT_CREDENTIALS') : json(PAGE),
+    );
 
     // Act
     const failure = await client.getObject(EXPORT_PATH).catch((error: unknown) => error);

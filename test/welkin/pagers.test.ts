@@ -33,7 +33,9 @@ function exportApi(rows: Row[], options: { hasNextLies?: boolean } = {}): Handle
     const page = from.slice(0, size);
     const body = `{"data":[${page
       .map((row) => `{"id":"${row.id}","updatedAt":"${row.updatedAt}","big":12345678901234567891}`)
-      .join(',')}],"cursor":{"start":null,"end":${JSON.stringify(page.at(-1)?.updatedAt ?? null)},"pageSize":${size},"hasNext":${
+      .join(
+        ',',
+      )}],"cursor":{"start":null,"end":${JSON.stringify(page.at(-1)?.updatedAt ?? null)},"pageSize":${size},"hasNext":${
       options.hasNextLies ? false : from.length > size
     }}}`;
     return json(body);
@@ -66,7 +68,9 @@ describe('ExportCursorPager', () => {
 
     // Assess
     expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
-    const starts = seen.filter((r) => r.url.pathname.endsWith('/export/PATIENT')).map((r) => r.url.searchParams.get('start'));
+    const starts = seen
+      .filter((r) => r.url.pathname.endsWith('/export/PATIENT'))
+      .map((r) => r.url.searchParams.get('start'));
     expect(starts[0]).toBe('1970-01-01T00:00:00.000Z');
     expect(pages.at(-1)?.cursor).toBeUndefined();
   });
@@ -119,7 +123,9 @@ describe('ExportCursorPager', () => {
     const { client, seen } = clientFor(exportApi(rows));
 
     // Act
-    const pages = await collect(new ExportCursorPager(client, 'SMS', 3).pages({ since: at(1), until: at(3) }));
+    const pages = await collect(
+      new ExportCursorPager(client, 'SMS', 3).pages({ since: at(1), until: at(3) }),
+    );
 
     // Assess
     expect(idsOf(pages)).toEqual(['r1-0', 'r1-1', 'r2-0', 'r2-1']);
@@ -150,7 +156,9 @@ describe('ExportCursorPager', () => {
     const { client } = clientFor(exportApi(rowsWithTies([1, 8, 1])));
 
     // Act
-    const failure = await collect(new ExportCursorPager(client, 'PATIENT', 4).pages(FULL)).catch((e: unknown) => e);
+    const failure = await collect(new ExportCursorPager(client, 'PATIENT', 4).pages(FULL)).catch(
+      (e: unknown) => e,
+    );
 
     // Assess
     expect(failure).toBeInstanceOf(MalformedResponseError);
@@ -159,12 +167,19 @@ describe('ExportCursorPager', () => {
 });
 
 /** A list endpoint of `total` rows whose envelope is built by `envelope`. */
-function listApi(total: number, sizeParam: string, envelope: (items: string[], page: number, last: boolean) => string): Handler {
+function listApi(
+  total: number,
+  sizeParam: string,
+  envelope: (items: string[], page: number, last: boolean) => string,
+): Handler {
   return (url) => {
     if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
     const page = Number(url.searchParams.get('page'));
     const size = Number(url.searchParams.get(sizeParam));
-    const items = Array.from({ length: total }, (_, i) => `{"id":"u${i}","n":${i}}`).slice(page * size, page * size + size);
+    const items = Array.from({ length: total }, (_, i) => `{"id":"u${i}","n":${i}}`).slice(
+      page * size,
+      page * size + size,
+    );
     return json(envelope(items, page, (page + 1) * size >= total));
   };
 }
@@ -173,11 +188,17 @@ describe('ListPager', () => {
   it('pages a metaInfo list until the short last page, with sort and pageSize', async () => {
     // Prepare
     const { client, seen } = clientFor(
-      listApi(7, 'pageSize', (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`),
+      listApi(
+        7,
+        'pageSize',
+        (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`,
+      ),
     );
 
     // Act
-    const pages = await collect(new ListPager(client, 'gh/admin/users', META_INFO_PAGE, 'id,asc', 3).pages(FULL));
+    const pages = await collect(
+      new ListPager(client, 'gh/admin/users', META_INFO_PAGE, 'id,asc', 3).pages(FULL),
+    );
 
     // Assess
     expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6']);
@@ -196,7 +217,9 @@ describe('ListPager', () => {
     );
 
     // Act
-    const pages = await collect(new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 3).pages(FULL));
+    const pages = await collect(
+      new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 3).pages(FULL),
+    );
 
     // Assess
     expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5']);
@@ -212,9 +235,9 @@ describe('ListPager', () => {
     );
 
     // Act
-    const failure = await collect(new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 2).pages(FULL)).catch(
-      (e: unknown) => e,
-    );
+    const failure = await collect(
+      new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 2).pages(FULL),
+    ).catch((e: unknown) => e);
 
     // Assess
     expect((failure as Error).message).toMatch(/repeats the previous page/);

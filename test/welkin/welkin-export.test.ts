@@ -1,7 +1,8 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runExportCli } from '../../scripts/export.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type RunCheckpoint, type RunExportOptions, runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
@@ -10,7 +11,7 @@ import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
 import { welkinSource } from '../../shared/welkin/source.js';
 import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
-import { idOfLine, readRuns } from '../support/read-output.js';
+import { readRuns } from '../support/read-output.js';
 
 const SETTINGS: ExportSettings = { compress: true, maxPartBytes: 256 * 1024, overlapMs: 15 * 60_000 };
 /** Output name -> simulator data set. */
@@ -48,7 +49,13 @@ async function exportTo(
   root: string,
   options: Partial<RunExportOptions> & Pick<RunExportOptions, 'definition'>,
 ) {
-  return runExport({ sink: new LocalSink(root), settings: SETTINGS, mode: 'full', concurrency: 3, ...options });
+  return runExport({
+    sink: new LocalSink(root),
+    settings: SETTINGS,
+    mode: 'full',
+    concurrency: 3,
+    ...options,
+  });
 }
 
 /** The API's JSON text of a record as our NDJSON line must hold it (U+2028/9 escaped, nothing else changed). */
@@ -61,6 +68,13 @@ function expectedLine(resource: string, id: string): string | undefined {
 
 async function linesOf(root: string, resource: string): Promise<string[]> {
   return (await readRuns(root, 'welkin', resource)).flatMap((run) => run.lines);
+}
+
+/** Welkin ids are UUID strings and come first in every record the simulator serves. */
+function idOfLine(line: string): string {
+  const match = /^\{"id":"([^"]+)"/.exec(line);
+  if (!match?.[1]) throw new Error('line has no id');
+  return match[1];
 }
 
 function expectExactlyOnce(lines: string[], expected: string[]) {
@@ -81,7 +95,10 @@ afterEach(async () => {
 describe('Welkin export against the simulator', () => {
   it('exports export-API and list resources, every record once and byte-exact, with one token', async () => {
     // Prepare
-    sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: 2_345, CDT_RECORD: 1_500, USER: 230 }, seed: 7 });
+    sim = await startWelkinSimulator({
+      rowsPerResource: { PATIENT: 2_345, CDT_RECORD: 1_500, USER: 230 },
+      seed: 7,
+    });
     const { definition } = source();
 
     // Act
@@ -129,7 +146,7 @@ describe('Welkin export against the simulator', () => {
   it('survives the hasNext bug, 5xx errors and dropped connections', async () => {
     // Prepare
     sim = await startWelkinSimulator({
-      rowsPerResource: 2_200,
+      rowsPerResource: { PATIENT: 2_200, VOICE_CALL: 2_200, USER: 1_500 },
       seed: 11,
       hasNextBug: true,
       errorRate: 0.15,
@@ -175,9 +192,15 @@ describe('Welkin export against the simulator', () => {
     const touched = sim.liveIds('PATIENT').slice(100, 105);
     for (const id of touched) sim.touch('PATIENT', id);
     const inserted = [sim.insert('PATIENT'), sim.insert('PATIENT')];
+    // The window ends at the run's start, exclusive: let the clock move past the edits' millisecond.
+    await new Promise((resolve) => setTimeout(resolve, 5));
 
     // Act
-    const outcome = await exportTo(out, { definition, resources: ['patients', 'users'], mode: 'incremental' });
+    const outcome = await exportTo(out, {
+      definition,
+      resources: ['patients', 'users'],
+      mode: 'incremental',
+    });
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -251,6 +274,42 @@ describe('Welkin export against the simulator', () => {
     });
     expect(untouched.length).toBeGreaterThan(2_500);
     expect(untouched.filter((id) => !exported.has(id))).toEqual([]);
+  });
+});
+
+describe('npm run export -- welkin', () => {
+  it('exports through the CLI, keeping the token in WELKIN_TOKEN_FILE and never printing credentials', async () => {
+    // Prepare
+    sim = await startWelkinSimulator({ rowsPerResource: { USER: 40, PROGRAM: 7 } });
+    const tokenFile = join(out, 'state', 'token.json');
+    const env = {
+      WELKIN_TENANT: sim.tenant,
+      WELKIN_INSTANCE: sim.instance,
+      WELKIN_CLIENT_NAME: sim.clientName,
+      WELKIN_CLIENT_SECRET: sim.secret,
+      WELKIN_BASE_URL: sim.baseUrl,
+      WELKIN_TOKEN_FILE: tokenFile,
+    };
+    const lines: string[] = [];
+    const io = { env, err: (line: string) => lines.push(line), out: (line: string) => lines.push(line) };
+
+    // Act
+    const first = await runExportCli(
+      ['welkin', '--out', join(out, 'data'), '--resources', 'users,programs'],
+      io,
+    );
+    const second = await runExportCli(['welkin', '--out', join(out, 'data'), '--resources', 'users'], io);
+
+    // Assess
+    expect([first, second]).toEqual([0, 0]);
+    expect(lines.at(-1)).toMatch(/^welkin: 1 resource\(s\) exported, 0 failed, 40 rows/);
+    expect(sim.stats().tokenRequests).toBe(1);
+    const token = JSON.parse(JSON.parse(await readFile(tokenFile, 'utf8')).value).token as string;
+    for (const line of lines) {
+      expect(line).not.toContain(sim.secret);
+      expect(line).not.toContain(token);
+    }
+    expectExactlyOnce(await linesOf(join(out, 'data'), 'programs'), sim.liveIds('PROGRAM'));
   });
 });
 

@@ -1,0 +1,121 @@
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  GetSecretValueCommand,
+  PutSecretValueCommand,
+  ResourceNotFoundException,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { handler as Handler } from '../../functions/welkin-export/index.js';
+import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
+
+const s3 = mockClient(S3Client);
+const secrets = mockClient(SecretsManagerClient);
+const CREDENTIALS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:welkin/credentials-AbCdEf';
+const TOKEN_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:welkin/token-AbCdEf';
+
+let handler: typeof Handler;
+let sim: WelkinSimulator;
+
+beforeAll(async () => {
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  ({ handler } = await import('../../functions/welkin-export/index.js'));
+});
+
+beforeEach(async () => {
+  s3.reset();
+  secrets.reset();
+  sim = await startWelkinSimulator({ rowsPerResource: { USER: 120 } });
+  vi.stubEnv('WELKIN_CREDENTIALS_SECRET_ARN', CREDENTIALS_ARN);
+  vi.stubEnv('WELKIN_TOKEN_SECRET_ARN', TOKEN_ARN);
+  vi.stubEnv('WELKIN_BASE_URL', sim.baseUrl);
+  vi.stubEnv('OUTPUT_BUCKET', 'out-bucket');
+  vi.stubEnv('OUTPUT_PREFIX', 'snapshots');
+  vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+  secrets.on(GetSecretValueCommand, { SecretId: CREDENTIALS_ARN }).resolves({
+    SecretString: JSON.stringify({
+      tenant: sim.tenant,
+      instance: sim.instance,
+      clientName: sim.clientName,
+      secret: sim.secret,
+      env: 'live',
+    }),
+  });
+  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'missing', $metadata: { httpStatusCode: 404 } }));
+  s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+});
+
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await sim.stop();
+});
+
+function context(remainingMs = 900_000): Context {
+  return { getRemainingTimeInMillis: () => remainingMs } as unknown as Context;
+}
+
+describe('welkin-export handler', () => {
+  it('exports under OUTPUT_PREFIX/welkin and keeps the token it obtained in the token secret', async () => {
+    // Prepare
+    secrets
+      .on(GetSecretValueCommand, { SecretId: TOKEN_ARN })
+      .rejects(new ResourceNotFoundException({ message: 'no value', $metadata: {} }));
+    secrets.on(PutSecretValueCommand).resolves({});
+
+    // Act
+    const response = await handler({ resources: ['users'], mode: 'full' }, context());
+
+    // Assess
+    expect(response).toMatchObject({
+      done: true,
+      results: [{ source: 'welkin', resource: 'users', mode: 'full', recordCount: 120 }],
+    });
+    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(keys[0]).toMatch(
+      /^snapshots\/welkin\/users\/dt=\d{4}-\d\d-\d\d\/run=[^/]+\/part-00000\.ndjson\.gz$/,
+    );
+    expect(keys).toContain('snapshots/_state/welkin/users.json');
+    const written = secrets.commandCalls(PutSecretValueCommand).map((call) => call.args[0].input);
+    expect(written.every((input) => input.SecretId === TOKEN_ARN)).toBe(true);
+    expect(JSON.parse(written.at(-1)?.SecretString ?? '{}')).toMatchObject({ token: expect.any(String) });
+    expect(sim.stats().tokenRequests).toBe(1);
+  });
+
+  it('uses a fresh token from the token secret without asking Welkin for one', async () => {
+    // Prepare: obtain a real token from the simulator as another function would have.
+    const issued = (await (
+      await fetch(`${sim.baseUrl}/${sim.tenant}/admin/api_clients/${sim.clientName}`, {
+        method: 'POST',
+        body: JSON.stringify({ secret: sim.secret }),
+      })
+    ).json()) as { token: string };
+    secrets.on(GetSecretValueCommand, { SecretId: TOKEN_ARN }).resolves({
+      SecretString: JSON.stringify({
+        token: issued.token,
+        expiresAt: new Date(Date.now() + 3_600_000).toISOString(),
+      }),
+      VersionId: 'v1',
+    });
+
+    // Act
+    const response = await handler({ resources: ['programs'] }, context());
+
+    // Assess
+    expect(response.done).toBe(true);
+    expect(sim.stats().tokenRequests).toBe(1);
+    expect(secrets.commandCalls(PutSecretValueCommand)).toHaveLength(0);
+  });
+
+  it('fails with a one-line configuration error when the token secret is not configured', async () => {
+    // Prepare
+    vi.stubEnv('WELKIN_TOKEN_SECRET_ARN', '');
+
+    // Act
+    const failure = await handler({ resources: ['users'] }, context()).catch((error: unknown) => error);
+
+    // Assess
+    expect((failure as Error).message).toBe('WELKIN_TOKEN_SECRET_ARN is required');
+  });
+});
