@@ -1,11 +1,12 @@
 /**
- * `npm start`: the whole product on this machine with nothing to configure. Starts the local API simulators,
- * exports every resource to ./out/demo, and shows how to query the result.
+ * `npm start`: the whole product on this machine with nothing to configure. Starts the local Cliniko and
+ * Welkin simulators, exports every resource of both to ./out/demo, and queries the result with DuckDB.
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { startClinikoSimulator } from '../simulators/cliniko/index.js';
+import { startWelkinSimulator } from '../simulators/welkin/index.js';
 import { runExportCli } from './export.js';
 
 const OUT = resolve(process.env.DEMO_OUT ?? 'out/demo');
@@ -18,13 +19,16 @@ async function main(): Promise<number> {
     requestsPerMinute: DEMO_RATE,
     seed: 7,
   });
+  const welkin = await startWelkinSimulator({ rowsPerResource: 150, seed: 7 });
   const io = {
     err: (line: string) => process.stderr.write(`${line}\n`),
     out: (line: string) => process.stdout.write(`${line}\n`),
   };
   try {
-    process.stdout.write(`Cliniko simulator on ${cliniko.url}; writing to ${OUT}\n`);
-    const code = await runExportCli(['cliniko', '--out', OUT, '--full'], {
+    process.stdout.write(
+      `Cliniko simulator on ${cliniko.url}, Welkin simulator on ${welkin.baseUrl}; writing to ${OUT}\n`,
+    );
+    const clinikoCode = await runExportCli(['cliniko', '--out', OUT, '--full'], {
       ...io,
       env: {
         ...process.env,
@@ -34,25 +38,38 @@ async function main(): Promise<number> {
         CLINIKO_REQUESTS_PER_MINUTE: String(DEMO_RATE),
       },
     });
-    if (code !== 0) return code;
+    const welkinCode = await runExportCli(['welkin', '--out', OUT, '--full'], {
+      ...io,
+      env: {
+        ...process.env,
+        WELKIN_TENANT: welkin.tenant,
+        WELKIN_INSTANCE: welkin.instance,
+        WELKIN_CLIENT_NAME: welkin.clientName,
+        WELKIN_CLIENT_SECRET: welkin.secret,
+        WELKIN_BASE_URL: welkin.baseUrl,
+      },
+    });
+    if (clinikoCode !== 0 || welkinCode !== 0) return 1;
   } finally {
-    await cliniko.stop();
+    await Promise.all([cliniko.stop(), welkin.stop()]);
   }
-  const query =
-    `SELECT count(*) AS patients, count(DISTINCT id) AS distinct_ids, count(archived_at) AS archived, min(dt) AS dt ` +
-    `FROM read_ndjson_auto('${OUT}/cliniko/patients/*/*/*.ndjson.gz', hive_partitioning = true)`;
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
-  const [row] = (await duck.runAndReadAll(query)).getRowObjectsJson();
-  process.stdout.write(
-    [
-      '',
-      `Snapshots: ${OUT}/<source>/<resource>/dt=YYYY-MM-DD/run=<runId>/part-00000.ndjson.gz (+ _manifest.json)`,
-      'Query them with DuckDB (ran it for you):',
-      `  ${query};`,
-      `  -> ${JSON.stringify(row)}`,
-      '',
-    ].join('\n'),
-  );
+  const queries = [
+    `SELECT count(*) AS patients, count(DISTINCT id) AS distinct_ids, count(archived_at) AS archived, min(dt) AS dt ` +
+      `FROM read_ndjson_auto('${OUT}/cliniko/patients/*/*/*.ndjson.gz', hive_partitioning = true)`,
+    `SELECT count(*) AS welkin_patients, count(DISTINCT id) AS distinct_ids, max(updatedAt) AS latest_update ` +
+      `FROM read_ndjson_auto('${OUT}/welkin/patients/*/*/*.ndjson.gz', hive_partitioning = true)`,
+  ];
+  const lines = [
+    '',
+    `Snapshots: ${OUT}/<source>/<resource>/dt=YYYY-MM-DD/run=<runId>/part-00000.ndjson.gz (+ _manifest.json)`,
+  ];
+  lines.push('Query them with DuckDB (ran these for you):');
+  for (const query of queries) {
+    const [row] = (await duck.runAndReadAll(query)).getRowObjectsJson();
+    lines.push(`  ${query};`, `  -> ${JSON.stringify(row)}`);
+  }
+  process.stdout.write(`${lines.join('\n')}\n`);
   return 0;
 }
 

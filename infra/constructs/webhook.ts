@@ -1,4 +1,4 @@
-import { CfnOutput, Duration, Validations } from 'aws-cdk-lib';
+import { Duration, Validations } from 'aws-cdk-lib';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -114,9 +114,5 @@ export class Webhook extends Construct {
 
     this.receiver = receiver;
     this.worker = worker;
-    new CfnOutput(this, 'WebhookUrl', {
-      value: url.url,
-      description: 'Configure this URL in Welkin with the header X-Webhook-Secret',
-    });
   }
 }

@@ -78,12 +78,15 @@ export class JsonHttpClient {
       let text: string;
       // Outside the try: a failure to obtain credentials is not a transport error and must not be retried.
       const sentAuth = await this.options.authorize();
+      const timeoutMs = this.options.timeoutMs ?? 30_000;
       try {
         response = await ky(url, {
           method,
           headers: { ...this.options.headers, ...sentAuth },
           json: body,
-          timeout: this.options.timeoutMs ?? 30_000,
+          timeout: timeoutMs,
+          // ky's timeout stops at the headers; this signal also bounds reading the body, which can stall.
+          signal: AbortSignal.timeout(timeoutMs),
           retry: 0,
           throwHttpErrors: false,
           redirect: 'manual',

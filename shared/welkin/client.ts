@@ -6,7 +6,7 @@ import { isRecord, parseLossless } from '../json/lossless.js';
 import { redactUrl } from '../redact.js';
 import type { WelkinConfig } from './config.js';
 import { explainWelkinError } from './error-body.js';
-import type { RenewalLimit } from './renewal-limit.js';
+import { type RenewalLimit, sharedRenewalLimit } from './renewal-limit.js';
 import { TokenProvider } from './token-provider.js';
 import type { TokenStore } from './token-store.js';
 
@@ -31,12 +31,17 @@ export class WelkinClient {
   ) {
     const explain = (status: number, text: string, url: URL) =>
       explainWelkinError(status, text, url.pathname);
+    // One key per API client for the process-wide pacing budget and renewal cap (a hash, never the secret).
+    const credentialKey = createHash('sha256')
+      .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
+      .digest('hex');
     this.tokenHttp = new JsonHttpClient({
       service: 'Welkin token endpoint',
       baseUrl: config.baseUrl,
       authorize: async () => ({}),
       headers: { accept: 'application/json' },
-      timeoutMs: config.timeoutMs,
+      // Short, so that three attempts fit in the renewal lease others wait on (TokenProvider, 45 s).
+      timeoutMs: Math.min(config.timeoutMs, 10_000),
       // Every attempt counts toward Welkin's 100-per-5-minutes block: few retries, and a 429 (the block
       // itself) is final rather than retried into a longer block.
       retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 5_000, rateLimitRetries: 0 },
@@ -46,13 +51,10 @@ export class WelkinClient {
     this.tokens = new TokenProvider({
       store,
       requestToken: () => this.requestToken(),
-      limit: deps.limit,
+      limit: deps.limit ?? sharedRenewalLimit(credentialKey),
       leaseMs: deps.leaseMs,
       pollMs: deps.pollMs,
     });
-    const credentialKey = createHash('sha256')
-      .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
-      .digest('hex');
     this.http = new JsonHttpClient({
       service: 'Welkin',
       baseUrl: config.baseUrl,

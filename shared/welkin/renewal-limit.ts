@@ -35,3 +35,16 @@ export class RenewalLimit {
     return this.times.filter((time) => time > now - RENEWAL_WINDOW_MS).length;
   }
 }
+
+const limits = new Map<string, RenewalLimit>();
+
+/** The process-wide cap for one API client (keyed by a hash, never by the credential): warm Lambda
+ * invocations and every client built in this process count against the same window. */
+export function sharedRenewalLimit(clientKey: string): RenewalLimit {
+  let limit = limits.get(clientKey);
+  if (!limit) {
+    limit = new RenewalLimit();
+    limits.set(clientKey, limit);
+  }
+  return limit;
+}

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { sleep } from '../http/request-budget.js';
+import { welkinErrorCodes } from './error-body.js';
 import { jwtExpiresAt, jwtLifetimeMs } from './jwt-expiry.js';
 import { RenewalLimit } from './renewal-limit.js';
 import type { CachedToken, TokenSnapshot, TokenStore } from './token-store.js';
@@ -14,7 +15,7 @@ export interface TokenProviderOptions {
   requestToken: () => Promise<string>;
   /** Renew when less than this remains (default 5 minutes). */
   renewBeforeMs?: number;
-  /** How long a claimed renewal keeps others waiting before they may take over (default 30 s). */
+  /** How long a claimed renewal keeps others waiting before they may take over (default 45 s). */
   leaseMs?: number;
   /** Base interval of re-reads while another process renews (jittered, default 250 ms). */
   pollMs?: number;
@@ -53,7 +54,7 @@ export class TokenProvider {
 
   constructor(private readonly options: TokenProviderOptions) {
     this.renewBeforeMs = options.renewBeforeMs ?? 5 * 60_000;
-    this.leaseMs = options.leaseMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? 45_000;
     this.pollMs = options.pollMs ?? 250;
     this.now = options.now ?? Date.now;
     this.limit = options.limit ?? new RenewalLimit(undefined, this.now);
@@ -71,7 +72,7 @@ export class TokenProvider {
    * and a token other than `rejectedToken` is now available.
    */
   async renewAfterRejection(bodyText: string, rejectedToken: string | undefined): Promise<boolean> {
-    if (!RENEWABLE_CODES.some((code) => bodyText.includes(code))) return false;
+    if (!welkinErrorCodes(bodyText).some((code) => RENEWABLE_CODES.includes(code))) return false;
     if (rejectedToken) this.rejected.add(rejectedToken);
     if (this.current && this.current.token !== rejectedToken && !this.rejected.has(this.current.token)) {
       return true;

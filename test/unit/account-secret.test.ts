@@ -113,7 +113,10 @@ describe('readClinikoApiKey', () => {
 
       // Assess
       await expect(act).rejects.toThrow(AuthError);
-      const message = await act.catch((error: Error) => error.message);
+      const message = await act.then(
+        () => '',
+        (error: Error) => error.message,
+      );
       expect(message).toContain('cliniko/main-AbCdEf');
       expect(message).not.toContain('k-au2');
     },

@@ -187,6 +187,45 @@ describe('JsonHttpClient', () => {
     expect(result.text).toBe('{"ok":1}');
   });
 
+  it('times out a response whose body stalls after the headers, then retries', async () => {
+    // Prepare
+    const seen: string[] = [];
+    const stalled = (request: Request) =>
+      new Response(
+        new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode('{"patients":['));
+            // Like a real fetch: aborting the request errors the body being read.
+            request.signal.addEventListener('abort', () => controller.error(request.signal.reason));
+          },
+        }),
+        { status: 200 },
+      );
+    const fetch = vi.fn(async (input: Request) => {
+      seen.push(input.url);
+      return seen.length === 1 ? stalled(input) : new Response('{"ok":1}', { status: 200 });
+    }) as unknown as typeof globalThis.fetch;
+
+    // Act
+    const result = await Promise.race([
+      client(fetch, { timeoutMs: 50 }).request('GET', '/slow-body'),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error('body read never timed out')), 5_000),
+      ),
+    ]);
+
+    // Assess
+    expect(seen).toHaveLength(2);
+    expect(result.text).toBe('{"ok":1}');
+    const alwaysStalled = vi.fn(async (input: Request) =>
+      stalled(input),
+    ) as unknown as typeof globalThis.fetch;
+    const error = await failure(client(alwaysStalled, { timeoutMs: 20 }).request('GET', '/slow-body'));
+    expect(error.message).toBe(
+      'Upstream: request timed out after 3 attempts (GET https://api.example.com/v1/slow-body)',
+    );
+  });
+
   it('reports repeated timeouts and dropped connections as one line', async () => {
     // Prepare
     const dropped = new TypeError('fetch failed', { cause: { code: 'ECONNRESET' } });

@@ -143,6 +143,26 @@ describe('Welkin export against the simulator', () => {
     expectExactlyOnce(await linesOf(out, 'tasks'), sim.liveIds('TASK'));
   });
 
+  it('renews ahead of expiry when tokens are short-lived, and the export completes', async () => {
+    // Prepare: one-second tokens, and enough slow list pages to outlive several of them.
+    sim = await startWelkinSimulator({
+      rowsPerResource: { USER: 3_000, PATIENT: 2_000 },
+      tokenLifetimeSeconds: 1,
+      latencyMs: 25,
+    });
+    const { definition } = source();
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: ['users', 'patients'], concurrency: 2 });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    expect(sim.stats().tokenRequests).toBeGreaterThan(1);
+    expect(sim.stats().blocked).toBe(false);
+    expectExactlyOnce(await linesOf(out, 'users'), sim.liveIds('USER'));
+    expectExactlyOnce(await linesOf(out, 'patients'), sim.liveIds('PATIENT'));
+  });
+
   it('survives the hasNext bug, 5xx errors and dropped connections', async () => {
     // Prepare
     sim = await startWelkinSimulator({
