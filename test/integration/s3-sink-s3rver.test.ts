@@ -1,42 +1,26 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { SinkError } from '../../shared/errors.js';
 import { exportResource } from '../../shared/export/export-resource.js';
 import type { Page, ResourcePager } from '../../shared/export/pager.js';
 import { manifestSchema } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
+import { type LocalS3, startLocalS3 } from '../support/s3-server.js';
 
 const BUCKET = 'test-bucket';
 const MIB = 1024 * 1024;
 
-let server: S3rver;
-let directory: string;
+let s3: LocalS3;
 let client: S3Client;
 /** S3 calls made through `client` whose answer (success or error) has arrived, in order of arrival. */
 let sent: Array<{ command: string; ok: boolean }> = [];
 
 beforeAll(async () => {
-  directory = await mkdtemp(join(tmpdir(), 's3rver-'));
-  server = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory,
-    configureBuckets: [{ name: BUCKET, configs: [] }],
-  });
-  const address = await server.run();
-  client = new S3Client({
-    endpoint: `http://127.0.0.1:${address.port}`,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  s3 = await startLocalS3([BUCKET]);
+  client = s3.client;
   client.middlewareStack.add(
     (next, context) => async (args) => {
       try {
@@ -53,9 +37,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await server?.close();
-  await rm(directory, { recursive: true, force: true });
+  await s3?.stop();
 });
 
 beforeEach(() => {
@@ -154,6 +136,36 @@ describe('S3Sink against s3rver', () => {
     expect(missing).toBeUndefined();
     expect(listed).toEqual(['a/one.json', 'a/two.json']);
     expect(afterDelete).toEqual(['a/two.json', 'b/three.json']);
+  });
+
+  it('reports a missing bucket as a one-line SinkError from every operation', async () => {
+    // Prepare
+    const sink = new S3Sink({ client, bucket: 'no-such-bucket', prefix: 'p' });
+    const upload = sink.openUpload('part.ndjson', 'application/x-ndjson');
+
+    // Act
+    const outcomes = await Promise.allSettled([
+      sink.putText('a.json', '{}'),
+      sink.getText('a.json'),
+      sink.list(''),
+      (async () => {
+        await upload.write(Buffer.from('{"id":1}\n'));
+        await upload.finish();
+      })(),
+    ]);
+
+    // Assess
+    expect(
+      outcomes.map((outcome) => (outcome.status === 'rejected' ? outcome.reason.message : 'ok')),
+    ).toEqual([
+      'write to s3://no-such-bucket/p/a.json failed: NoSuchBucket',
+      'read of s3://no-such-bucket/p/a.json failed: NoSuchBucket',
+      'listing of s3://no-such-bucket/p failed: NoSuchBucket',
+      'upload to s3://no-such-bucket/p/part.ndjson failed: NoSuchBucket',
+    ]);
+    for (const outcome of outcomes) {
+      expect(outcome.status === 'rejected' && outcome.reason).toBeInstanceOf(SinkError);
+    }
   });
 
   it('runs a whole export into S3 with the manifest describing the stored part', async () => {

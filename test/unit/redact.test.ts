@@ -35,6 +35,29 @@ describe('redactUrl', () => {
     expect(redacted).not.toContain('jane');
   });
 
+  it('keeps id and timestamp filters readable and redacts any other filter', () => {
+    // Prepare
+    const url = new URL('https://api.example.com/v1/patients');
+    for (const filter of [
+      'archived_at:*',
+      'id:>123456789012345678901',
+      'updated_at:>=2026-01-01T00:00:00Z',
+      'email:=jane@example.com',
+      'id:>1 OR last_name:=Doe',
+    ]) {
+      url.searchParams.append('q[]', filter);
+    }
+
+    // Act
+    const redacted = redactUrl(url);
+
+    // Assess
+    expect(redacted).toBe(
+      'https://api.example.com/v1/patients?q[]=archived_at:*&q[]=id:>123456789012345678901' +
+        '&q[]=updated_at:>=2026-01-01T00:00:00Z&q[]=<redacted>&q[]=<redacted>',
+    );
+  });
+
   it('drops a fragment instead of gluing the query after it', () => {
     // Prepare
     const url = 'https://api.example.com/v1/x?page=2&name=Jane#section';
