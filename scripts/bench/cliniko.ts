@@ -162,8 +162,8 @@ export async function benchClinikoMemory(
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
         S3_FORCE_PATH_STYLE: 'true',
         POWERTOOLS_LOG_LEVEL: 'WARN',
-      ...(process.env.BENCH_TRACE ? { BENCH_TRACE: '1' } : {}),
-      NODE_OPTIONS: EXPORTER_NODE_OPTIONS,
+        ...(process.env.BENCH_TRACE ? { BENCH_TRACE: '1' } : {}),
+        NODE_OPTIONS: EXPORTER_NODE_OPTIONS,
       },
     );
     if (!line.ok) throw new Error(`bundled handler failed: ${line.error}`);

@@ -8,7 +8,13 @@ const context = {
   awsRequestId: 'bench',
 };
 const started = Date.now();
-if (process.env.BENCH_TRACE) setInterval(() => { const m = process.memoryUsage(); process.stderr.write(`rss=${m.rss>>20} heap=${m.heapUsed>>20}/${m.heapTotal>>20} ext=${m.external>>20} ab=${m.arrayBuffers>>20}\n`); }, 2000).unref();
+if (process.env.BENCH_TRACE)
+  setInterval(() => {
+    const m = process.memoryUsage();
+    process.stderr.write(
+      `rss=${m.rss >> 20} heap=${m.heapUsed >> 20}/${m.heapTotal >> 20} ext=${m.external >> 20} ab=${m.arrayBuffers >> 20}\n`,
+    );
+  }, 2000).unref();
 try {
   const result = await handler(JSON.parse(eventJson), context);
   const rows = (result.results ?? []).reduce((sum, item) => sum + item.recordCount, 0);

@@ -96,7 +96,8 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
             resource,
             runId: outcome.manifest.runId,
             mode: outcome.manifest.mode,
-            manifestKey: outcome.manifestKey,
+            // Loaders get the key as S3 knows it (prefix included), not relative to our sink.
+            manifestKey: options.sink.storageKey(outcome.manifestKey),
             recordCount: outcome.manifest.recordCount,
           };
           results.push(result);

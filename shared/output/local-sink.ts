@@ -22,6 +22,10 @@ export class LocalSink implements Sink {
     return full;
   }
 
+  storageKey(key: string): string {
+    return this.path(key);
+  }
+
   openUpload(key: string): Upload {
     const target = this.path(key);
     const temp = `${target}.${randomUUID()}.partial`;

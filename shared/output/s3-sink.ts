@@ -37,6 +37,10 @@ export class S3Sink implements Sink {
     return joinKey(this.prefix, key);
   }
 
+  storageKey(key: string): string {
+    return this.key(key);
+  }
+
   /** One-line failure naming the object and the S3 error code (never a body), keeping the SDK error as cause. */
   private sinkError(action: string, key: string, error: unknown): SinkError {
     const code = error instanceof Error ? error.name : String(error);

@@ -5,6 +5,8 @@
 export interface Sink {
   /** Human-readable root, e.g. `s3://bucket/prefix` or `/abs/dir`, for messages. */
   readonly location: string;
+  /** A key as the storage itself names it: bucket-relative for S3, an absolute path for a folder. */
+  storageKey(key: string): string;
   openUpload(key: string, contentType: string): Upload;
   putText(key: string, text: string, contentType?: string): Promise<void>;
   /** Writes only when nothing exists at `key`; false when something already did (idempotent writes). */

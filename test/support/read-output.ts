@@ -37,7 +37,9 @@ export async function readRuns(root: string, source: string, resource: string): 
 
 /** The id of an NDJSON line, read from the raw text so 64-bit digits are not rounded. */
 export function idOfLine(line: string): string {
-  const match = /"id":\s*"?(\d+|[0-9a-f-]{8,})"?/.exec(line);
-  if (!match?.[1]) throw new Error('line has no id');
-  return match[1];
+  // A quoted id (Welkin UUIDs, which may start with digits) or a bare number (Cliniko's 64-bit ids).
+  const match = /"id":\s*(?:"([^"]+)"|(\d+))/.exec(line);
+  const id = match?.[1] ?? match?.[2];
+  if (!id) throw new Error('line has no id');
+  return id;
 }

@@ -63,6 +63,10 @@ class RecordingSink implements Sink {
     return this.inner.location;
   }
 
+  storageKey(key: string): string {
+    return this.inner.storageKey(key);
+  }
+
   openUpload(key: string, contentType: string): Upload {
     const upload = this.inner.openUpload(key, contentType);
     return {

@@ -226,6 +226,25 @@ describe('ListPager', () => {
     expect(seen.filter((r) => r.url.pathname.endsWith('/patients')).length).toBe(3);
   });
 
+  it('keeps paging after a short page when the envelope says it is not the last (server-capped page size)', async () => {
+    // Prepare: the server serves 2 rows per page, whatever is asked.
+    const { client } = clientFor((url) => {
+      if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
+      const page = Number(url.searchParams.get('page'));
+      const items = ['u0', 'u1', 'u2', 'u3', 'u4']
+        .slice(page * 2, page * 2 + 2)
+        .map((id) => `{"id":"${id}"}`);
+      return json(`{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${(page + 1) * 2 >= 5}}}`);
+    });
+    const pager = new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 3);
+
+    // Act
+    const pages = await collect(pager.pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+  });
+
   it('refuses an endpoint that ignores the page parameter instead of paging for ever', async () => {
     // Prepare
     const { client } = clientFor((url) =>
