@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './bench/cliniko.js';
+import { benchWelkinMemory, benchWelkinThroughput, benchWelkinTokens } from './bench/welkin.js';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
@@ -14,7 +15,6 @@ const log = (line: string) => {
 
 async function main() {
   const quick = values.quick;
-  const bundleDir = '.bench';
   log('cliniko: rate (limit 600/min, latency for ~1.3 in flight)...');
   const rate = await benchClinikoRate(600, quick ? 15 : 40);
   log(`  ${JSON.stringify(rate)}`);
@@ -24,27 +24,50 @@ async function main() {
   const smallRows = quick ? 20_000 : 100_000;
   const bigRows = quick ? 200_000 : 1_000_000;
   log(`cliniko: peak RSS of the bundled handler at ${smallRows} and ${bigRows} rows...`);
-  const small = await benchClinikoMemory(smallRows, bundleDir);
+  const small = await benchClinikoMemory(smallRows);
   log(`  ${JSON.stringify(small)}`);
-  const big = await benchClinikoMemory(bigRows, bundleDir);
+  const big = await benchClinikoMemory(bigRows);
   log(`  ${JSON.stringify(big)}`);
+  log('welkin: throughput, peak RSS, token requests per lifetime with 20 exporters...');
+  const welkinThroughput = await benchWelkinThroughput(smallRows);
+  log(`  ${JSON.stringify(welkinThroughput)}`);
+  const welkinSmall = await benchWelkinMemory(smallRows);
+  const welkinBig = await benchWelkinMemory(bigRows);
+  log(`  ${JSON.stringify({ welkinSmall, welkinBig })}`);
+  const tokens = await benchWelkinTokens(20, quick ? 10 : 20, 3);
+  log(`  ${JSON.stringify(tokens)}`);
   const report = {
     cliniko: {
       rate: { ...rate, target: '>= 0.95', met: rate.ratio >= 0.95 },
       rateLimited: { share: rate.rateLimitedShare, target: '<= 0.01', met: rate.rateLimitedShare <= 0.01 },
       throughput,
-      memory: {
-        small,
-        big,
-        bigVsLimitRatio: Math.round((big.maxRssMb / 160) * 1000) / 1000,
-        bigVsSmallRatio: Math.round((big.maxRssMb / small.maxRssMb) * 1000) / 1000,
-        target: 'big <= 160 MB (ratio <= 1.0) and big/small <= 1.2',
-        met: big.maxRssMb <= 160 && big.maxRssMb / small.maxRssMb <= 1.2,
+      memory: memoryFigures(small, big),
+    },
+    welkin: {
+      throughput: welkinThroughput,
+      memory: memoryFigures(welkinSmall, welkinBig),
+      tokens: {
+        ...tokens,
+        target: '1 token request per lifetime',
+        met: tokens.tokenRequestsPerLifetime <= 1,
       },
     },
   };
   if (values.json) process.stdout.write(`${JSON.stringify(report)}\n`);
   else process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+}
+
+function memoryFigures(small: { maxRssMb: number; rows: number }, big: { maxRssMb: number; rows: number }) {
+  const bigVsLimitRatio = Math.round((big.maxRssMb / 160) * 1000) / 1000;
+  const bigVsSmallRatio = Math.round((big.maxRssMb / small.maxRssMb) * 1000) / 1000;
+  return {
+    small,
+    big,
+    bigVsLimitRatio,
+    bigVsSmallRatio,
+    target: 'big <= 160 MB (ratio <= 1.0) and big/small <= 1.2',
+    met: bigVsLimitRatio <= 1 && bigVsSmallRatio <= 1.2,
+  };
 }
 
 main().catch((error) => {

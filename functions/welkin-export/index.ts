@@ -1,5 +1,4 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { ConfigError } from '../../shared/errors.js';
@@ -7,6 +6,7 @@ import { exportSettingsFrom } from '../../shared/export/export-settings.js';
 import { parseExportEvent } from '../../shared/lambda/export-event.js';
 import { outputEnvFrom } from '../../shared/lambda/output-env.js';
 import { type ExportResponse, runExportInvocation } from '../../shared/lambda/run-invocation.js';
+import { s3ClientFromEnv } from '../../shared/output/s3-client.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
 import { credentialsEnv, readWelkinCredentials } from '../../shared/welkin/credentials-secret.js';
@@ -14,7 +14,7 @@ import { SecretsManagerTokenStore } from '../../shared/welkin/secrets-manager-to
 import { welkinSource } from '../../shared/welkin/source.js';
 
 const logger = new Logger({ serviceName: 'welkin-export' });
-const s3 = new S3Client({});
+const s3 = s3ClientFromEnv();
 const secrets = new SecretsManagerClient({});
 
 export const handler = async (event: unknown, context: Context): Promise<ExportResponse> => {

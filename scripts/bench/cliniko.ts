@@ -1,15 +1,11 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import S3rver from 's3rver';
+import { join } from 'node:path';
 import { clinikoSource } from '../../shared/cliniko/source.js';
 import { runExport } from '../../shared/export/run-export.js';
-import { EXPORTER_NODE_OPTIONS } from '../../shared/lambda/runtime-options.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
-import { bundleHandler } from './bundle.js';
-import { startFakeSecretsManager } from './fake-secrets-manager.js';
+import { type BundledRun, runBundledHandler } from './bundled-run.js';
 
 const USER_AGENT = 'Clinic Pipe Bench (bench@example.com)';
 const SETTINGS = { compress: true, maxPartBytes: 256 * 1024 * 1024, overlapMs: 0 };
@@ -120,95 +116,30 @@ export async function benchClinikoThroughput(
   }
 }
 
-/**
- * Peak RSS of the bundled Lambda handler exporting `rows` patients to a real S3-protocol server, in a child
- * process of its own so the simulator and S3 server are not counted.
- */
-export async function benchClinikoMemory(
-  rows: number,
-  bundleDir: string,
-): Promise<{ rows: number; maxRssMb: number; seconds: number }> {
-  const bundle = await bundleHandler('functions/cliniko-export/index.ts', bundleDir);
+/** Peak RSS of the bundled Lambda handler exporting `rows` patients to a real S3-protocol server. */
+export async function benchClinikoMemory(rows: number): Promise<BundledRun> {
   const sim = await startClinikoSimulator({
     rowsPerResource: { patients: rows },
     requestsPerMinute: 0,
     seed: 3,
   });
-  const s3dir = await mkdtemp(join(tmpdir(), 'bench-s3-'));
-  const s3 = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: s3dir,
-    configureBuckets: [{ name: 'bench', configs: [] }],
-  });
-  const s3Address = (await s3.run()) as { port: number };
-  const secrets = await startFakeSecretsManager({ 'bench-cliniko': JSON.stringify({ apiKey: sim.apiKey }) });
   try {
-    const line = await runChild(
-      bundle,
-      { resources: ['patients'], mode: 'full' },
-      {
-        OUTPUT_BUCKET: 'bench',
-        OUTPUT_PREFIX: 'snapshots',
+    const run = await runBundledHandler({
+      entry: 'functions/cliniko-export/index.ts',
+      event: { resources: ['patients'], mode: 'full' },
+      secrets: { 'bench-cliniko': JSON.stringify({ apiKey: sim.apiKey }) },
+      env: {
         CLINIKO_SECRET_ARNS: JSON.stringify({ main: 'bench-cliniko' }),
         CLINIKO_USER_AGENT: USER_AGENT,
         CLINIKO_BASE_URL: sim.url,
         CLINIKO_REQUESTS_PER_MINUTE: '10000000',
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'S3RVER',
-        AWS_SECRET_ACCESS_KEY: 'S3RVER',
-        AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${s3Address.port}`,
-        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
-        S3_FORCE_PATH_STYLE: 'true',
-        POWERTOOLS_LOG_LEVEL: 'WARN',
-        ...(process.env.BENCH_TRACE ? { BENCH_TRACE: '1' } : {}),
-        NODE_OPTIONS: EXPORTER_NODE_OPTIONS,
       },
-    );
-    if (!line.ok) throw new Error(`bundled handler failed: ${line.error}`);
-    if (line.rows !== rows) throw new Error(`bundled handler exported ${line.rows} rows, expected ${rows}`);
-    return { rows: line.rows, maxRssMb: Math.round(line.maxRssMb), seconds: round(line.seconds) };
+    });
+    if (run.rows !== rows) throw new Error(`bundled handler exported ${run.rows} rows, expected ${rows}`);
+    return run;
   } finally {
-    await secrets.stop();
-    await s3.close();
     await sim.stop();
-    await rm(s3dir, { recursive: true, force: true });
   }
-}
-
-interface ChildLine {
-  ok: boolean;
-  rows: number;
-  seconds: number;
-  maxRssMb: number;
-  error?: string;
-}
-
-function runChild(bundle: string, event: unknown, env: Record<string, string>): Promise<ChildLine> {
-  return new Promise((resolveLine, reject) => {
-    const child = spawn(
-      process.execPath,
-      [resolve('scripts/bench/invoke-child.mjs'), bundle, JSON.stringify(event)],
-      {
-        env: { PATH: process.env.PATH ?? '', ...env },
-        stdio: ['ignore', 'pipe', 'inherit'],
-      },
-    );
-    let out = '';
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', () => {
-      const last = out.trim().split('\n').at(-1) ?? '';
-      try {
-        resolveLine(JSON.parse(last) as ChildLine);
-      } catch {
-        reject(new Error('bench child printed no result'));
-      }
-    });
-  });
 }
 
 function round(value: number): number {

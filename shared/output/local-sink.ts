@@ -30,16 +30,23 @@ export class LocalSink implements Sink {
     const target = this.path(key);
     const temp = `${target}.${randomUUID()}.partial`;
     let stream: WriteStream | undefined;
+    let failure: Error | undefined;
     const open = async (): Promise<WriteStream> => {
       if (!stream) {
         await mkdir(dirname(target), { recursive: true });
         stream = createWriteStream(temp);
+        // Kept for the stream's life: a write still queued when the upload is aborted fails harmlessly here
+        // instead of surfacing as an uncaught 'error' event.
+        stream.on('error', (error) => {
+          failure ??= error;
+        });
       }
       return stream;
     };
     return {
       write: async (chunk) => {
         const out = await open();
+        if (failure) throw new SinkError(`writing ${target} failed`, { cause: failure });
         // events.once removes its listeners either way, so long files do not pile them up.
         if (!out.write(chunk)) await once(out, 'drain');
       },

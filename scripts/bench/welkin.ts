@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runExport } from '../../shared/export/run-export.js';
+import { LocalSink } from '../../shared/output/local-sink.js';
+import type { WelkinConfig } from '../../shared/welkin/config.js';
+import { welkinSource } from '../../shared/welkin/source.js';
+import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
+import { type BundledRun, runBundledHandler } from './bundled-run.js';
+
+const SETTINGS = { compress: true, maxPartBytes: 256 * 1024 * 1024, overlapMs: 0 };
+
+function configOf(sim: WelkinSimulator): WelkinConfig {
+  return {
+    tenant: sim.tenant,
+    instance: sim.instance,
+    clientName: sim.clientName,
+    secret: sim.secret,
+    env: 'live',
+    baseUrl: new URL(sim.baseUrl),
+    timeoutMs: 30_000,
+  };
+}
+
+/** Rows per second through the Export API cursor, no latency (simulator in-process). */
+export async function benchWelkinThroughput(
+  rows: number,
+): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+  const sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: rows }, seed: 5 });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-welkin-'));
+  try {
+    const { definition } = welkinSource(configOf(sim), new MemoryTokenStore());
+    const started = Date.now();
+    const outcome = await runExport({
+      definition,
+      sink: new LocalSink(dir),
+      settings: SETTINGS,
+      mode: 'full',
+      resources: ['patients'],
+      concurrency: 1,
+    });
+    const seconds = (Date.now() - started) / 1000;
+    const exported = outcome.done ? outcome.results.reduce((sum, result) => sum + result.recordCount, 0) : 0;
+    if (exported !== rows) throw new Error(`welkin throughput run exported ${exported} of ${rows} rows`);
+    return {
+      rows: exported,
+      seconds: Math.round(seconds * 1000) / 1000,
+      rowsPerSecond: Math.round(exported / seconds),
+    };
+  } finally {
+    await sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Peak RSS of the bundled welkin-export handler (token cache in a local Secrets Manager) exporting `rows`. */
+export async function benchWelkinMemory(rows: number): Promise<BundledRun> {
+  const sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: rows }, seed: 3 });
+  try {
+    const credentials = {
+      tenant: sim.tenant,
+      instance: sim.instance,
+      clientName: sim.clientName,
+      secret: sim.secret,
+      env: 'live',
+    };
+    const run = await runBundledHandler({
+      entry: 'functions/welkin-export/index.ts',
+      event: { resources: ['patients'], mode: 'full' },
+      secrets: { 'bench-welkin-credentials': JSON.stringify(credentials), 'bench-welkin-token': undefined },
+      env: {
+        WELKIN_CREDENTIALS_SECRET_ARN: 'bench-welkin-credentials',
+        WELKIN_TOKEN_SECRET_ARN: 'bench-welkin-token',
+        WELKIN_BASE_URL: sim.baseUrl,
+      },
+    });
+    if (run.rows !== rows)
+      throw new Error(`bundled welkin handler exported ${run.rows} rows, expected ${rows}`);
+    return run;
+  } finally {
+    await sim.stop();
+  }
+}
+
+/**
+ * Token requests per token lifetime with `exporters` concurrent exporters sharing one token store (Secrets
+ * Manager semantics), each exporting over and over for `lifetimes` token lifetimes. Target: 1.
+ */
+export async function benchWelkinTokens(exporters: number, lifetimeSeconds: number, lifetimes: number) {
+  const sim = await startWelkinSimulator({
+    rowsPerResource: 2_000,
+    latencyMs: 25,
+    tokenLifetimeSeconds: lifetimeSeconds,
+    seed: 9,
+  });
+  const dir = await mkdtemp(join(tmpdir(), 'bench-welkin-tokens-'));
+  const store = new MemoryTokenStore();
+  const started = Date.now();
+  const until = started + lifetimeSeconds * lifetimes * 1000;
+  let runs = 0;
+  try {
+    await Promise.all(
+      Array.from({ length: exporters }, async (_, index) => {
+        const { definition } = welkinSource(configOf(sim), store);
+        while (Date.now() < until) {
+          const outcome = await runExport({
+            definition,
+            sink: new LocalSink(join(dir, String(index))),
+            settings: SETTINGS,
+            mode: 'full',
+            resources: ['patients', 'tasks'],
+            concurrency: 2,
+          });
+          if (!outcome.done || outcome.failures.length)
+            throw new Error(`token bench export failed: ${JSON.stringify(outcome.failures)}`);
+          runs += 1;
+        }
+      }),
+    );
+    const elapsedLifetimes = (Date.now() - started) / 1000 / lifetimeSeconds;
+    const stats = sim.stats();
+    return {
+      exporters,
+      lifetimeSeconds,
+      exportRuns: runs,
+      tokenRequests: stats.tokenRequests,
+      elapsedLifetimes: Math.round(elapsedLifetimes * 100) / 100,
+      tokenRequestsPerLifetime: Math.round((stats.tokenRequests / Math.ceil(elapsedLifetimes)) * 100) / 100,
+      expiredTokenRejections: stats.expiredTokenRejections,
+    };
+  } finally {
+    await sim.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
