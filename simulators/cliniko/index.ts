@@ -32,6 +32,8 @@ export interface ClinikoSimulatorOptions {
   seed?: number;
   /** Sliding 60 s window per API key. Default 200; 0 or Infinity turns limiting off. */
   requestsPerMinute?: number;
+  /** Length of the rate-limit window; default 60 000 (tests shorten it to keep 429 waits short). */
+  rateLimitWindowMs?: number;
   /** Delay added before every answer. */
   latencyMs?: number;
   /** Fraction of (authorised, not rate-limited) requests answered 500/502/503. */
@@ -106,7 +108,7 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     dropRate: opts.dropRate ?? 0,
     mutateWhilePaging: opts.mutateWhilePaging ?? {},
   };
-  const limiter = new SlidingWindowLimiter(opts.requestsPerMinute ?? 200);
+  const limiter = new SlidingWindowLimiter(opts.requestsPerMinute ?? 200, opts.rateLimitWindowMs);
   const faultPrng = new Prng(seed ^ 0x5eed);
   const mutationPrng = new Prng(seed ^ 0xc0ffee);
   const stats: ClinikoSimulatorStats = { requests: 0, rateLimited: 0, errors: 0, drops: 0, maxInFlight: 0 };

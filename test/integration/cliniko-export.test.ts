@@ -129,6 +129,40 @@ describe('Cliniko export against the simulator', () => {
     }
   });
 
+  it('waits out 429s until X-RateLimit-Reset and still exports every record once', async () => {
+    // Prepare: the simulator allows 4 requests per 1.5 s window; the client is configured far above that.
+    sim = await startClinikoSimulator({
+      requestsPerMinute: 4,
+      rateLimitWindowMs: 1_500,
+      rowsPerResource: 700,
+      seed: 42,
+    });
+    const { definition } = clinikoSource({
+      apiKey: sim.apiKey,
+      userAgent: FAST_RETRY_ENV.CLINIKO_USER_AGENT,
+      baseUrl: new URL(sim.url),
+      requestsPerMinute: 100_000,
+      timeoutMs: 2_000,
+      retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, rateLimitRetries: 30 },
+    });
+
+    // Act
+    const outcome = await runExport({
+      definition,
+      sink: new LocalSink(out),
+      settings: SETTINGS,
+      mode: 'full',
+      resources: ['patients'],
+      concurrency: 1,
+    });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    expect(sim.stats().rateLimited).toBeGreaterThan(0);
+    const [run] = await readRuns(out, 'cliniko', 'patients');
+    expect(ids(run?.lines ?? []).sort()).toEqual([...sim.everPresentIds('patients')].sort());
+  });
+
   it('re-scans an offset-paged list until a scan saw it hold still', async () => {
     // Prepare: rows are deleted while the first scan pages, then the list holds still.
     sim = await startClinikoSimulator({
