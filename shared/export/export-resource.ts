@@ -4,6 +4,7 @@ import { manifestKey, newRunId, runFolder } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';
+import { joinKey } from '../output/sink.js';
 import { StateStore } from '../state/resource-state.js';
 import type { ResourceCheckpoint } from './checkpoint.js';
 import type { ResourcePager } from './pager.js';
@@ -115,6 +116,11 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     return { done: true, manifest, manifestKey: key };
   } catch (error) {
     await writer.abort().catch(() => undefined);
+    // Parts this invocation finished are removed too: tables that read whole folders (Athena) must not see
+    // rows of a run that never completed. Parts from earlier invocations stay for a retry from the checkpoint.
+    await Promise.all(
+      writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)),
+    );
     throw error;
   }
 }

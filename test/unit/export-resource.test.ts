@@ -9,6 +9,7 @@ import { resourceCheckpointSchema } from '../../shared/export/checkpoint.js';
 import { type ExportResourceOptions, exportResource } from '../../shared/export/export-resource.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../../shared/export/pager.js';
 import { parseLossless } from '../../shared/json/lossless.js';
+import { runFolder } from '../../shared/output/layout.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type Manifest, manifestSchema } from '../../shared/output/manifest.js';
 import type { Sink, Upload } from '../../shared/output/sink.js';
@@ -251,19 +252,30 @@ describe('exportResource', () => {
     expect(await readFile(join(root, '_state/cliniko/patients.json'), 'utf8')).toBe(stateBefore);
   });
 
-  it('may keep finished parts of a failed run, but never a manifest or a temp file', async () => {
-    // Prepare
+  it('removes the parts a failed invocation finished, keeping those of earlier invocations for a retry', async () => {
+    // Prepare: a first invocation stops at a checkpoint after 3 pages, the continuation fails after 10 more.
+    let pages = 0;
+    const first = await exportResource(
+      options(new FakePager(records(200)), {
+        compress: false,
+        maxPartBytes: 500,
+        shouldStop: () => ++pages >= 3,
+      }),
+    );
+    if (first.done) throw new Error('expected a checkpoint');
     const failing = new FakePager(records(200), { failAfterPages: 10 });
 
     // Act
-    const act = exportResource(options(failing, { compress: false, maxPartBytes: 500 }));
+    const act = exportResource(
+      options(failing, { compress: false, maxPartBytes: 500, checkpoint: first.checkpoint }),
+    );
 
     // Assess
     await expect(act).rejects.toThrow(ExportError);
-    const files = await filesUnder(root);
-    expect(files.length).toBeGreaterThan(0);
-    expect(files.every((file) => /\/part-\d{5}\.ndjson$/.test(file))).toBe(true);
-    expect(files.some((file) => file.startsWith('_state'))).toBe(false);
+    const folder = runFolder('cliniko', 'patients', first.checkpoint.startedAt, first.checkpoint.runId);
+    const expected = first.checkpoint.files.map((file) => `${folder}/${file.path}`).sort();
+    expect(expected.length).toBeGreaterThan(0);
+    expect((await filesUnder(root)).sort()).toEqual(expected);
   });
 
   it('starts an incremental run at the previous watermark minus the overlap', async () => {
