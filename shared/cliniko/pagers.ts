@@ -55,6 +55,7 @@ const SPLIT_THRESHOLD = 10 * PER_PAGE;
  */
 export class KeysetPager implements ResourcePager {
   readonly yieldsEachOnce = true;
+  readonly pausable = true;
   readonly supportsIncremental = true;
 
   constructor(
@@ -191,6 +192,8 @@ function parseId(id: string, where: string): bigint {
  */
 export class LinksPager implements ResourcePager {
   readonly yieldsEachOnce = false;
+  // A continuation would restart its offsets with an empty dedupe set: run it to the end (tiny lists).
+  readonly pausable = false;
   readonly supportsIncremental = false;
 
   constructor(
@@ -222,6 +225,7 @@ export class LinksPager implements ResourcePager {
 /** An object endpoint such as /settings, stored as one record. */
 export class SingleObjectPager implements ResourcePager {
   readonly yieldsEachOnce = true;
+  readonly pausable = true;
   readonly supportsIncremental = false;
 
   constructor(

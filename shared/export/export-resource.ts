@@ -7,6 +7,7 @@ import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
 import { StateStore } from '../state/resource-state.js';
 import type { ResourceCheckpoint } from './checkpoint.js';
+import { IdHashSet } from './id-hash-set.js';
 import type { ResourcePager } from './pager.js';
 
 export type ExportMode = 'full' | 'incremental';
@@ -58,18 +59,16 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     maxPartBytes: options.maxPartBytes,
     firstPartIndex: start.nextPartIndex,
   });
-  const seen = pager.yieldsEachOnce ? undefined : new Set<string>();
+  const seen = pager.yieldsEachOnce ? undefined : new IdHashSet();
   let recordCount = start.recordCount;
   let pages = 0;
   let cursor = start.cursor;
+  let published = false;
   try {
     for await (const page of pager.pages({ since: start.since, until: start.until }, start.cursor)) {
       const lines: string[] = [];
       for (const record of page.records) {
-        if (seen) {
-          if (seen.has(record.id)) continue;
-          seen.add(record.id);
-        }
+        if (seen && !seen.add(record.id)) continue;
         lines.push(toNdjsonLine(record.value));
       }
       await writer.writeLines(lines);
@@ -77,7 +76,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       pages += 1;
       cursor = page.cursor;
       options.onPage?.({ records: recordCount, pages });
-      if (cursor !== undefined && options.shouldStop?.()) {
+      if (cursor !== undefined && pager.pausable && options.shouldStop?.()) {
         const files = await writer.close();
         return {
           done: false,
@@ -106,6 +105,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     };
     const key = manifestKey(folder);
     await sink.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
+    published = true;
     await state.put(source, resource, {
       watermark: start.until,
       lastRunId: start.runId,
@@ -116,6 +116,8 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     return { done: true, manifest, manifestKey: key };
   } catch (error) {
     await writer.abort().catch(() => undefined);
+    // Once the manifest is written the snapshot is complete; only the state failed to advance, so keep it all.
+    if (published) throw error;
     // Parts this invocation finished are removed too: tables that read whole folders (Athena) must not see
     // rows of a run that never completed. Parts from earlier invocations stay for a retry from the checkpoint.
     await Promise.all(

@@ -23,6 +23,11 @@ export interface Page {
  */
 export interface ResourcePager {
   readonly yieldsEachOnce: boolean;
+  /**
+   * False: the engine never stops this pager at a checkpoint mid-run, because a continuation could not resume
+   * it without a gap or a repeat (offset-paged lists; they are small).
+   */
+  readonly pausable: boolean;
   /** Whether `since` is honoured; a resource without an updated-at filter always gets a full snapshot. */
   readonly supportsIncremental: boolean;
   pages(window: ExportWindow, cursor?: string): AsyncIterable<Page>;

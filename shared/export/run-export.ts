@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { describeError } from '../errors.js';
+import { ConfigError, describeError, ExportError } from '../errors.js';
 import type { Sink } from '../output/sink.js';
 import { resourceCheckpointSchema } from './checkpoint.js';
 import { type ExportMode, exportResource } from './export-resource.js';
@@ -28,6 +28,8 @@ export type RunCheckpoint = z.infer<typeof runCheckpointSchema>;
 export interface ResourceFailure {
   resource: string;
   message: string;
+  /** The class of the underlying error (ConfigError, AuthError, HttpError, ...), for retry decisions. */
+  errorName: string;
 }
 
 export type RunOutcome =
@@ -60,6 +62,7 @@ export type ProgressEvent =
  */
 export async function runExport(options: RunExportOptions): Promise<RunOutcome> {
   const { definition } = options;
+  assertCheckpointFits(definition.source, options.checkpoint);
   const pending: RunCheckpoint['pending'] =
     options.checkpoint?.pending ??
     selectResources(definition, options.resources).map((resource) => ({ resource }));
@@ -108,7 +111,8 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
         }
       } catch (error) {
         const message = describeError(error);
-        failures.push({ resource, message });
+        const cause = error instanceof ExportError ? error.cause : error;
+        failures.push({ resource, message, errorName: cause instanceof Error ? cause.name : 'Error' });
         options.onProgress?.({ kind: 'failed', resource, message });
       }
     }
@@ -123,4 +127,17 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
     };
   }
   return { done: true, results, failures };
+}
+
+/** A checkpoint handed to the wrong source or resource would resume a foreign cursor and file list. */
+function assertCheckpointFits(source: string, checkpoint: RunCheckpoint | undefined): void {
+  if (!checkpoint) return;
+  if (checkpoint.source !== source) {
+    throw new ConfigError(`checkpoint is for source ${checkpoint.source}, not ${source}`);
+  }
+  for (const item of checkpoint.pending) {
+    if (item.checkpoint && item.checkpoint.resource !== item.resource) {
+      throw new ConfigError(`checkpoint for ${item.checkpoint.resource} was filed under ${item.resource}`);
+    }
+  }
 }

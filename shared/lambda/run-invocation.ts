@@ -50,7 +50,12 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     },
   });
   if (outcome.failures.length > 0) {
-    throw new ExportFailedError(outcome.failures.map((failure) => failure.message).join('; '));
+    const failure = new ExportFailedError(outcome.failures.map((item) => item.message).join('; '));
+    // When every resource failed for the same kind of reason, say so: the state machine does not retry a
+    // ConfigError or AuthError, which only a person can fix.
+    const names = new Set(outcome.failures.map((item) => item.errorName));
+    if (names.size === 1) failure.name = [...names][0] as string;
+    throw failure;
   }
   return outcome.done
     ? { done: true, results: outcome.results }

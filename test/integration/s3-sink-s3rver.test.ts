@@ -175,6 +175,7 @@ describe('S3Sink against s3rver', () => {
     const values = Array.from({ length: 250 }, (_, index) => ({ id: String(index + 1), name: `n${index}` }));
     const pager: ResourcePager = {
       yieldsEachOnce: true,
+      pausable: true,
       supportsIncremental: true,
       async *pages(): AsyncIterable<Page> {
         for (let start = 0; start < values.length; start += 100) {

@@ -98,6 +98,8 @@ describe('cliniko-export handler', () => {
 
     // Assess
     await expect(act).rejects.toThrow(/cliniko\/settings: Cliniko: 403 forbidden/);
+    // The underlying class is the error name the state machine's retry rules see.
+    await expect(act).rejects.toMatchObject({ name: 'HttpError' });
     const message = await act.then(
       () => '',
       (error: Error) => error.message,

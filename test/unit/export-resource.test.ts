@@ -24,6 +24,7 @@ class FakePager implements ResourcePager {
     private readonly options: {
       pageSize?: number;
       yieldsEachOnce?: boolean;
+      pausable?: boolean;
       supportsIncremental?: boolean;
       /** Throw once this many pages were yielded. */
       failAfterPages?: number;
@@ -32,6 +33,10 @@ class FakePager implements ResourcePager {
 
   get yieldsEachOnce(): boolean {
     return this.options.yieldsEachOnce ?? true;
+  }
+
+  get pausable(): boolean {
+    return this.options.pausable ?? true;
   }
 
   get supportsIncremental(): boolean {
@@ -276,6 +281,42 @@ describe('exportResource', () => {
     const expected = first.checkpoint.files.map((file) => `${folder}/${file.path}`).sort();
     expect(expected.length).toBeGreaterThan(0);
     expect((await filesUnder(root)).sort()).toEqual(expected);
+  });
+
+  it('keeps the published snapshot when only the state write fails after the manifest', async () => {
+    // Prepare: a sink whose state writes fail (e.g. S3 SlowDown) after the data and manifest went through.
+    const inner = new LocalSink(root);
+    const sink: Sink = Object.assign(Object.create(inner) as LocalSink, {
+      putText: async (key: string, text: string) => {
+        if (key.startsWith('_state/')) throw new Error('SlowDown');
+        return inner.putText(key, text);
+      },
+    });
+
+    // Act
+    const act = exportResource(options(new FakePager(records(30)), { sink, maxPartBytes: 200 }));
+
+    // Assess
+    await expect(act).rejects.toThrow('cliniko/patients: SlowDown');
+    const files = await filesUnder(root);
+    const manifestFile = files.find((file) => file.endsWith('_manifest.json'));
+    expect(manifestFile).toBeDefined();
+    const manifest = JSON.parse(await readFile(join(root, manifestFile as string), 'utf8')) as Manifest;
+    const folder = (manifestFile as string).replace(/\/_manifest\.json$/, '');
+    expect(files.filter((file) => file.includes('/part-')).sort()).toEqual(
+      manifest.files.map((file) => `${folder}/${file.path}`).sort(),
+    );
+  });
+
+  it('never stops a pager that cannot be paused, even when asked to', async () => {
+    // Prepare
+    const pager = new FakePager(records(60), { pausable: false, yieldsEachOnce: false });
+
+    // Act
+    const outcome = await exportResource(options(pager, { shouldStop: () => true }));
+
+    // Assess
+    expect(outcome.done).toBe(true);
   });
 
   it('starts an incremental run at the previous watermark minus the overlap', async () => {

@@ -23,6 +23,7 @@ afterEach(async () => {
 function pager(resource: string, count = 3): ResourcePager {
   return {
     yieldsEachOnce: true,
+    pausable: true,
     supportsIncremental: true,
     async *pages(_window, cursor): AsyncIterable<Page> {
       if (resource === 'broken') throw new Error('HTTP 500 from upstream');
@@ -69,8 +70,46 @@ describe('runExport', () => {
       ['gamma', 6],
     ]);
     expect(outcome.failures).toEqual([
-      { resource: 'broken', message: 'fake/broken: HTTP 500 from upstream' },
+      { resource: 'broken', message: 'fake/broken: HTTP 500 from upstream', errorName: 'Error' },
     ]);
+  });
+
+  it('refuses a checkpoint made for another source or filed under another resource', async () => {
+    // Prepare
+    const foreign = {
+      source: 'welkin',
+      mode: 'full' as const,
+      pending: [{ resource: 'alpha' }],
+      results: [],
+    };
+    const misfiled = {
+      source: 'fake',
+      mode: 'full' as const,
+      pending: [
+        {
+          resource: 'alpha',
+          checkpoint: {
+            resource: 'gamma',
+            runId: 'r',
+            mode: 'full' as const,
+            startedAt: 'x',
+            until: 'x',
+            nextPartIndex: 0,
+            recordCount: 0,
+            files: [],
+          },
+        },
+      ],
+      results: [],
+    };
+
+    // Act
+    const foreignRun = runExport(options({ checkpoint: foreign }));
+    const misfiledRun = runExport(options({ checkpoint: misfiled }));
+
+    // Assess
+    await expect(foreignRun).rejects.toThrow('checkpoint is for source welkin, not fake');
+    await expect(misfiledRun).rejects.toThrow('checkpoint for gamma was filed under alpha');
   });
 
   it('exports only the named resources and refuses unknown names', async () => {
