@@ -48,8 +48,9 @@ async function main() {
       memory: memoryFigures(welkinSmall, welkinBig),
       tokens: {
         ...tokens,
-        target: '1 token request per lifetime',
-        met: tokens.tokenRequestsPerLifetime <= 1,
+        target:
+          'one request per renewal period (ratioToUnavoidable <= 1); a 60-min token renewed 5 min early is 1.09/lifetime',
+        met: tokens.ratioToUnavoidable <= 1,
       },
     },
   };
