@@ -30,7 +30,9 @@ async function main(): Promise<void> {
       else if (outcome.kind === 'failed') console.error(`failed (${outcome.stage}): ${outcome.error}`);
       else
         console.error(
-          `accepted ${outcome.entity} ${outcome.subtype} ${outcome.dedupeKey}${outcome.duplicate ? ' (duplicate)' : ''}`,
+          `accepted ${outcome.entity} ${outcome.subtype} ${outcome.dedupeKey}${outcome.duplicate ? ' (duplicate)' : ''}${
+            outcome.withoutInitiatedTime ? ' (no initiatedTime)' : ''
+          }`,
         );
     },
     onPull: (outcome) =>

@@ -7,7 +7,8 @@ import type { WelkinNotice } from './notice.js';
  * differ in `initiatedTime` (sent since 2025). Presentation fields (names, unknown extras) are left out so a
  * cosmetic difference between deliveries cannot split one event in two. Notices without `initiatedTime`
  * for the same record and subtype cannot be told apart from redeliveries; they share a key, and the
- * receiver still queues every delivery so the pulled record is the latest.
+ * receiver still queues every delivery so the pulled record is the latest, and flags the accepted outcome
+ * (`withoutInitiatedTime`) so the logs show how often that happens.
  */
 export function dedupeKeyOf(notice: WelkinNotice): string {
   const canonical = JSON.stringify([

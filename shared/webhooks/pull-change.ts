@@ -48,7 +48,7 @@ export async function pullChange(options: PullOptions): Promise<PullOutcome> {
   };
   const target = pullTargetOf(message.notice, options.api);
   if (!target) return { kind: 'skipped', ...ids, reason: 'no single-record path for this entity' };
-  const result = await options.fetcher.fetch(target.url);
+  const result = await options.fetcher.fetch(target.url, target.entity);
   const pulledAt = (options.now ?? (() => new Date()))();
   const stamp = { _notice: noticeSummary(message, target), _pulledAt: pulledAt.toISOString() };
   const line = result.found

@@ -19,7 +19,16 @@ export interface PullTarget {
 
 type Notice = QueuedNotice['notice'];
 
-/** Single-record GETs below `{tenant}/{instance}/` per notice entity (those of the simulator, too). */
+/**
+ * Fallback single-record GETs below `{tenant}/{instance}/` per notice entity, used when the notice has no
+ * usable `url`. Only `patients/{id}` is in the V8 reference (seed 000). The others are the simulator's routes
+ * and NEED VERIFICATION against a real Welkin account before production use: `calendar/events/{id}` matches
+ * a recorded response in a public client's test cassettes (Lightmatter/welkin-health) but is not in our
+ * documents; `assessment-records/{id}`, `cdts/{id}` and `encounters/{id}` are guesses (recorded and
+ * documented routes nest them under `patients/{patientId}/...`, CDTs also under the CDT name). Welkin may
+ * answer an unknown route with a 404 whose code reads like a missing record (the simulator does: both are
+ * NOT_FOUND), which would write a deletion marker for a live record; see welkin-not-found.ts.
+ */
 const PATHS: Record<string, (notice: Notice) => [id: string, path: string]> = {
   PATIENT: (n) => {
     const id = n.patientId ?? n.sourceId;

@@ -3,8 +3,9 @@ import type { WelkinNotice } from './notice.js';
 
 /**
  * What the receiver queues for the pull worker: the ids needed to find the record, and where the stored
- * event lives. Names and unknown extras stay in the stored event only, so the queue holds no more than it
- * needs.
+ * event lives. Names (sourceName, initiatedByName) and unknown extras stay in the stored event only, so the
+ * queue holds no more than it needs. A message queued before sourceName was dropped still parses: zod strips
+ * the extra key.
  */
 export const queuedNoticeSchema = z.object({
   version: z.literal(1),
@@ -17,7 +18,6 @@ export const queuedNoticeSchema = z.object({
     eventEntity: z.string(),
     eventSubtype: z.string(),
     sourceId: z.string(),
-    sourceName: z.string().nullish(),
     patientId: z.string().nullish(),
     url: z.string().nullish(),
     initiatedTime: z.string().nullish(),
@@ -43,7 +43,6 @@ export function toQueuedNotice(
       eventEntity: notice.eventEntity,
       eventSubtype: notice.eventSubtype,
       sourceId: notice.sourceId,
-      sourceName: notice.sourceName ?? null,
       patientId: notice.patientId ?? null,
       url: notice.url ?? null,
       initiatedTime: notice.initiatedTime ?? null,

@@ -29,7 +29,19 @@ export interface ReceiveOptions {
 /** Safe to log: never the secret, the body, or names from the notice. */
 export type ReceiveOutcome =
   | { kind: 'rejected'; reason: string }
-  | { kind: 'accepted'; entity: string; subtype: string; dedupeKey: string; duplicate: boolean }
+  | {
+      kind: 'accepted';
+      entity: string;
+      subtype: string;
+      dedupeKey: string;
+      duplicate: boolean;
+      /**
+       * Set when the notice had no initiatedTime: every such notice for the record and subtype shares its dedupe
+       * key, so a second change on the same day reads as a duplicate (its record is still pulled). Logged so
+       * operators can count how often that happens.
+       */
+      withoutInitiatedTime?: true;
+    }
   | {
       kind: 'failed';
       entity: string;
@@ -150,6 +162,11 @@ export async function receiveWebhook(options: ReceiveOptions): Promise<WebhookRe
   return reply(
     200,
     { ok: true, dedupeKey, duplicate: !stored },
-    { kind: 'accepted', ...ids, duplicate: !stored },
+    {
+      kind: 'accepted',
+      ...ids,
+      duplicate: !stored,
+      ...(notice.initiatedTime ? {} : { withoutInitiatedTime: true as const }),
+    },
   );
 }

@@ -2,9 +2,10 @@
 export type FetchResult = { found: true; value: unknown } | { found: false };
 
 /**
- * Fetches one record by its absolute URL. Not-found (404) is an answer, not an error; anything else that
- * goes wrong throws, so the queue retries and eventually dead-letters the notice.
+ * Fetches one record by its absolute URL. "Does not exist", said unambiguously by the API, is an answer,
+ * not an error; anything else that goes wrong throws, so the queue retries and eventually dead-letters the
+ * notice. `entity` names the record in messages instead of the URL, whose path holds ids.
  */
 export interface RecordFetcher {
-  fetch(url: URL): Promise<FetchResult>;
+  fetch(url: URL, entity: string): Promise<FetchResult>;
 }

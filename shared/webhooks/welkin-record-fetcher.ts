@@ -1,13 +1,14 @@
-import { HttpError } from '../errors.js';
 import { parseLossless } from '../json/lossless.js';
-import { redactUrl } from '../redact.js';
 import type { WelkinClient } from '../welkin/client.js';
 import type { WelkinApiLocation } from './pull-target.js';
 import type { FetchResult, RecordFetcher } from './record-fetcher.js';
+import { isRecordNotFound } from './welkin-not-found.js';
 
 /**
  * Single-record GETs through the shared Welkin client: its token store, retries, origin pinning and
- * redaction apply. 404 and 410 mean the record is gone (the caller writes a deletion marker).
+ * redaction apply. Only a 404/410 whose error code says the record is missing means "gone" (the caller
+ * writes a deletion marker); any other failure throws, so SQS retries the notice and then dead-letters it
+ * rather than marking a live record deleted.
  */
 export class WelkinRecordFetcher implements RecordFetcher {
   constructor(private readonly client: WelkinClient) {}
@@ -17,14 +18,16 @@ export class WelkinRecordFetcher implements RecordFetcher {
     return { baseUrl, tenant, instance };
   }
 
-  async fetch(url: URL): Promise<FetchResult> {
+  async fetch(url: URL, entity: string): Promise<FetchResult> {
+    let text: string;
     try {
-      const { text } = await this.client.http.request('GET', url.toString());
-      return { found: true, value: parseLossless(text, `Welkin ${redactUrl(url)}`) };
+      ({ text } = await this.client.http.request('GET', url.toString()));
     } catch (error) {
-      if (error instanceof HttpError && (error.status === 404 || error.status === 410))
-        return { found: false };
+      if (isRecordNotFound(error)) return { found: false };
       throw error;
     }
+    // Named by entity, not URL: the path holds patient and record ids, and this message reaches the logs.
+    const where = `Welkin ${entity.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)} record`;
+    return { found: true, value: parseLossless(text, where) };
   }
 }

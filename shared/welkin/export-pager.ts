@@ -14,17 +14,26 @@ interface Row extends PagedRecord {
 }
 
 /**
- * Pages one Export API resource by `start = updatedAt of the last row`, dropping the boundary rows already
- * emitted. The window is [since, until): rows updated at or after `until` (the run's start) belong to the next
- * run, whose `since` is this run's `until` minus the overlap, so paging ends even while Welkin keeps changing,
- * and no row is emitted twice in one run. That is also why the engine may skip its id set here
- * (`yieldsEachOnce` = "no repeats"): memory stays constant whatever the row count.
+ * Pages one Export API resource by `start`, dropping the boundary rows already emitted.
+ *
+ * Incremental run: the window is [since, until). Rows updated at or after `until` (the run's start) belong to
+ * the next run, whose `since` is this run's `until` minus the overlap, so paging ends even while Welkin keeps
+ * changing.
+ *
+ * Full snapshot: paging goes on past `until` to the end of the stream. A row edited mid-run before it was
+ * paged moves to the end of the order; stopping at `until` would leave it out of the snapshot. A row edited
+ * after it was emitted comes again at the end, so this pager can repeat a record: `yieldsEachOnce` is false
+ * and the engine drops the repeats (its id set is compact enough for 1M rows). That set lives for one
+ * invocation: after a continuation from a checkpoint, a record emitted in an earlier invocation and edited
+ * since can appear twice in the snapshot (a known limitation; readers keep the latest by id and updatedAt).
  *
  * `hasNext=false` alone is not trusted (WEL-5121 returned it while rows remained): a full page is followed by
  * one more request, and paging stops on an empty or short page.
  */
 export class ExportCursorPager implements ResourcePager {
-  readonly yieldsEachOnce = true;
+  readonly yieldsEachOnce = false;
+  // The cursor ({start, boundary ids}) resumes exactly where the written pages end.
+  readonly pausable = true;
   readonly supportsIncremental = true;
 
   constructor(
@@ -34,12 +43,12 @@ export class ExportCursorPager implements ResourcePager {
   ) {}
 
   async *pages(window: ExportWindow, cursor?: string): AsyncIterable<Page> {
-    const untilMs = Date.parse(window.until);
+    const untilMs = window.since === undefined ? Number.POSITIVE_INFINITY : Date.parse(window.until);
     let position: ExportPosition = cursor
       ? decodePosition(cursor)
       : { start: window.since ?? EPOCH, seen: [] };
     for (;;) {
-      const { rows, hasNext, where } = await this.fetch(position.start);
+      const { rows, hasNext, end, where } = await this.fetch(position.start);
       const startMs = Date.parse(position.start);
       const seen = new Set(position.seen);
       const records: PagedRecord[] = [];
@@ -52,15 +61,15 @@ export class ExportCursorPager implements ResourcePager {
           break;
         }
         kept.push(row);
-        if (row.updatedMs === startMs && seen.has(row.id)) continue;
+        if (seen.has(row.id)) continue;
         records.push({ id: row.id, value: row.value });
       }
       if (reachedUntil || rows.length === 0) {
         if (records.length > 0) yield { records, cursor: undefined };
         return;
       }
-      const next = advance(position, startMs, kept);
-      const progressed = next.start !== position.start || next.seen.length > position.seen.length;
+      const next = advance(position, startMs, kept, end);
+      const progressed = Date.parse(next.start) > startMs || next.seen.length > position.seen.length;
       if (!progressed) {
         // Every row on the page was a boundary repeat: a short page means the end; a full one means a tie
         // group larger than the page, which `start` alone cannot get past.
@@ -76,7 +85,9 @@ export class ExportCursorPager implements ResourcePager {
     }
   }
 
-  private async fetch(start: string): Promise<{ rows: Row[]; hasNext: boolean; where: string }> {
+  private async fetch(
+    start: string,
+  ): Promise<{ rows: Row[]; hasNext: boolean; end: string | undefined; where: string }> {
     const params = new URLSearchParams({ start, pageSize: String(this.pageSize) });
     const { body, where } = await this.client.getObject(
       this.client.instancePath(`export/${encodeURIComponent(this.upstream)}?${params}`),
@@ -85,6 +96,7 @@ export class ExportCursorPager implements ResourcePager {
     if (!Array.isArray(data)) throw new MalformedResponseError(`${where}: no "data" list in the page`);
     const cursor = body.cursor;
     const hasNext = isRecord(cursor) && cursor.hasNext === true;
+    const end = isRecord(cursor) && typeof cursor.end === 'string' ? cursor.end : undefined;
     let previous = Number.NEGATIVE_INFINITY;
     const rows = data.map((value, index): Row => {
       const id = isRecord(value) ? scalarToString(value.id) : undefined;
@@ -97,15 +109,32 @@ export class ExportCursorPager implements ResourcePager {
       previous = updatedMs;
       return { id, value, updatedAt, updatedMs };
     });
-    return { rows, hasNext, where };
+    return { rows, hasNext, end, where };
   }
 }
 
-/** The position after `rows`: the last updatedAt, and every id emitted at exactly that time. */
-function advance(position: ExportPosition, startMs: number, rows: Row[]): ExportPosition {
+/**
+ * The position after `rows`: the next `start` and every id on the page at or after it, which that request
+ * serves again (`start` is assumed inclusive, as in the simulator; an exclusive `start` would merely make the
+ * ids unnecessary). The API documents `start = cursor.end`, so its `end` is used verbatim (its own format
+ * and precision) when it lies after `start` and not after the last row; otherwise, or when absent, the last
+ * row's updatedAt: an `end` past the last row could skip rows, one at or before `start` would not move on.
+ */
+function advance(
+  position: ExportPosition,
+  startMs: number,
+  rows: Row[],
+  end: string | undefined,
+): ExportPosition {
   const last = rows[rows.length - 1];
   if (!last) return position;
-  const tied = rows.filter((row) => row.updatedMs === last.updatedMs).map((row) => row.id);
-  const carried = last.updatedMs === startMs ? position.seen : [];
-  return { start: last.updatedAt, seen: [...new Set([...carried, ...tied])] };
+  const endMs = end === undefined ? Number.NaN : Date.parse(end);
+  // An `end` equal to `start` only helps when the whole page shares that time; otherwise it cannot progress.
+  const useEnd =
+    end !== undefined && endMs <= last.updatedMs && (endMs > startMs || endMs === last.updatedMs);
+  const start = useEnd ? end : last.updatedAt;
+  const nextMs = useEnd ? endMs : last.updatedMs;
+  const boundary = rows.filter((row) => row.updatedMs >= nextMs).map((row) => row.id);
+  const carried = nextMs === startMs ? position.seen : [];
+  return { start, seen: [...new Set([...carried, ...boundary])] };
 }

@@ -8,6 +8,8 @@ export interface ListShape {
   sizeParam: string;
   rows(body: Record<string, unknown>): unknown;
   isLast(body: Record<string, unknown>): boolean | undefined;
+  /** The list's row count as the server reports it; compared across a scan to notice a list that moved. */
+  total(body: Record<string, unknown>): unknown;
 }
 
 /** Spring Data page: `{content, last, number, size, totalPages, ...}` with `page`, `size`, `sort`. */
@@ -15,6 +17,7 @@ export const SPRING_PAGE: ListShape = {
   sizeParam: 'size',
   rows: (body) => body.content,
   isLast: (body) => (typeof body.last === 'boolean' ? body.last : undefined),
+  total: (body) => body.totalElements,
 };
 
 /** `{data, metaInfo{page, pageSize, totalPages, lastPage, ...}}` with `page`, `pageSize`. */
@@ -25,18 +28,27 @@ export const META_INFO_PAGE: ListShape = {
     isRecord(body.metaInfo) && typeof body.metaInfo.lastPage === 'boolean'
       ? body.metaInfo.lastPage
       : undefined,
+  total: (body) => (isRecord(body.metaInfo) ? body.metaInfo.totalElements : undefined),
 };
 
 export const LIST_PAGE_SIZE = 100;
 
 /**
- * Numbered pages (`page` from 0) of a list endpoint, for the small lists without an Export API equivalent.
- * Offset pages can repeat a row when rows are added while paging, so the engine removes repeats by id
- * (`yieldsEachOnce` false); always a full snapshot. Stops on an empty page or a short last page; a "last" flag on a
- * full page is checked with one more request, as for the Export API.
+ * Numbered pages (`page` from 0) of a list endpoint, for the small lists without an Export API equivalent;
+ * always a full snapshot. Offset pages shift when the list changes mid-scan: a row deleted from an earlier page
+ * makes a later row slide onto a page already read, and it is skipped. So a scan only counts as complete when
+ * the reported total held still from its first page to its last; otherwise the list is scanned again (up to
+ * `maxScans`). Rows seen in an earlier scan are removed by the engine by id (`yieldsEachOnce` false). A delete
+ * and an insert between two pages leave the total unchanged and are not noticed; these lists are small
+ * configuration data that rarely change.
+ *
+ * Stops a scan on an empty page or a short last page; a "last" flag on a full page is checked with one more
+ * request, as for the Export API.
  */
 export class ListPager implements ResourcePager {
   readonly yieldsEachOnce = false;
+  // A continuation would restart with an empty dedupe set and without the totals seen: run it to the end.
+  readonly pausable = false;
   readonly supportsIncremental = false;
 
   constructor(
@@ -45,38 +57,55 @@ export class ListPager implements ResourcePager {
     private readonly shape: ListShape,
     private readonly sort?: string,
     private readonly pageSize = LIST_PAGE_SIZE,
+    private readonly maxScans = 5,
   ) {}
 
   async *pages(_window: ExportWindow, cursor?: string): AsyncIterable<Page> {
-    let page = cursor ? Number(cursor) : 0;
-    let previousFirst: string | undefined;
-    for (;;) {
-      const params = new URLSearchParams({
-        page: String(page),
-        [this.shape.sizeParam]: String(this.pageSize),
-      });
-      if (this.sort) params.set('sort', this.sort);
-      const { body, where } = await this.client.getObject(`${this.path}?${params}`);
-      const list = this.shape.rows(body);
-      if (!Array.isArray(list)) throw new MalformedResponseError(`${where}: no list of rows in the page`);
-      const records = list.map((value, index): PagedRecord => {
-        const id = isRecord(value) ? scalarToString(value.id) : undefined;
-        if (id === undefined) throw new MalformedResponseError(`${where}: row ${index} has no id`);
-        return { id, value };
-      });
-      if (records.length === 0) return;
-      // An endpoint that ignores `page` would otherwise be paged for ever.
-      if (records[0]?.id === previousFirst) {
-        throw new MalformedResponseError(
-          `${where}: page ${page} repeats the previous page; paging is ignored`,
-        );
-      }
-      previousFirst = records[0]?.id;
-      // A short page ends the list unless the envelope says otherwise (a server may cap the page size lower).
-      const last = records.length < this.pageSize && this.shape.isLast(body) !== false;
-      yield { records, cursor: last ? undefined : String(page + 1) };
-      if (last) return;
-      page += 1;
+    if (cursor !== undefined && !/^\d+$/.test(cursor)) {
+      throw new MalformedResponseError(`Welkin list checkpoint cursor is not a page number`);
     }
+    for (let scan = 1; scan <= this.maxScans; scan += 1) {
+      const totals = new Set<string>();
+      let page = scan === 1 && cursor ? Number(cursor) : 0;
+      let previousFirst: string | undefined;
+      for (;;) {
+        const params = new URLSearchParams({
+          page: String(page),
+          [this.shape.sizeParam]: String(this.pageSize),
+        });
+        if (this.sort) params.set('sort', this.sort);
+        const { body, where } = await this.client.getObject(`${this.path}?${params}`);
+        const list = this.shape.rows(body);
+        if (!Array.isArray(list)) throw new MalformedResponseError(`${where}: no list of rows in the page`);
+        totals.add(String(this.shape.total(body)));
+        const records = list.map((value, index): PagedRecord => {
+          const id = isRecord(value) ? scalarToString(value.id) : undefined;
+          if (id === undefined) throw new MalformedResponseError(`${where}: row ${index} has no id`);
+          return { id, value };
+        });
+        // An endpoint that ignores `page` would otherwise be paged for ever.
+        if (records.length > 0 && records[0]?.id === previousFirst) {
+          throw new MalformedResponseError(
+            `${where}: page ${page} repeats the previous page; paging is ignored`,
+          );
+        }
+        previousFirst = records[0]?.id;
+        // A short page ends the list unless the envelope says otherwise (a server may cap the page size lower).
+        const last =
+          records.length === 0 || (records.length < this.pageSize && this.shape.isLast(body) !== false);
+        const complete = totals.size === 1;
+        if (records.length > 0) {
+          // After a scan's last page the position is a fresh scan when the list moved.
+          const position = last ? (complete ? undefined : '0') : String(page + 1);
+          yield { records, cursor: position };
+        }
+        if (last) break;
+        page += 1;
+      }
+      if (totals.size === 1) return;
+    }
+    throw new MalformedResponseError(
+      `Welkin ${this.path}: the list kept changing during ${this.maxScans} scans; try again later`,
+    );
   }
 }

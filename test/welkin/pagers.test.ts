@@ -5,6 +5,7 @@ import { toNdjsonLine } from '../../shared/json/lossless.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
 import { ListPager, META_INFO_PAGE, SPRING_PAGE } from '../../shared/welkin/list-pager.js';
+import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, testConfig } from './helpers.js';
 
@@ -24,18 +25,22 @@ function rowsWithTies(ties: number[]): Row[] {
 }
 
 /** The Export API as the simulator documents it: `start` inclusive, `cursor.end` = last updatedAt. */
-function exportApi(rows: Row[], options: { hasNextLies?: boolean } = {}): Handler {
+function exportApi(
+  rows: Row[],
+  options: { hasNextLies?: boolean; end?: (page: Row[]) => string | null | undefined } = {},
+): Handler {
   return (url) => {
     if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
     const start = Date.parse(url.searchParams.get('start') ?? '1970-01-01T00:00:00Z');
     const size = Number(url.searchParams.get('pageSize'));
     const from = rows.filter((row) => Date.parse(row.updatedAt) >= start);
     const page = from.slice(0, size);
+    const end = options.end ? options.end(page) : (page.at(-1)?.updatedAt ?? null);
     const body = `{"data":[${page
       .map((row) => `{"id":"${row.id}","updatedAt":"${row.updatedAt}","big":12345678901234567891}`)
       .join(
         ',',
-      )}],"cursor":{"start":null,"end":${JSON.stringify(page.at(-1)?.updatedAt ?? null)},"pageSize":${size},"hasNext":${
+      )}],"cursor":{"start":null,${end === undefined ? '' : `"end":${JSON.stringify(end)},`}"pageSize":${size},"hasNext":${
       options.hasNextLies ? false : from.length > size
     }}}`;
     return json(body);
@@ -44,7 +49,9 @@ function exportApi(rows: Row[], options: { hasNextLies?: boolean } = {}): Handle
 
 function clientFor(handler: Handler) {
   const { fetch, seen } = fakeFetch(handler);
-  return { client: new WelkinClient(testConfig(), new MemoryTokenStore(), { fetch }), seen };
+  // A cap of its own: the process-wide one (20 renewals per 5 minutes) would refuse tokens to later tests.
+  const limit = new RenewalLimit();
+  return { client: new WelkinClient(testConfig(), new MemoryTokenStore(), { fetch, limit }), seen };
 }
 
 async function collect(pages: AsyncIterable<Page>): Promise<Page[]> {
@@ -151,6 +158,108 @@ describe('ExportCursorPager', () => {
     expect([...idsOf(firstTwo), ...idsOf(rest)]).toEqual(rows.map((row) => row.id));
   });
 
+  it('a full snapshot pages past until to the end of the stream, catching rows edited mid-run before they were paged', async () => {
+    // Prepare: rows one second apart; after the first request, r8 (not yet paged) and r1 (already paged) are
+    // edited, moving them past until, the run's start.
+    const rows = rowsWithTies(Array.from({ length: 12 }, () => 1));
+    const live = [...rows];
+    const api = exportApi(live);
+    let requests = 0;
+    const { client } = clientFor((url, request) => {
+      const response = api(url, request);
+      if (url.pathname.includes('/export/') && ++requests === 1) {
+        for (const [id, second] of [
+          ['r8-0', 500],
+          ['r1-0', 501],
+        ] as const) {
+          const index = live.findIndex((row) => row.id === id);
+          live.splice(index, 1);
+          live.push({ id, updatedAt: at(second) });
+        }
+      }
+      return response;
+    });
+    const pager = new ExportCursorPager(client, 'PATIENT', 4);
+
+    // Act
+    const pages = await collect(pager.pages({ until: at(100) }));
+
+    // Assess: every row is there; r1 comes twice, which is why the engine must remove repeats.
+    const ids = idsOf(pages);
+    expect(new Set(ids)).toEqual(new Set(rows.map((row) => row.id)));
+    expect(ids.filter((id) => id === 'r8-0')).toHaveLength(1);
+    expect(ids.filter((id) => id === 'r1-0')).toHaveLength(2);
+    expect(pager.yieldsEachOnce).toBe(false);
+    expect(pager.pausable).toBe(true);
+  });
+
+  it('a full snapshot also emits rows already updated at or after until', async () => {
+    // Prepare
+    const rows = rowsWithTies([2, 2, 2, 2, 2]);
+    const { client } = clientFor(exportApi(rows));
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'SMS', 3).pages({ until: at(3) }));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
+    expect(pages.at(-1)?.cursor).toBeUndefined();
+  });
+
+  it('asks for the next page with start = cursor.end, exactly as the API wrote it', async () => {
+    // Prepare: cursor.end without milliseconds, rows with them.
+    const rows = rowsWithTies([1, 2, 1, 3, 1, 1, 2]);
+    const { client, seen } = clientFor(
+      exportApi(rows, { end: (page) => page.at(-1)?.updatedAt.replace('.000Z', 'Z') ?? null }),
+    );
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'TASK', 4).pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
+    const starts = seen
+      .filter((r) => r.url.pathname.includes('/export/'))
+      .map((r) => r.url.searchParams.get('start'));
+    expect(starts.slice(1)).toEqual([
+      '2024-01-01T00:00:02Z',
+      '2024-01-01T00:00:03Z',
+      '2024-01-01T00:00:04Z',
+      '2024-01-01T00:00:06Z',
+    ]);
+  });
+
+  it.each([
+    ['absent', () => undefined],
+    ['after the last row (trusting it could skip rows)', () => at(1_000)],
+    ['before start (trusting it would go backwards)', () => '1970-01-01T00:00:00.000Z'],
+    ['not a date-time', () => 'soon'],
+  ])('falls back to the last row updatedAt when cursor.end is %s', async (_label, end) => {
+    // Prepare
+    const rows = rowsWithTies([1, 2, 1, 3, 1, 1, 2, 1]);
+    const { client, seen } = clientFor(exportApi(rows, { end }));
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'TASK', 4).pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
+    const second = seen.filter((r) => r.url.pathname.includes('/export/'))[1];
+    expect(second?.url.searchParams.get('start')).toBe(at(2));
+  });
+
+  it('drops the rows it already emitted when cursor.end is earlier than the last row of the page', async () => {
+    // Prepare: end names the second row's time, so the rows after it come back on the next page.
+    const rows = rowsWithTies([1, 1, 2, 1, 1, 1, 1, 1, 1]);
+    const { client } = clientFor(exportApi(rows, { end: (page) => page[1]?.updatedAt ?? null }));
+
+    // Act
+    const pages = await collect(new ExportCursorPager(client, 'TASK', 4).pages(FULL));
+
+    // Assess
+    expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
+  });
+
   it('fails clearly when more rows share one updatedAt than a page holds', async () => {
     // Prepare
     const { client } = clientFor(exportApi(rowsWithTies([1, 8, 1])));
@@ -243,6 +352,115 @@ describe('ListPager', () => {
 
     // Assess
     expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4']);
+  });
+
+  it.each([
+    [
+      'metaInfo',
+      META_INFO_PAGE,
+      'pageSize',
+      (items: string[], page: number, last: boolean, total: number) =>
+        `{"data":[${items}],"metaInfo":{"page":${page},"totalElements":${total},"lastPage":${last}}}`,
+    ],
+    [
+      'Spring',
+      SPRING_PAGE,
+      'size',
+      (items: string[], page: number, last: boolean, total: number) =>
+        `{"content":[${items}],"number":${page},"totalElements":${total},"last":${last}}`,
+    ],
+  ])(
+    'scans a %s list again when a row is deleted after page 0, so no row present throughout is skipped',
+    async (_label, shape, sizeParam, envelope) => {
+      // Prepare: 7 rows, pages of 3; u1 is deleted once page 0 is served, which shifts u3 onto page 0.
+      const live = Array.from({ length: 7 }, (_, i) => `u${i}`);
+      let deleted = false;
+      const { client, seen } = clientFor((url) => {
+        if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
+        const page = Number(url.searchParams.get('page'));
+        const size = Number(url.searchParams.get(sizeParam));
+        const items = live.slice(page * size, page * size + size).map((id) => `{"id":"${id}"}`);
+        const response = json(envelope(items, page, (page + 1) * size >= live.length, live.length));
+        if (!deleted) {
+          deleted = true;
+          live.splice(1, 1);
+        }
+        return response;
+      });
+      const pager = new ListPager(client, 'gh/admin/users', shape, 'id,asc', 3);
+
+      // Act
+      const pages = await collect(pager.pages(FULL));
+
+      // Assess: the second scan finds u3; repeats are left to the engine (yieldsEachOnce false).
+      expect(new Set(idsOf(pages))).toEqual(new Set(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6']));
+      expect(
+        seen.filter((r) => r.url.searchParams.has('page')).map((r) => r.url.searchParams.get('page')),
+      ).toEqual(['0', '1', '2', '0', '1', '2']);
+      expect(pager.yieldsEachOnce).toBe(false);
+      expect(pager.pausable).toBe(false);
+    },
+  );
+
+  it('gives up after five scans of a list whose total keeps changing', async () => {
+    // Prepare: every response reports a different total.
+    let total = 10;
+    const { client, seen } = clientFor((url) => {
+      if (url.pathname.includes('/admin/api_clients/')) return json({ token: fakeJwt(Date.now()) }, 201);
+      const page = Number(url.searchParams.get('page'));
+      total += 1;
+      const items = page === 0 ? '{"id":"a"},{"id":"b"}' : '{"id":"c"}';
+      return json(`{"data":[${items}],"metaInfo":{"totalElements":${total},"lastPage":${page === 1}}}`);
+    });
+
+    // Act
+    const failure = await collect(
+      new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 2).pages(FULL),
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(MalformedResponseError);
+    expect((failure as Error).message).toMatch(/kept changing during 5 scans/);
+    expect(seen.filter((r) => r.url.searchParams.has('page')).length).toBe(10);
+  });
+
+  it.each(['abc', '1.5', '-1', '2e3'])(
+    'rejects the cursor %j instead of asking for page NaN',
+    async (cursor) => {
+      // Prepare
+      const { client, seen } = clientFor(() => json({ token: fakeJwt(Date.now()) }, 201));
+
+      // Act
+      const failure = await collect(
+        new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE).pages(FULL, cursor),
+      ).catch((e: unknown) => e);
+
+      // Assess
+      expect(failure).toBeInstanceOf(MalformedResponseError);
+      expect(seen).toEqual([]);
+    },
+  );
+
+  it('continues from a page-number cursor', async () => {
+    // Prepare
+    const { client, seen } = clientFor(
+      listApi(
+        7,
+        'pageSize',
+        (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`,
+      ),
+    );
+
+    // Act
+    const pages = await collect(
+      new ListPager(client, 'gh/admin/users', META_INFO_PAGE, undefined, 3).pages(FULL, '1'),
+    );
+
+    // Assess
+    expect(idsOf(pages)).toEqual(['u3', 'u4', 'u5', 'u6']);
+    expect(
+      seen.filter((r) => r.url.searchParams.has('page')).map((r) => r.url.searchParams.get('page')),
+    ).toEqual(['1', '2']);
   });
 
   it('refuses an endpoint that ignores the page parameter instead of paging for ever', async () => {

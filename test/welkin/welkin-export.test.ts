@@ -267,33 +267,65 @@ describe('Welkin export against the simulator', () => {
     expect(await readRuns(out, 'welkin', 'patients')).toHaveLength(1);
   });
 
-  it('never emits a record twice while records are edited, added and deleted during paging', async () => {
-    // Prepare
+  it('a full run exports every record present throughout, once, while records are edited, added and deleted', async () => {
+    // Prepare: an edit before every export request moves a row to the end of the order, often one not yet paged.
     sim = await startWelkinSimulator({
       rowsPerResource: 3_000,
       seed: 13,
       mutateWhilePaging: { editEveryNthRequest: 1, insertEveryNthRequest: 2, deleteEveryNthRequest: 3 },
     });
-    const before = new Set(sim.liveIds('PATIENT'));
+    const before = sim.liveIds('PATIENT');
     const { definition } = source();
 
-    // Act
+    // Act: one invocation, so one dedupe set covers the whole run.
     const outcome = await exportTo(out, { definition, resources: ['patients'] });
 
-    // Assess: rows live throughout and never edited keep their place in the order, so they must all be there;
-    // edited rows moved past the run's start and belong to the next incremental run.
+    // Assess
     expect(outcome.failures).toEqual([]);
     expect(sim.stats().mutations).toBeGreaterThan(0);
     const ids = (await linesOf(out, 'patients')).map(idOfLine);
     expect(ids.length).toBe(new Set(ids).size);
     const exported = new Set(ids);
-    const historyEnd = Date.UTC(2025, 0, 1);
-    const untouched = sim.liveIds('PATIENT').filter((id) => {
-      const record = sim.getRecord('PATIENT', id) as { updatedAt: string };
-      return before.has(id) && Date.parse(record.updatedAt) < historyEnd;
+    const liveAtEnd = new Set(sim.liveIds('PATIENT'));
+    const presentThroughout = before.filter((id) => liveAtEnd.has(id));
+    expect(presentThroughout.length).toBeGreaterThan(2_900);
+    expect(presentThroughout.filter((id) => !exported.has(id))).toEqual([]);
+    const everPresent = new Set(sim.everPresentIds('PATIENT'));
+    expect(ids.filter((id) => !everPresent.has(id))).toEqual([]);
+  });
+
+  it('a list scan that loses a row to a delete after page 0 is repeated: every user present throughout is exported once', async () => {
+    // Prepare: after page 0 of admin/users is served, the first user in id order is deleted, so every later
+    // row shifts one place towards page 0 and the row that was first on page 1 would be skipped.
+    sim = await startWelkinSimulator({ rowsPerResource: { USER: 250 }, seed: 17 });
+    const before = sim.liveIds('USER');
+    const victim = [...before].sort()[0] as string;
+    let deleted = false;
+    const deletingFetch: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (!deleted && url.pathname.endsWith('/admin/users') && url.searchParams.get('page') === '0') {
+        deleted = true;
+        sim.remove('USER', victim);
+      }
+      return response;
+    };
+    const { definition } = welkinSource(configOf(sim), new MemoryTokenStore(), {
+      pollMs: 5,
+      fetch: deletingFetch,
     });
-    expect(untouched.length).toBeGreaterThan(2_500);
-    expect(untouched.filter((id) => !exported.has(id))).toEqual([]);
+
+    // Act
+    const outcome = await exportTo(out, { definition, resources: ['users'] });
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    expect(deleted).toBe(true);
+    const ids = (await linesOf(out, 'users')).map(idOfLine);
+    expect(ids.length).toBe(new Set(ids).size);
+    const exported = new Set(ids);
+    expect(sim.liveIds('USER').filter((id) => !exported.has(id))).toEqual([]);
+    expect(ids.filter((id) => !before.includes(id))).toEqual([]);
   });
 });
 
