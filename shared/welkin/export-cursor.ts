@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { MalformedResponseError } from '../errors.js';
 
 /**
- * Position in an Export API stream. `start` is inclusive upstream, so the records updated exactly at `start`
- * come back on the next page; `seen` holds the ids among them already emitted. Kept in the checkpoint, it lets
- * a continued run resume without a duplicate. Small: ties of one updatedAt are a few dozen rows at most.
+ * Position in an Export API stream. `start` is assumed inclusive upstream, so the records updated at or after
+ * `start` on the last page come back on the next one; `seen` holds their ids, already emitted. Kept in the
+ * checkpoint, it lets a continued run resume without a gap or a duplicate. Small: normally the tie group of
+ * the last updatedAt, a few dozen rows at most, and never more than one page.
  */
 export interface ExportPosition {
   start: string;

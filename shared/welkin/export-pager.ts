@@ -25,7 +25,7 @@ interface Row extends PagedRecord {
  * after it was emitted comes again at the end, so this pager can repeat a record: `yieldsEachOnce` is false
  * and the engine drops the repeats (its id set is compact enough for 1M rows). That set lives for one
  * invocation: after a continuation from a checkpoint, a record emitted in an earlier invocation and edited
- * since can appear twice in the snapshot (a known limitation; readers keep the latest by id and updatedAt).
+ * since can appear twice in the snapshot, old and new version (a documented limitation).
  *
  * `hasNext=false` alone is not trusted (WEL-5121 returned it while rows remained): a full page is followed by
  * one more request, and paging stops on an empty or short page.

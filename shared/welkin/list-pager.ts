@@ -62,7 +62,7 @@ export class ListPager implements ResourcePager {
 
   async *pages(_window: ExportWindow, cursor?: string): AsyncIterable<Page> {
     if (cursor !== undefined && !/^\d+$/.test(cursor)) {
-      throw new MalformedResponseError(`Welkin list checkpoint cursor is not a page number`);
+      throw new MalformedResponseError('Welkin list checkpoint cursor is not a page number');
     }
     for (let scan = 1; scan <= this.maxScans; scan += 1) {
       const totals = new Set<string>();
