@@ -14,13 +14,17 @@ export class ConfigError extends PipelineError {}
 
 /** An upstream API answered with an error status, or not at all. */
 export class HttpError extends PipelineError {
+  /** Machine-readable error codes from the response body (e.g. Welkin's errorCode), never the body itself. */
+  readonly codes: readonly string[];
+
   constructor(
     message: string,
     readonly status: number | undefined,
     readonly url: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; codes?: readonly string[] },
   ) {
     super(message, options);
+    this.codes = options?.codes ?? [];
   }
 }
 

@@ -33,6 +33,8 @@ export interface JsonHttpClientOptions {
   onUnauthorized?: (bodyText: string, sentHeaders: Record<string, string>) => Promise<boolean>;
   /** A safe, actionable explanation of a failure status (never echo the body; it may hold PHI). */
   explain?: (status: number, bodyText: string, url: URL) => string | undefined;
+  /** Error codes to keep on the HttpError for callers to branch on (codes only, never the body). */
+  errorCodes?: (bodyText: string) => string[];
   random?: () => number;
 }
 
@@ -156,7 +158,9 @@ export class JsonHttpClient {
         continue;
       }
       const hint = this.options.explain?.(status, text, url);
-      throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where);
+      throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where, {
+        codes: this.options.errorCodes?.(text),
+      });
     }
   }
 }

@@ -1,5 +1,4 @@
 import { AuthError, describeError, ExportError, HttpError, MalformedResponseError } from '../errors.js';
-import { welkinErrorCodesOf } from './welkin-not-found.js';
 
 /** Errors whose message names a request URL (or wraps one that does). */
 const CARRIES_URL = [HttpError, MalformedResponseError, AuthError, ExportError];
@@ -11,7 +10,7 @@ const CARRIES_URL = [HttpError, MalformedResponseError, AuthError, ExportError];
  */
 export function safeReason(error: unknown): string {
   if (error instanceof HttpError) {
-    const codes = welkinErrorCodesOf(error);
+    const codes = error.codes;
     return `${error.name} (status ${error.status ?? 'none'}${codes.length > 0 ? `, ${codes.join(', ')}` : ''})`;
   }
   if (error instanceof Error) {

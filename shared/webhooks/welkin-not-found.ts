@@ -9,21 +9,9 @@ import { HttpError } from '../errors.js';
  */
 const RECORD_NOT_FOUND_CODES: ReadonlySet<string> = new Set(['NOT_FOUND']);
 
-/**
- * The Welkin error codes of a failed request. HttpError keeps no body, so they are read back from its message,
- * which JsonHttpClient builds as `Welkin: <status> <CODE>[, <CODE>][: hint] (<where>)` from
- * explainWelkinError. If that format changes, no codes are found and a 404 is retried rather than taken for
- * a deletion: the safe direction.
- */
-export function welkinErrorCodesOf(error: HttpError): string[] {
-  const match = /^Welkin: (\d{3}) ([A-Z0-9_]+(?:, [A-Z0-9_]+)*)(?::| \(|$)/.exec(error.message);
-  if (!match || Number(match[1]) !== error.status) return [];
-  return (match[2] as string).split(', ');
-}
-
 /** True only when Welkin said, by error code, that the record itself does not exist. */
 export function isRecordNotFound(error: unknown): boolean {
   if (!(error instanceof HttpError) || (error.status !== 404 && error.status !== 410)) return false;
-  const codes = welkinErrorCodesOf(error);
+  const codes = error.codes;
   return codes.length > 0 && codes.every((code) => RECORD_NOT_FOUND_CODES.has(code));
 }

@@ -5,7 +5,7 @@ import { sharedBudget } from '../http/request-budget.js';
 import { isRecord, parseLossless } from '../json/lossless.js';
 import { redactUrl } from '../redact.js';
 import type { WelkinConfig } from './config.js';
-import { explainWelkinError } from './error-body.js';
+import { explainWelkinError, welkinErrorCodes } from './error-body.js';
 import { type RenewalLimit, sharedRenewalLimit } from './renewal-limit.js';
 import { TokenProvider } from './token-provider.js';
 import type { TokenStore } from './token-store.js';
@@ -47,6 +47,7 @@ export class WelkinClient {
       retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 5_000, rateLimitRetries: 0 },
       fetch: deps.fetch,
       explain,
+      errorCodes: welkinErrorCodes,
     });
     this.tokens = new TokenProvider({
       store,
@@ -68,6 +69,7 @@ export class WelkinClient {
       onUnauthorized: (text, sent) =>
         this.tokens.renewAfterRejection(text, sent.authorization?.replace(/^Bearer /, '')),
       explain,
+      errorCodes: welkinErrorCodes,
     });
   }
 
