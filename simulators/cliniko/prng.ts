@@ -3,16 +3,7 @@
  * (seed, resource, row index, field): the same simulator options always serve the same bytes.
  */
 
-/** 32-bit avalanche mix (murmur3 finaliser); good enough spread for test data. */
-function mix32(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { mix32 } from '../shared/mix32.js';
 
 /** Unsigned 32-bit hash of a few integers. */
 export function hash32(a: number, b: number, c = 0, d = 0): number {

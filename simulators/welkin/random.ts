@@ -3,16 +3,7 @@
  * (seed, resource, i), so a million-row resource costs no memory until a page of it is requested.
  */
 
-/** 32-bit avalanche mix (murmur3 finaliser). */
-function fmix(h: number): number {
-  let x = h >>> 0;
-  x ^= x >>> 16;
-  x = Math.imul(x, 0x85ebca6b);
-  x ^= x >>> 13;
-  x = Math.imul(x, 0xc2b2ae35);
-  x ^= x >>> 16;
-  return x >>> 0;
-}
+import { mix32 as fmix } from '../shared/mix32.js';
 
 /** Hash of a list of non-negative integers (each taken modulo 2^32, high bits folded in). */
 export function hash32(...parts: number[]): number {
