@@ -1,14 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { clinikoSource } from '../../shared/cliniko/source.js';
-import { runExport } from '../../shared/export/run-export.js';
-import { LocalSink } from '../../shared/output/local-sink.js';
 import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { type BundledRun, runBundledHandler } from './bundled-run.js';
+import { type Throughput, timedExport } from './timed-export.js';
 
 const USER_AGENT = 'Clinic Pipe Bench (bench@example.com)';
-const SETTINGS = { compress: true, maxPartBytes: 256 * 1024 * 1024, overlapMs: 0 };
 
 export interface RateFigures {
   limitPerMinute: number;
@@ -38,7 +33,6 @@ export async function benchClinikoRate(limitPerMinute: number, seconds: number):
       latencyMs,
       seed: 11,
     });
-    const dir = await mkdtemp(join(tmpdir(), 'bench-rate-'));
     try {
       const { definition } = clinikoSource({
         apiKey: sim.apiKey,
@@ -47,23 +41,11 @@ export async function benchClinikoRate(limitPerMinute: number, seconds: number):
         requestsPerMinute: limitPerMinute,
         timeoutMs: 30_000,
       });
-      const started = Date.now();
-      const outcome = await runExport({
-        definition,
-        sink: new LocalSink(dir),
-        settings: SETTINGS,
-        mode: 'full',
-        resources: names,
-        concurrency,
-      });
-      if (!outcome.done || outcome.failures.length)
-        throw new Error(`rate bench export failed: ${JSON.stringify(outcome.failures)}`);
-      const minutes = (Date.now() - started) / 60_000;
+      const { seconds } = await timedExport(definition, { resources: names, concurrency });
       const stats = sim.stats();
-      return { stats, achieved: stats.requests / minutes };
+      return { stats, achieved: stats.requests / (seconds / 60) };
     } finally {
       await sim.stop();
-      await rm(dir, { recursive: true, force: true });
     }
   };
   const parallel = await measure(3, rows, resources);
@@ -81,15 +63,12 @@ export async function benchClinikoRate(limitPerMinute: number, seconds: number):
 }
 
 /** Rows per second with no rate limit and no latency: the exporter's own cost (simulator in-process). */
-export async function benchClinikoThroughput(
-  rows: number,
-): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+export async function benchClinikoThroughput(rows: number): Promise<Throughput> {
   const sim = await startClinikoSimulator({
     rowsPerResource: { patients: rows },
     requestsPerMinute: 0,
     seed: 5,
   });
-  const dir = await mkdtemp(join(tmpdir(), 'bench-rows-'));
   try {
     const { definition } = clinikoSource({
       apiKey: sim.apiKey,
@@ -98,21 +77,9 @@ export async function benchClinikoThroughput(
       requestsPerMinute: 10_000_000,
       timeoutMs: 30_000,
     });
-    const started = Date.now();
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(dir),
-      settings: SETTINGS,
-      mode: 'full',
-      resources: ['patients'],
-      concurrency: 1,
-    });
-    const seconds = (Date.now() - started) / 1000;
-    const exported = outcome.done ? outcome.results.reduce((sum, result) => sum + result.recordCount, 0) : 0;
-    return { rows: exported, seconds: round(seconds), rowsPerSecond: Math.round(exported / seconds) };
+    return await timedExport(definition, { resources: ['patients'], concurrency: 1 });
   } finally {
     await sim.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 

@@ -1,15 +1,9 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { runExport } from '../../shared/export/run-export.js';
-import { LocalSink } from '../../shared/output/local-sink.js';
 import type { WelkinConfig } from '../../shared/welkin/config.js';
 import { welkinSource } from '../../shared/welkin/source.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { type BundledRun, runBundledHandler } from './bundled-run.js';
-
-const SETTINGS = { compress: true, maxPartBytes: 256 * 1024 * 1024, overlapMs: 0 };
+import { type Throughput, timedExport } from './timed-export.js';
 
 function configOf(sim: WelkinSimulator): WelkinConfig {
   return {
@@ -24,33 +18,16 @@ function configOf(sim: WelkinSimulator): WelkinConfig {
 }
 
 /** Rows per second through the Export API cursor, no latency (simulator in-process). */
-export async function benchWelkinThroughput(
-  rows: number,
-): Promise<{ rows: number; seconds: number; rowsPerSecond: number }> {
+export async function benchWelkinThroughput(rows: number): Promise<Throughput> {
   const sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: rows }, seed: 5 });
-  const dir = await mkdtemp(join(tmpdir(), 'bench-welkin-'));
   try {
     const { definition } = welkinSource(configOf(sim), new MemoryTokenStore());
-    const started = Date.now();
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(dir),
-      settings: SETTINGS,
-      mode: 'full',
-      resources: ['patients'],
-      concurrency: 1,
-    });
-    const seconds = (Date.now() - started) / 1000;
-    const exported = outcome.done ? outcome.results.reduce((sum, result) => sum + result.recordCount, 0) : 0;
-    if (exported !== rows) throw new Error(`welkin throughput run exported ${exported} of ${rows} rows`);
-    return {
-      rows: exported,
-      seconds: Math.round(seconds * 1000) / 1000,
-      rowsPerSecond: Math.round(exported / seconds),
-    };
+    const result = await timedExport(definition, { resources: ['patients'], concurrency: 1 });
+    if (result.rows !== rows)
+      throw new Error(`welkin throughput run exported ${result.rows} of ${rows} rows`);
+    return result;
   } finally {
     await sim.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }
 
@@ -94,26 +71,16 @@ export async function benchWelkinTokens(exporters: number, lifetimeSeconds: numb
     tokenLifetimeSeconds: lifetimeSeconds,
     seed: 9,
   });
-  const dir = await mkdtemp(join(tmpdir(), 'bench-welkin-tokens-'));
   const store = new MemoryTokenStore();
   const started = Date.now();
   const until = started + lifetimeSeconds * lifetimes * 1000;
   let runs = 0;
   try {
     await Promise.all(
-      Array.from({ length: exporters }, async (_, index) => {
+      Array.from({ length: exporters }, async () => {
         const { definition } = welkinSource(configOf(sim), store);
         while (Date.now() < until) {
-          const outcome = await runExport({
-            definition,
-            sink: new LocalSink(join(dir, String(index))),
-            settings: SETTINGS,
-            mode: 'full',
-            resources: ['patients', 'tasks'],
-            concurrency: 2,
-          });
-          if (!outcome.done || outcome.failures.length)
-            throw new Error(`token bench export failed: ${JSON.stringify(outcome.failures)}`);
+          await timedExport(definition, { resources: ['patients', 'tasks'], concurrency: 2 });
           runs += 1;
         }
       }),
@@ -138,6 +105,5 @@ export async function benchWelkinTokens(exporters: number, lifetimeSeconds: numb
     };
   } finally {
     await sim.stop();
-    await rm(dir, { recursive: true, force: true });
   }
 }

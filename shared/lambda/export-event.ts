@@ -10,18 +10,29 @@ const scheduledEventSchema = z.looseObject({
   source: z.string(),
 });
 
+const accountSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/)
+  .optional();
+
 /** An on-demand run (`aws lambda invoke`, a Step Functions Map item, a backfill). */
 const onDemandEventSchema = z.strictObject({
-  account: z
-    .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
-    .optional(),
+  account: accountSchema,
   resources: z.array(z.string().min(1)).min(1).optional(),
   mode: z.enum(['full', 'incremental']).optional(),
   checkpoint: runCheckpointSchema.optional(),
 });
 
-export const exportEventSchema = z.union([scheduledEventSchema, onDemandEventSchema]);
+/**
+ * Removes the parts of a run the state machine gave up on; the checkpoint is the last one it was handed.
+ * Strict, so it cannot be mixed with an export request.
+ */
+const discardEventSchema = z.strictObject({
+  account: accountSchema,
+  discard: runCheckpointSchema,
+});
+
+export const exportEventSchema = z.union([scheduledEventSchema, onDemandEventSchema, discardEventSchema]);
 
 export interface ExportRequest {
   account?: string;
@@ -30,13 +41,27 @@ export interface ExportRequest {
   checkpoint?: z.infer<typeof runCheckpointSchema>;
 }
 
-/** Normalises both event kinds to one request; throws a one-line error naming the offending field. */
-export function parseExportEvent(event: unknown): ExportRequest {
+export interface DiscardRequest {
+  account?: string;
+  discard: z.infer<typeof runCheckpointSchema>;
+}
+
+export function isDiscardRequest(request: ExportRequest | DiscardRequest): request is DiscardRequest {
+  return 'discard' in request;
+}
+
+/** Normalises every event kind to one request; throws a one-line error naming the offending field. */
+export function parseExportEvent(event: unknown): ExportRequest | DiscardRequest {
   // Validating against the one schema the event claims to match names the bad field; the union alone only
   // says "Invalid input" at the root.
   const input = event ?? {};
-  const scheduled = typeof input === 'object' && input !== null && 'detail-type' in input;
-  const parsed = (scheduled ? scheduledEventSchema : onDemandEventSchema).safeParse(input);
+  const claims = (key: string) => typeof input === 'object' && input !== null && key in input;
+  const schema = claims('detail-type')
+    ? scheduledEventSchema
+    : claims('discard')
+      ? discardEventSchema
+      : onDemandEventSchema;
+  const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues.at(-1);
     throw new InvalidEventError(
@@ -45,6 +70,7 @@ export function parseExportEvent(event: unknown): ExportRequest {
   }
   const data = parsed.data;
   if ('detail-type' in data) return { mode: 'incremental' };
+  if ('discard' in data) return { account: data.account, discard: data.discard };
   return {
     account: data.account,
     resources: data.resources,
