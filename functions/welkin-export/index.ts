@@ -3,7 +3,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { ConfigError } from '../../shared/errors.js';
 import { exportSettingsFrom } from '../../shared/export/export-settings.js';
-import { parseExportEvent } from '../../shared/lambda/export-event.js';
+import { type DiscardResponse, runDiscardInvocation } from '../../shared/lambda/discard-invocation.js';
+import { isDiscardRequest, parseExportEvent } from '../../shared/lambda/export-event.js';
 import { outputEnvFrom } from '../../shared/lambda/output-env.js';
 import { type ExportResponse, runExportInvocation } from '../../shared/lambda/run-invocation.js';
 import { s3ClientFromEnv } from '../../shared/output/s3-client.js';
@@ -17,10 +18,16 @@ const logger = new Logger({ serviceName: 'welkin-export' });
 const s3 = s3ClientFromEnv();
 const secrets = new SecretsManagerClient({});
 
-export const handler = async (event: unknown, context: Context): Promise<ExportResponse> => {
+export const handler = async (
+  event: unknown,
+  context: Context,
+): Promise<ExportResponse | DiscardResponse> => {
   const request = parseExportEvent(event);
   const env = process.env;
   const output = outputEnvFrom(env);
+  const sink = new S3Sink({ client: s3, bucket: output.bucket, prefix: output.prefix, kmsKeyId: output.kmsKeyId });
+  // Clean-up after the state machine gave up on a run: needs no credentials, so it works when they are bad.
+  if (isDiscardRequest(request)) return runDiscardInvocation({ request, source: 'welkin', sink, logger });
   const credentialsArn = env.WELKIN_CREDENTIALS_SECRET_ARN;
   const tokenArn = env.WELKIN_TOKEN_SECRET_ARN;
   if (!credentialsArn) throw new ConfigError('WELKIN_CREDENTIALS_SECRET_ARN is required');
@@ -38,7 +45,7 @@ export const handler = async (event: unknown, context: Context): Promise<ExportR
   return runExportInvocation({
     request,
     definition,
-    sink: new S3Sink({ client: s3, bucket: output.bucket, prefix: output.prefix, kmsKeyId: output.kmsKeyId }),
+    sink,
     settings,
     concurrency: settings.concurrency ?? 2,
     remainingMs: () => context.getRemainingTimeInMillis(),

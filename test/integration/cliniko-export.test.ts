@@ -6,6 +6,8 @@ import { runExportCli } from '../../scripts/export.js';
 import { clinikoSource } from '../../shared/cliniko/source.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type RunCheckpoint, runExport } from '../../shared/export/run-export.js';
+import type { SourceDefinition } from '../../shared/export/source.js';
+import type { RetryPolicy } from '../../shared/http/retry-policy.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { idOfLine, readRuns } from '../support/read-output.js';
@@ -16,15 +18,44 @@ const FAST_RETRY_ENV = { CLINIKO_USER_AGENT: 'Clinic Pipe Tests (tests@example.c
 let sim: ClinikoSimulator;
 let out: string;
 
-async function start(options: Parameters<typeof startClinikoSimulator>[0]) {
+async function start(
+  options: Parameters<typeof startClinikoSimulator>[0],
+  client: { retry?: RetryPolicy; fetch?: typeof fetch } = {},
+) {
   sim = await startClinikoSimulator({ requestsPerMinute: 0, seed: 42, ...options });
-  return clinikoSource({
-    apiKey: sim.apiKey,
-    userAgent: FAST_RETRY_ENV.CLINIKO_USER_AGENT,
-    baseUrl: new URL(sim.url),
-    requestsPerMinute: 100_000,
-    timeoutMs: 2_000,
-    retry: { retries: 6, baseDelayMs: 5, maxDelayMs: 50, rateLimitRetries: 5 },
+  return clinikoSource(
+    {
+      apiKey: sim.apiKey,
+      userAgent: FAST_RETRY_ENV.CLINIKO_USER_AGENT,
+      baseUrl: new URL(sim.url),
+      requestsPerMinute: 100_000,
+      timeoutMs: 2_000,
+      retry: client.retry ?? { retries: 6, baseDelayMs: 5, maxDelayMs: 50, rateLimitRetries: 5 },
+    },
+    { fetch: client.fetch },
+  );
+}
+
+/** A full export of `resources` into the test's output folder, one resource at a time. */
+function exportFull(definition: SourceDefinition, resources?: string[], concurrency = 1) {
+  return runExport({
+    definition,
+    sink: new LocalSink(out),
+    settings: SETTINGS,
+    mode: 'full',
+    resources,
+    concurrency,
+  });
+}
+
+function exportIncremental(definition: SourceDefinition, resource: string) {
+  return runExport({
+    definition,
+    sink: new LocalSink(out),
+    settings: SETTINGS,
+    mode: 'incremental',
+    resources: [resource],
+    concurrency: 1,
   });
 }
 
@@ -47,13 +78,7 @@ describe('Cliniko export against the simulator', () => {
     const { definition } = await start({ rowsPerResource: 130 });
 
     // Act
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(out),
-      settings: SETTINGS,
-      mode: 'full',
-      concurrency: 3,
-    });
+    const outcome = await exportFull(definition, undefined, 3);
 
     // Assess
     expect(outcome.done && outcome.failures).toEqual([]);
@@ -78,14 +103,7 @@ describe('Cliniko export against the simulator', () => {
     const { definition } = await start({ rowsPerResource: 20 });
 
     // Act
-    await runExport({
-      definition,
-      sink: new LocalSink(out),
-      settings: SETTINGS,
-      mode: 'full',
-      resources: ['patients'],
-      concurrency: 1,
-    });
+    await exportFull(definition, ['patients']);
 
     // Assess
     const [run] = await readRuns(out, 'cliniko', 'patients');
@@ -107,14 +125,7 @@ describe('Cliniko export against the simulator', () => {
     const resources = ['patients', 'individual_appointments'];
 
     // Act
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(out),
-      settings: SETTINGS,
-      mode: 'full',
-      resources,
-      concurrency: 2,
-    });
+    const outcome = await exportFull(definition, resources, 2);
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -131,30 +142,13 @@ describe('Cliniko export against the simulator', () => {
 
   it('waits out 429s until X-RateLimit-Reset and still exports every record once', async () => {
     // Prepare: the simulator allows 4 requests per 1.5 s window; the client is configured far above that.
-    sim = await startClinikoSimulator({
-      requestsPerMinute: 4,
-      rateLimitWindowMs: 1_500,
-      rowsPerResource: 700,
-      seed: 42,
-    });
-    const { definition } = clinikoSource({
-      apiKey: sim.apiKey,
-      userAgent: FAST_RETRY_ENV.CLINIKO_USER_AGENT,
-      baseUrl: new URL(sim.url),
-      requestsPerMinute: 100_000,
-      timeoutMs: 2_000,
-      retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, rateLimitRetries: 30 },
-    });
+    const { definition } = await start(
+      { requestsPerMinute: 4, rateLimitWindowMs: 1_500, rowsPerResource: 700 },
+      { retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, rateLimitRetries: 30 } },
+    );
 
     // Act
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(out),
-      settings: SETTINGS,
-      mode: 'full',
-      resources: ['patients'],
-      concurrency: 1,
-    });
+    const outcome = await exportFull(definition, ['patients']);
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -165,38 +159,19 @@ describe('Cliniko export against the simulator', () => {
 
   it('re-scans an offset-paged list until a scan saw it hold still', async () => {
     // Prepare: rows are deleted while the first scan pages, then the list holds still.
-    sim = await startClinikoSimulator({
-      requestsPerMinute: 0,
-      seed: 42,
-      rowsPerResource: { referral_sources: 330 },
-      mutateWhilePaging: { deleteEveryNthRequest: 2 },
-    });
     let requests = 0;
     const countingFetch: typeof fetch = (input, init) => {
       requests += 1;
       if (requests === 3) sim.setFaults({ mutateWhilePaging: {} });
       return fetch(input, init);
     };
-    const { definition } = clinikoSource(
-      {
-        apiKey: sim.apiKey,
-        userAgent: FAST_RETRY_ENV.CLINIKO_USER_AGENT,
-        baseUrl: new URL(sim.url),
-        requestsPerMinute: 100_000,
-        timeoutMs: 2_000,
-      },
+    const { definition } = await start(
+      { rowsPerResource: { referral_sources: 330 }, mutateWhilePaging: { deleteEveryNthRequest: 2 } },
       { fetch: countingFetch },
     );
 
     // Act
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(out),
-      settings: SETTINGS,
-      mode: 'full',
-      resources: ['referral_sources'],
-      concurrency: 1,
-    });
+    const outcome = await exportFull(definition, ['referral_sources']);
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -252,28 +227,13 @@ describe('Cliniko export against the simulator', () => {
   it('runs incrementally from the stored watermark and picks up edited rows', async () => {
     // Prepare
     const { definition } = await start({ rowsPerResource: 200 });
-    const sink = new LocalSink(out);
-    await runExport({
-      definition,
-      sink,
-      settings: SETTINGS,
-      mode: 'incremental',
-      resources: ['patients'],
-      concurrency: 1,
-    });
+    await exportIncremental(definition, 'patients');
     const edited = sim.everPresentIds('patients').slice(5, 8);
     for (const id of edited) sim.touch('patients', id);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     // Act
-    const outcome = await runExport({
-      definition,
-      sink,
-      settings: SETTINGS,
-      mode: 'incremental',
-      resources: ['patients'],
-      concurrency: 1,
-    });
+    const outcome = await exportIncremental(definition, 'patients');
 
     // Assess
     expect(outcome.done).toBe(true);
@@ -291,14 +251,7 @@ describe('Cliniko export against the simulator', () => {
     const { definition } = await start({ rowsPerResource: 50, errorRate: 1 });
 
     // Act
-    const outcome = await runExport({
-      definition,
-      sink: new LocalSink(out),
-      settings: SETTINGS,
-      mode: 'full',
-      resources: ['patients'],
-      concurrency: 1,
-    });
+    const outcome = await exportFull(definition, ['patients']);
 
     // Assess
     expect(outcome.failures).toHaveLength(1);

@@ -86,7 +86,7 @@ describe('cliniko-export handler', () => {
     expect(keys[1]).toMatch(/^snapshots\/account=east\/cliniko\/settings\/dt=.*\/_manifest\.json$/);
     expect(keys[2]).toBe('snapshots/account=east/_state/cliniko/settings.json');
     // The manifest key handed to the state machine (and on to loaders) is the full S3 key.
-    expect(response.done && response.results[0]?.manifestKey).toBe(keys[1]);
+    expect('results' in response && response.results[0]?.manifestKey).toBe(keys[1]);
   });
 
   it('fails the invocation with a one-line message when a resource fails, writing no manifest', async () => {

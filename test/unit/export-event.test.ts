@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidEventError, parseExportEvent } from '../../shared/lambda/export-event.js';
+import {
+  type ExportRequest,
+  InvalidEventError,
+  isDiscardRequest,
+  parseExportEvent,
+} from '../../shared/lambda/export-event.js';
 
 const SCHEDULED = {
   version: '0',
@@ -21,6 +26,36 @@ function invalid(event: unknown): InvalidEventError {
     return error as InvalidEventError;
   }
   throw new Error('expected InvalidEventError');
+}
+
+const SHA = 'a'.repeat(64);
+const ABANDONED = {
+  source: 'cliniko',
+  mode: 'full',
+  pending: [
+    {
+      resource: 'patients',
+      checkpoint: {
+        resource: 'patients',
+        runId: '20260101T020000Z-abc123',
+        mode: 'full',
+        startedAt: '2026-01-01T02:00:00.000Z',
+        until: '2026-01-01T02:00:00.000Z',
+        cursor: 'c1',
+        nextPartIndex: 1,
+        recordCount: 10,
+        files: [{ path: 'part-00000.ndjson.gz', recordCount: 10, bytes: 100, sha256: SHA }],
+      },
+    },
+  ],
+  results: [],
+};
+
+/** Parses an event that must be an export request (not a discard). */
+function exportRequest(event: unknown): ExportRequest {
+  const request = parseExportEvent(event);
+  if (isDiscardRequest(request)) throw new Error('expected an export request');
+  return request;
 }
 
 describe('parseExportEvent', () => {
@@ -56,7 +91,7 @@ describe('parseExportEvent', () => {
     const input = event;
 
     // Act
-    const request = parseExportEvent(input);
+    const request = exportRequest(input);
 
     // Assess
     expect(request.mode).toBe('incremental');
@@ -74,7 +109,7 @@ describe('parseExportEvent', () => {
     };
 
     // Act
-    const request = parseExportEvent({ checkpoint });
+    const request = exportRequest({ checkpoint });
 
     // Assess
     expect(request.checkpoint).toEqual(checkpoint);
@@ -90,6 +125,54 @@ describe('parseExportEvent', () => {
     [{ 'detail-type': 'Scheduled Event' }, /^invalid event: source: /],
     [{ checkpoint: { source: 'cliniko' } }, /^invalid event: checkpoint\.(mode|pending|results): /],
   ])('rejects %j with a one-line message naming the field', (event, message) => {
+    // Prepare
+    const input = event;
+
+    // Act
+    const error = invalid(input);
+
+    // Assess
+    expect(error.message).toMatch(message);
+    expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('reads a discard event as a discard request carrying the checkpoint', () => {
+    // Prepare
+    const event = { account: 'east', discard: ABANDONED };
+
+    // Act
+    const request = parseExportEvent(event);
+
+    // Assess
+    expect(isDiscardRequest(request)).toBe(true);
+    expect(request).toEqual({ account: 'east', discard: ABANDONED });
+  });
+
+  it('reads a discard event without an account', () => {
+    // Prepare
+    const event = { discard: ABANDONED };
+
+    // Act
+    const request = parseExportEvent(event);
+
+    // Assess
+    expect(request).toEqual({ account: undefined, discard: ABANDONED });
+  });
+
+  it.each([
+    [{ discard: ABANDONED, mode: 'full' }, /^invalid event: \(root\): Unrecognized key: "mode"/],
+    [
+      { discard: ABANDONED, resources: ['patients'] },
+      /^invalid event: \(root\): Unrecognized key: "resources"/,
+    ],
+    [
+      { discard: ABANDONED, checkpoint: ABANDONED },
+      /^invalid event: \(root\): Unrecognized key: "checkpoint"/,
+    ],
+    [{ discard: ABANDONED, account: '../other' }, /^invalid event: account: /],
+    [{ discard: { source: 'cliniko' } }, /^invalid event: discard\.(mode|pending|results): /],
+    [{ discard: null }, /^invalid event: discard: /],
+  ])('rejects the discard event %j', (event, message) => {
     // Prepare
     const input = event;
 
