@@ -25,7 +25,12 @@ export const handler = async (
   const request = parseExportEvent(event);
   const env = process.env;
   const output = outputEnvFrom(env);
-  const sink = new S3Sink({ client: s3, bucket: output.bucket, prefix: output.prefix, kmsKeyId: output.kmsKeyId });
+  const sink = new S3Sink({
+    client: s3,
+    bucket: output.bucket,
+    prefix: output.prefix,
+    kmsKeyId: output.kmsKeyId,
+  });
   // Clean-up after the state machine gave up on a run: needs no credentials, so it works when they are bad.
   if (isDiscardRequest(request)) return runDiscardInvocation({ request, source: 'welkin', sink, logger });
   const credentialsArn = env.WELKIN_CREDENTIALS_SECRET_ARN;

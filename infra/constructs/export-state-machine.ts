@@ -53,7 +53,8 @@ export interface ExportStateMachineProps {
  * re-invoked with the checkpoint it returns while it answers `{done: false}`, so a resource may take
  * any number of 15-minute invocations. A retry after a failure re-sends the last checkpoint, so it
  * resumes instead of restarting. Each finished resource publishes `SnapshotCompleted`; a failed
- * resource is recorded and the execution fails after the others have finished.
+ * resource has the parts of its unfinished run deleted (`{account, discard: checkpoint}`), is recorded,
+ * and the execution fails after the others have finished.
  */
 export class ExportStateMachine extends Construct {
   readonly stateMachine: StateMachine;
@@ -194,7 +195,8 @@ export class ExportStateMachine extends Construct {
       backoffRate: 3,
       jitterStrategy: JitterType.FULL,
     });
-    invoke.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
+    const discardAbandoned = this.discardAbandonedRun(props, recordFailure);
+    invoke.addCatch(discardAbandoned, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const carryCheckpoint = new Pass(this, 'CarryCheckpoint', {
       inputPath: '$.response.checkpoint',
@@ -274,8 +276,47 @@ export class ExportStateMachine extends Construct {
         ),
         carryCheckpoint.next(countIteration).next(invoke),
       )
-      .otherwise(notFinished.next(recordFailure));
+      .otherwise(notFinished.next(discardAbandoned));
 
     return invoke.next(done);
+  }
+
+  /**
+   * Giving up on a resource part-way leaves the parts of its earlier invocations without a manifest, and
+   * tables that read whole `dt=` folders would show their rows. When the item holds a checkpoint, the export
+   * function deletes that run's parts first; the failure is recorded either way, and a failed clean-up
+   * never replaces the export's own error.
+   */
+  private discardAbandonedRun(props: ExportStateMachineProps, recordFailure: Pass): IChainable {
+    const payload: Record<string, unknown> = { discard: JsonPath.objectAt('$.request.checkpoint') };
+    if (props.defaultAccount !== undefined) payload.account = JsonPath.stringAt('$.request.account');
+    const discard = new LambdaInvoke(this, 'DiscardAbandonedRun', {
+      lambdaFunction: props.exportFunction,
+      payload: TaskInput.fromObject(payload),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      resultPath: JsonPath.DISCARD,
+      comment: 'Deletes the parts of the run given up on; answers {done:true, discarded}',
+    });
+    discard.addRetry({
+      errors: [
+        'Lambda.ServiceException',
+        'Lambda.AWSLambdaException',
+        'Lambda.SdkClientException',
+        'Lambda.TooManyRequestsException',
+      ],
+      interval: Duration.seconds(2),
+      maxAttempts: 4,
+      backoffRate: 2,
+      jitterStrategy: JitterType.FULL,
+    });
+    discard.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    // A throttled or failed S3 delete: one more try; deleting is idempotent.
+    discard.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(10), maxAttempts: 1 });
+    discard.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.discardError' });
+    discard.next(recordFailure);
+    return new Choice(this, 'HoldsCheckpoint')
+      .when(Condition.isPresent('$.request.checkpoint'), discard)
+      .otherwise(recordFailure);
   }
 }

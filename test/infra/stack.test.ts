@@ -52,13 +52,24 @@ function logicalIdOf(type: string, idPart: string): string {
   return match[0];
 }
 
-/** Flattens a Fn::Join'ed definition into JSON, rendering references as "<ref>". */
+/** Flattens a Fn::Join'ed definition into JSON, rendering `Fn::GetAtt` as "<LogicalId>", others as "<ref>". */
 function definitionOf(idPart: string): Json {
   const [, machine] =
     resourcesOf('AWS::StepFunctions::StateMachine').find(([id]) => id.includes(idPart)) ?? [];
   const body = props(machine as Json).DefinitionString as { 'Fn::Join': [string, unknown[]] };
-  const text = body['Fn::Join'][1].map((part) => (typeof part === 'string' ? part : '<ref>')).join('');
+  const render = (part: unknown) => {
+    if (typeof part === 'string') return part;
+    const getAtt = (part as { 'Fn::GetAtt'?: [string, string] })['Fn::GetAtt'];
+    return getAtt ? `<${getAtt[0]}>` : '<ref>';
+  };
+  const text = body['Fn::Join'][1].map(render).join('');
   return JSON.parse(text) as Json;
+}
+
+/** The states each Map item runs through (one resource). */
+function innerStatesOf(idPart: string): Record<string, Json> {
+  const map = (definitionOf(idPart).States as Record<string, Json>).ExportEachResource as Json;
+  return (map.ItemProcessor as { States: Record<string, Json> }).States;
 }
 
 function statementsOf(idPart: string): Statement[] {
@@ -286,7 +297,7 @@ describe('ClinicPipeStack', () => {
     });
     expect(retry[2]).toMatchObject({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 2 });
     expect(inner.ExportChunk?.Catch).toEqual([
-      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HoldsCheckpoint' },
     ]);
 
     const publishStates = (inner.PublishEachResult as Json).ItemProcessor as { States: Record<string, Json> };
@@ -317,6 +328,47 @@ describe('ClinicPipeStack', () => {
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
       TracingConfiguration: { Enabled: true },
     });
+  });
+
+  it('discards the parts of a run it gave up on before recording the failure', () => {
+    const exportFunction = logicalIdOf('AWS::Lambda::Function', 'ClinikoExport');
+    const inner = innerStatesOf('ClinikoExportFlow');
+
+    // Catch -> HoldsCheckpoint: with a checkpoint from an earlier iteration, discard it; else record at once.
+    expect(inner.ExportChunk?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HoldsCheckpoint' },
+    ]);
+    expect(inner.HoldsCheckpoint).toEqual({
+      Type: 'Choice',
+      Choices: [{ Variable: '$.request.checkpoint', IsPresent: true, Next: 'DiscardAbandonedRun' }],
+      Default: 'RecordFailure',
+    });
+    // The same export function, with the discard event and nothing else; its answer is dropped.
+    expect(inner.DiscardAbandonedRun).toMatchObject({
+      Type: 'Task',
+      Resource: `<${exportFunction}>`,
+      Parameters: { 'discard.$': '$.request.checkpoint', 'account.$': '$.request.account' },
+      ResultPath: null,
+      Next: 'RecordFailure',
+    });
+    expect(inner.ExportChunk?.Resource).toBe(`<${exportFunction}>`);
+    expect(Object.keys(inner.DiscardAbandonedRun?.Parameters as Json).sort()).toEqual([
+      'account.$',
+      'discard.$',
+    ]);
+    // A failed clean-up still records the failure, under its own key so the export's error stays in $.error.
+    expect(inner.DiscardAbandonedRun?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.discardError', Next: 'RecordFailure' },
+    ]);
+    expect(inner.RecordFailure).toMatchObject({ Parameters: { 'error.$': '$.error.Error' } });
+    // Giving up at the iteration cap discards too; a run whose snapshots failed to publish is complete.
+    expect(inner.ExportDidNotFinish?.Next).toBe('HoldsCheckpoint');
+    expect(inner.PublishEachResult?.Catch).toEqual([
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'RecordFailure' },
+    ]);
+
+    const welkinInner = innerStatesOf('WelkinExportFlow');
+    expect(welkinInner.DiscardAbandonedRun?.Parameters).toEqual({ 'discard.$': '$.request.checkpoint' });
   });
 
   it('catalogs every resource as a Glue table with partition projection and the JSON SerDe', () => {

@@ -1,4 +1,11 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -147,5 +154,131 @@ describe('cliniko-export handler', () => {
       checkpoint: { source: 'cliniko', pending: [{ resource: 'settings' }], results: [] },
     });
     expect(seen).toEqual([]);
+  });
+});
+
+const RUN_FOLDER = 'cliniko/patients/dt=2026-01-01/run=20260101T020000Z-abc123';
+
+/** What the state machine hands over after giving up on `patients`: the last checkpoint it was given. */
+function abandoned(paths: string[], source = 'cliniko') {
+  return {
+    source,
+    mode: 'full',
+    pending: [
+      {
+        resource: 'patients',
+        checkpoint: {
+          resource: 'patients',
+          runId: '20260101T020000Z-abc123',
+          mode: 'full',
+          startedAt: '2026-01-01T02:00:00.000Z',
+          until: '2026-01-01T02:00:00.000Z',
+          cursor: 'c1',
+          nextPartIndex: paths.length,
+          recordCount: paths.length,
+          files: paths.map((path) => ({ path, recordCount: 1, bytes: 10, sha256: 'a'.repeat(64) })),
+        },
+      },
+    ],
+    results: [],
+  };
+}
+
+describe('cliniko-export handler, discard event', () => {
+  beforeEach(() => {
+    s3.on(DeleteObjectCommand).resolves({});
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+  });
+
+  it('deletes the listed parts under the account prefix without reading the API key', async () => {
+    // Prepare
+    const fetch = stubCliniko();
+    const event = { account: 'east', discard: abandoned(['part-00000.ndjson.gz', 'part-00001.ndjson.gz']) };
+
+    // Act
+    const response = await handler(event, context());
+
+    // Assess
+    expect(response).toEqual({ done: true, discarded: 2 });
+    const deleted = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input);
+    expect(deleted).toEqual([
+      { Bucket: 'out-bucket', Key: `snapshots/account=east/${RUN_FOLDER}/part-00000.ndjson.gz` },
+      { Bucket: 'out-bucket', Key: `snapshots/account=east/${RUN_FOLDER}/part-00001.ndjson.gz` },
+    ]);
+    // It checked that the run has no manifest, and looked only inside the run folder.
+    const manifestRead = s3.commandCalls(GetObjectCommand).map((call) => call.args[0].input.Key);
+    expect(manifestRead).toEqual([`snapshots/account=east/${RUN_FOLDER}/_manifest.json`]);
+    const listed = s3.commandCalls(ListObjectsV2Command).map((call) => call.args[0].input.Prefix);
+    expect(listed).toEqual([`snapshots/account=east/${RUN_FOLDER}/`]);
+    expect(secrets.calls()).toHaveLength(0);
+    expect(fetch).toEqual([]);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('uses the only configured account when the event names none, and never deletes a manifest', async () => {
+    // Prepare: the folder also holds a part no checkpoint listed yet, and (in a race) a manifest key.
+    s3.on(ListObjectsV2Command).resolves({
+      Contents: [
+        { Key: `snapshots/account=east/${RUN_FOLDER}/part-00000.ndjson.gz` },
+        { Key: `snapshots/account=east/${RUN_FOLDER}/part-00001.ndjson.gz` },
+        { Key: `snapshots/account=east/${RUN_FOLDER}/_manifest.json` },
+      ],
+    });
+
+    // Act
+    const response = await handler({ discard: abandoned(['part-00000.ndjson.gz']) }, context());
+
+    // Assess
+    expect(response).toEqual({ done: true, discarded: 2 });
+    const keys = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
+    expect(keys.sort()).toEqual([
+      `snapshots/account=east/${RUN_FOLDER}/part-00000.ndjson.gz`,
+      `snapshots/account=east/${RUN_FOLDER}/part-00001.ndjson.gz`,
+    ]);
+  });
+
+  it('leaves a run alone when its manifest exists', async () => {
+    // Prepare
+    s3.on(GetObjectCommand, { Key: `snapshots/account=east/${RUN_FOLDER}/_manifest.json` }).resolves({
+      Body: { transformToString: async () => '{}' } as never,
+    });
+
+    // Act
+    const response = await handler({ discard: abandoned(['part-00000.ndjson.gz']) }, context());
+
+    // Assess
+    expect(response).toEqual({ done: true, discarded: 0 });
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
+  });
+
+  it.each([
+    [
+      { discard: abandoned(['../../../_state/cliniko/patients.json']) },
+      /is not a part file name/,
+      'ConfigError',
+    ],
+    [{ discard: abandoned(['_manifest.json']) }, /is not a part file name/, 'ConfigError'],
+    [{ discard: abandoned(['part-00000.ndjson.gz'], 'welkin') }, /source welkin, not cliniko/, 'ConfigError'],
+    [
+      { account: 'west', discard: abandoned(['part-00000.ndjson.gz']) },
+      /unknown Cliniko account/,
+      'ConfigError',
+    ],
+    [
+      { discard: abandoned(['part-00000.ndjson.gz']), resources: ['patients'] },
+      /Unrecognized key: "resources"/,
+      'InvalidEventError',
+    ],
+  ])('refuses %j without deleting anything', async (event, message, name) => {
+    // Prepare
+    const input = event;
+
+    // Act
+    const act = handler(input, context());
+
+    // Assess
+    await expect(act).rejects.toThrow(message);
+    await expect(act).rejects.toMatchObject({ name });
+    expect(s3.commandCalls(DeleteObjectCommand)).toHaveLength(0);
   });
 });

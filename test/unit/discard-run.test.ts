@@ -28,7 +28,10 @@ afterEach(async () => {
   await rm(root, { recursive: true, force: true });
 });
 
-function resourceCheckpoint(paths: string[], overrides: Partial<ResourceCheckpoint> = {}): ResourceCheckpoint {
+function resourceCheckpoint(
+  paths: string[],
+  overrides: Partial<ResourceCheckpoint> = {},
+): ResourceCheckpoint {
   return {
     resource: 'patients',
     runId: RUN_ID,
@@ -177,8 +180,8 @@ describe('discardRun', () => {
     expect(await sink.list('')).toHaveLength(1);
   });
 
-  it('removes every part of a real paused run, leaving the folder empty', async () => {
-    // Prepare: three pages, one part each, paused after the second.
+  it('removes every part a run wrote over two invocations, leaving the folder empty', async () => {
+    // Prepare: each invocation writes one page (one part) and pauses, as at a Lambda deadline.
     const pager: ResourcePager = {
       yieldsEachOnce: true,
       pausable: true,
@@ -189,26 +192,30 @@ describe('discardRun', () => {
         }
       },
     };
-    let pages = 0;
-    const outcome = await exportResource({
-      source: 'cliniko',
-      resource: 'patients',
-      pager,
-      sink,
-      mode: 'full',
-      overlapMs: 0,
-      compress: true,
-      maxPartBytes: 1,
-      shouldStop: () => ++pages >= 2,
-    });
-    if (outcome.done) throw new Error('expected a paused run');
-    expect(outcome.checkpoint.files).toHaveLength(2);
+    const invoke = async (checkpoint?: ResourceCheckpoint): Promise<ResourceCheckpoint> => {
+      const outcome = await exportResource({
+        source: 'cliniko',
+        resource: 'patients',
+        pager,
+        sink,
+        mode: 'full',
+        overlapMs: 0,
+        compress: true,
+        maxPartBytes: 1024,
+        checkpoint,
+        shouldStop: () => true,
+      });
+      if (outcome.done) throw new Error('expected a paused run');
+      return outcome.checkpoint;
+    };
+    const last = await invoke(await invoke());
+    expect(last.files.map((file) => file.path)).toEqual(['part-00000.ndjson.gz', 'part-00001.ndjson.gz']);
 
     // Act
-    const discarded = await discardRun(sink, runCheckpoint(outcome.checkpoint), 'cliniko');
+    const outcome = await discardRun(sink, runCheckpoint(last), 'cliniko');
 
     // Assess
-    expect(discarded).toEqual({ discarded: 2 });
+    expect(outcome).toEqual({ discarded: 2 });
     expect(await sink.list('cliniko')).toEqual([]);
   });
 

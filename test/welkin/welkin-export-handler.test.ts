@@ -1,4 +1,11 @@
-import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
@@ -117,5 +124,44 @@ describe('welkin-export handler', () => {
 
     // Assess
     expect((failure as Error).message).toBe('WELKIN_TOKEN_SECRET_ARN is required');
+  });
+
+  it('answers a discard event by deleting the listed parts under OUTPUT_PREFIX, with no credentials read', async () => {
+    // Prepare
+    s3.on(DeleteObjectCommand).resolves({});
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    const folder = 'welkin/users/dt=2026-01-01/run=20260101T020000Z-abc123';
+    const discard = {
+      source: 'welkin',
+      mode: 'full',
+      pending: [
+        { resource: 'programs' },
+        {
+          resource: 'users',
+          checkpoint: {
+            resource: 'users',
+            runId: '20260101T020000Z-abc123',
+            mode: 'full',
+            startedAt: '2026-01-01T02:00:00.000Z',
+            until: '2026-01-01T02:00:00.000Z',
+            cursor: 'c1',
+            nextPartIndex: 1,
+            recordCount: 100,
+            files: [{ path: 'part-00000.ndjson.gz', recordCount: 100, bytes: 10, sha256: 'a'.repeat(64) }],
+          },
+        },
+      ],
+      results: [],
+    };
+
+    // Act
+    const response = await handler({ discard }, context());
+
+    // Assess
+    expect(response).toEqual({ done: true, discarded: 1 });
+    const keys = s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key);
+    expect(keys).toEqual([`snapshots/${folder}/part-00000.ndjson.gz`]);
+    expect(secrets.calls()).toHaveLength(0);
+    expect(sim.stats().tokenRequests).toBe(0);
   });
 });
