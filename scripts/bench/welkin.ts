@@ -89,8 +89,9 @@ export async function benchWelkinTokens(exporters: number, lifetimeSeconds: numb
     const elapsedLifetimes = elapsedSeconds / lifetimeSeconds;
     const stats = sim.stats();
     // A token is renewed a margin before it expires (5 min, or a fifth of a short lifetime), so even a perfect
-    // provider asks once per (lifetime - margin): that is the bound, and the ratio to it shows any stampede.
-    const renewalPeriod = lifetimeSeconds - Math.min(300, lifetimeSeconds / 5);
+    // provider asks once per (lifetime - margin), less up to a second because JWT times are whole seconds:
+    // that is the bound, and the ratio to it shows any stampede.
+    const renewalPeriod = lifetimeSeconds - Math.min(300, lifetimeSeconds / 5) - 1;
     const unavoidable = 1 + Math.floor(elapsedSeconds / renewalPeriod);
     return {
       exporters,
