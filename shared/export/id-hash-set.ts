@@ -1,18 +1,15 @@
 /**
- * A set of record ids kept as 64-bit hashes in flat typed arrays: about 16 bytes per id at most, off the V8
- * heap, so removing repeats from a 1M-row export costs ~16 MB instead of the ~80 MB a Set<string> would.
- * Two different ids share a hash with probability ~n²/2^65 (about 3e-8 at 1M ids).
+ * A set of record ids kept as 64-bit hashes in flat typed arrays, off the V8 heap: ~16 bytes per id, so removing
+ * repeats from a 1M-row export costs ~16 MB instead of the ~80 MB a Set<string> would. The table is split into
+ * shards that grow one at a time, so growing never holds two copies of the whole set. Two different ids share
+ * a hash with probability ~n²/2^65 (about 3e-8 at 1M ids).
  */
 export class IdHashSet {
-  private hi: Uint32Array;
-  private lo: Uint32Array;
+  private readonly shards: HashShard[];
   private count = 0;
 
-  constructor(initialCapacity = 1024) {
-    let capacity = 16;
-    while (capacity < initialCapacity) capacity *= 2;
-    this.hi = new Uint32Array(capacity);
-    this.lo = new Uint32Array(capacity);
+  constructor(shardCount = 64) {
+    this.shards = Array.from({ length: shardCount }, () => new HashShard());
   }
 
   get size(): number {
@@ -22,15 +19,28 @@ export class IdHashSet {
   /** Adds the id; false when it was already there. */
   add(id: string): boolean {
     const [high, low] = hash64(id);
+    const shard = this.shards[high % this.shards.length] as HashShard;
+    if (!shard.add(high, low)) return false;
+    this.count += 1;
+    return true;
+  }
+}
+
+/** Open addressing with linear probing, grown at 3/4 full; a slot whose low word is 0 is empty. */
+class HashShard {
+  private hi = new Uint32Array(64);
+  private lo = new Uint32Array(64);
+  private count = 0;
+
+  add(high: number, low: number): boolean {
     if (!this.insert(high, low)) return false;
     this.count += 1;
-    if (this.count * 2 > this.lo.length) this.grow();
+    if (this.count * 4 > this.lo.length * 3) this.grow();
     return true;
   }
 
   private insert(high: number, low: number): boolean {
     const mask = this.lo.length - 1;
-    // Linear probing; a slot whose low word is 0 is empty (hashes never have a zero low word).
     for (let slot = low & mask; ; slot = (slot + 1) & mask) {
       if (this.lo[slot] === 0) {
         this.hi[slot] = high;
@@ -51,7 +61,7 @@ export class IdHashSet {
   }
 }
 
-/** Two mixed 32-bit multiplicative hashes (the cyrb53 construction, all 64 bits kept). */
+/** Two mixed 32-bit multiplicative hashes (the cyrb53 construction, all 64 bits kept; low word never 0). */
 function hash64(text: string): [number, number] {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;

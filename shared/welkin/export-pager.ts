@@ -1,11 +1,12 @@
 import { MalformedResponseError } from '../errors.js';
+import { IdLog } from '../export/id-log.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
 import { isRecord, scalarToString } from '../json/lossless.js';
 import type { WelkinClient } from './client.js';
 import { decodePosition, type ExportPosition, encodePosition } from './export-cursor.js';
 
 /** The largest page the Export API serves; it must exceed the largest group of rows sharing one updatedAt. */
-export const EXPORT_PAGE_SIZE = 1000;
+export const EXPORT_PAGE_SIZE = 500;
 const EPOCH = '1970-01-01T00:00:00.000Z';
 
 interface Row extends PagedRecord {
@@ -21,17 +22,17 @@ interface Row extends PagedRecord {
  * changing.
  *
  * Full snapshot: paging goes on past `until` to the end of the stream. A row edited mid-run before it was
- * paged moves to the end of the order; stopping at `until` would leave it out of the snapshot. A row edited
- * after it was emitted comes again at the end, so this pager can repeat a record: `yieldsEachOnce` is false
- * and the engine drops the repeats (its id set is compact enough for 1M rows). That set lives for one
- * invocation: after a continuation from a checkpoint, a record emitted in an earlier invocation and edited
- * since can appear twice in the snapshot, old and new version (a documented limitation).
+ * paged moves to the end of the order (the "tail", updatedAt >= until); stopping at `until` would leave it
+ * out. A row edited after it was emitted comes again in the tail, so the ids emitted before the tail are
+ * logged (8 bytes each) and tail rows already emitted are dropped: each record once, memory ~8 MB per 1M rows.
+ * That log lives for one invocation: after a continuation from a checkpoint, a record emitted in an earlier
+ * invocation and edited since can appear twice in the snapshot, old and new version (a documented limitation).
  *
  * `hasNext=false` alone is not trusted (WEL-5121 returned it while rows remained): a full page is followed by
  * one more request, and paging stops on an empty or short page.
  */
 export class ExportCursorPager implements ResourcePager {
-  readonly yieldsEachOnce = false;
+  readonly yieldsEachOnce = true;
   // The cursor ({start, boundary ids}) resumes exactly where the written pages end.
   readonly pausable = true;
   readonly supportsIncremental = true;
@@ -43,7 +44,11 @@ export class ExportCursorPager implements ResourcePager {
   ) {}
 
   async *pages(window: ExportWindow, cursor?: string): AsyncIterable<Page> {
-    const untilMs = window.since === undefined ? Number.POSITIVE_INFINITY : Date.parse(window.until);
+    const full = window.since === undefined;
+    const untilMs = full ? Number.POSITIVE_INFINITY : Date.parse(window.until);
+    const tailFromMs = Date.parse(window.until);
+    const emittedBeforeTail = new IdLog();
+    const emittedInTail = new Set<string>();
     let position: ExportPosition = cursor
       ? decodePosition(cursor)
       : { start: window.since ?? EPOCH, seen: [] };
@@ -62,6 +67,11 @@ export class ExportCursorPager implements ResourcePager {
         }
         kept.push(row);
         if (seen.has(row.id)) continue;
+        if (full && row.updatedMs < tailFromMs) emittedBeforeTail.append(row.id);
+        else if (full) {
+          if (emittedInTail.has(row.id) || emittedBeforeTail.has(row.id)) continue;
+          emittedInTail.add(row.id);
+        }
         records.push({ id: row.id, value: row.value });
       }
       if (reachedUntil || rows.length === 0) {

@@ -4,7 +4,7 @@ import { IdHashSet } from '../../shared/export/id-hash-set.js';
 describe('IdHashSet', () => {
   it('adds each id once across growth, telling repeats apart', () => {
     // Prepare
-    const set = new IdHashSet(16);
+    const set = new IdHashSet(4);
     const ids = Array.from(
       { length: 50_000 },
       (_, index) => `1200290000000${String(index).padStart(6, '0')}`,
