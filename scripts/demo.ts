@@ -1,12 +1,15 @@
 /**
  * `npm start`: the whole product on this machine with nothing to configure. Starts the local Cliniko and
- * Welkin simulators, exports every resource of both to ./out/demo, and queries the result with DuckDB.
+ * Welkin simulators, exports every resource of both to ./out/demo, sends a Welkin webhook notice through the
+ * local receiver (which pulls the changed record), and queries the result with DuckDB.
  */
 import { rm } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { LocalSink } from '../shared/output/local-sink.js';
 import { startClinikoSimulator } from '../simulators/cliniko/index.js';
 import { startWelkinSimulator } from '../simulators/welkin/index.js';
+import { runWebhookDemo } from './demo/webhook-demo.js';
 import { runExportCli } from './export.js';
 
 const OUT = resolve(process.env.DEMO_OUT ?? 'out/demo');
@@ -50,6 +53,7 @@ async function main(): Promise<number> {
       },
     });
     if (clinikoCode !== 0 || welkinCode !== 0) return 1;
+    await runWebhookDemo(welkin, new LocalSink(OUT), (line) => process.stdout.write(`${line}\n`));
   } finally {
     await Promise.all([cliniko.stop(), welkin.stop()]);
   }
