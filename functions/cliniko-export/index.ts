@@ -7,10 +7,9 @@ import { clinikoSource } from '../../shared/cliniko/source.js';
 import { exportSettingsFrom } from '../../shared/export/export-settings.js';
 import { type DiscardResponse, runDiscardInvocation } from '../../shared/lambda/discard-invocation.js';
 import { isDiscardRequest, parseExportEvent } from '../../shared/lambda/export-event.js';
-import { outputEnvFrom } from '../../shared/lambda/output-env.js';
+import { outputEnvFrom, outputSink } from '../../shared/lambda/output-env.js';
 import { type ExportResponse, runExportInvocation } from '../../shared/lambda/run-invocation.js';
 import { s3ClientFromEnv } from '../../shared/output/s3-client.js';
-import { S3Sink } from '../../shared/output/s3-sink.js';
 
 const logger = new Logger({ serviceName: 'cliniko-export' });
 const s3 = s3ClientFromEnv();
@@ -25,12 +24,7 @@ export const handler = async (
   const output = outputEnvFrom(env);
   const { account, secretId } = resolveAccountSecret(env, request.account);
   logger.appendKeys({ account });
-  const sink = new S3Sink({
-    client: s3,
-    bucket: output.bucket,
-    prefix: `${output.prefix}/account=${account}`,
-    kmsKeyId: output.kmsKeyId,
-  });
+  const sink = outputSink(s3, output, `account=${account}`);
   // Clean-up after the state machine gave up on a run: needs no API key, so it works when the key is bad.
   if (isDiscardRequest(request)) return runDiscardInvocation({ request, source: 'cliniko', sink, logger });
   const apiKey = await readClinikoApiKey(secrets, secretId);
@@ -41,7 +35,6 @@ export const handler = async (
     definition,
     sink,
     settings,
-    concurrency: settings.concurrency ?? 2,
     remainingMs: () => context.getRemainingTimeInMillis(),
     logger,
   });

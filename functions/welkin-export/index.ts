@@ -5,10 +5,9 @@ import { ConfigError } from '../../shared/errors.js';
 import { exportSettingsFrom } from '../../shared/export/export-settings.js';
 import { type DiscardResponse, runDiscardInvocation } from '../../shared/lambda/discard-invocation.js';
 import { isDiscardRequest, parseExportEvent } from '../../shared/lambda/export-event.js';
-import { outputEnvFrom } from '../../shared/lambda/output-env.js';
+import { outputEnvFrom, outputSink } from '../../shared/lambda/output-env.js';
 import { type ExportResponse, runExportInvocation } from '../../shared/lambda/run-invocation.js';
 import { s3ClientFromEnv } from '../../shared/output/s3-client.js';
-import { S3Sink } from '../../shared/output/s3-sink.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
 import { credentialsEnv, readWelkinCredentials } from '../../shared/welkin/credentials-secret.js';
 import { SecretsManagerTokenStore } from '../../shared/welkin/secrets-manager-token-store.js';
@@ -25,12 +24,7 @@ export const handler = async (
   const request = parseExportEvent(event);
   const env = process.env;
   const output = outputEnvFrom(env);
-  const sink = new S3Sink({
-    client: s3,
-    bucket: output.bucket,
-    prefix: output.prefix,
-    kmsKeyId: output.kmsKeyId,
-  });
+  const sink = outputSink(s3, output);
   // Clean-up after the state machine gave up on a run: needs no credentials, so it works when they are bad.
   if (isDiscardRequest(request)) return runDiscardInvocation({ request, source: 'welkin', sink, logger });
   const credentialsArn = env.WELKIN_CREDENTIALS_SECRET_ARN;
@@ -52,7 +46,6 @@ export const handler = async (
     definition,
     sink,
     settings,
-    concurrency: settings.concurrency ?? 2,
     remainingMs: () => context.getRemainingTimeInMillis(),
     logger,
   });

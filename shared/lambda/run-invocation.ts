@@ -18,7 +18,6 @@ export interface InvocationOptions {
   definition: SourceDefinition;
   sink: Sink;
   settings: ExportSettings;
-  concurrency: number;
   remainingMs: () => number;
   /** Time kept in hand to close the open part and return the checkpoint. */
   marginMs?: number;
@@ -39,7 +38,8 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     mode: request.mode,
     resources: request.resources,
     checkpoint: request.checkpoint,
-    concurrency: options.concurrency,
+    // Resources at once per invocation; they share the source's rate budget.
+    concurrency: options.settings.concurrency ?? 2,
     shouldStop: deadlineWatch(options.remainingMs, options.marginMs ?? 60_000),
     onProgress: (event) => {
       if (event.kind === 'done') logger.info('resource exported', { ...event.result });
