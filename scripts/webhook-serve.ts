@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
-import { startLocalService } from '../shared/webhooks/local-service.js';
+import { startLocalService } from './local/local-service.js';
 
 const USAGE = 'usage: npm run webhook:serve -- --port N --out <dir | s3://bucket/prefix>';
 

@@ -6,8 +6,8 @@ import { outputEnvFrom } from '../../shared/lambda/output-env.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 import { processNoticeBatch } from '../../shared/webhooks/process-batch.js';
 import { TtlCache } from '../../shared/webhooks/ttl-cache.js';
-import { WelkinRecordFetcher } from '../../shared/webhooks/welkin-record-fetcher.js';
-import { welkinClientFromSecrets } from '../../shared/webhooks/worker-env.js';
+import { WelkinRecordFetcher } from '../../shared/welkin/webhooks/welkin-record-fetcher.js';
+import { welkinClientFromSecrets } from '../../shared/welkin/webhooks/worker-env.js';
 
 const logger = new Logger({ serviceName: 'welkin-webhook-worker' });
 const s3 = new S3Client({});

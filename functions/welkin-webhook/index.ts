@@ -6,11 +6,11 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { ConfigError, describeError } from '../../shared/errors.js';
 import { outputEnvFrom } from '../../shared/lambda/output-env.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
-import { type ReceiveOutcome, receiveWebhook } from '../../shared/webhooks/receive-webhook.js';
-import type { ReceiverConfig } from '../../shared/webhooks/receiver-config.js';
-import { loadReceiverConfig } from '../../shared/webhooks/receiver-env.js';
 import { SqsNoticeQueue } from '../../shared/webhooks/sqs-queue.js';
 import { TtlCache } from '../../shared/webhooks/ttl-cache.js';
+import { type ReceiveOutcome, receiveWebhook } from '../../shared/welkin/webhooks/receive-webhook.js';
+import type { ReceiverConfig } from '../../shared/welkin/webhooks/receiver-config.js';
+import { loadReceiverConfig } from '../../shared/welkin/webhooks/receiver-env.js';
 
 const logger = new Logger({ serviceName: 'welkin-webhook' });
 const s3 = new S3Client({});

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Sink } from '../../shared/output/sink.js';
-import { startLocalService } from '../../shared/webhooks/local-service.js';
 import type { WelkinSimulator } from '../../simulators/welkin/index.js';
+import { startLocalService } from '../local/local-service.js';
 
 /**
  * The webhook path of the demo: a notice for one patient goes to the local receiver with the shared secret,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { NoticeQueue, QueuedNotice } from './queued-notice.js';
+import type { NoticeQueue, QueuedNotice } from '../welkin/webhooks/queued-notice.js';
 
 /**
  * An SQS queue (standard or FIFO). On a FIFO queue the dedupe key doubles as MessageDeduplicationId and

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { dedupeKeyOf } from '../../shared/webhooks/dedupe-key.js';
-import { changeKey, eventDateOf, eventKey } from '../../shared/webhooks/layout.js';
-import { welkinNoticeSchema } from '../../shared/webhooks/notice.js';
-import { pullTargetOf } from '../../shared/webhooks/pull-target.js';
-import type { QueuedNotice } from '../../shared/webhooks/queued-notice.js';
 import { secretMatches } from '../../shared/webhooks/secret-compare.js';
+import { dedupeKeyOf } from '../../shared/welkin/webhooks/dedupe-key.js';
+import { changeKey, eventDateOf, eventKey } from '../../shared/welkin/webhooks/layout.js';
+import { welkinNoticeSchema } from '../../shared/welkin/webhooks/notice.js';
+import { pullTargetOf } from '../../shared/welkin/webhooks/pull-target.js';
+import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import { INSTANCE, makeNotice, TENANT } from './helpers.js';
 
 const parse = (value: unknown) => welkinNoticeSchema.parse(value);

@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'lossless-json';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { InProcessQueue } from '../../scripts/local/in-process-queue.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { InProcessQueue } from '../../shared/webhooks/in-process-queue.js';
-import { pullChange } from '../../shared/webhooks/pull-change.js';
-import type { QueuedNotice } from '../../shared/webhooks/queued-notice.js';
-import type { FetchResult, RecordFetcher } from '../../shared/webhooks/record-fetcher.js';
+import { pullChange } from '../../shared/welkin/webhooks/pull-change.js';
+import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
+import type { FetchResult, RecordFetcher } from '../../shared/welkin/webhooks/record-fetcher.js';
 import { INSTANCE, TENANT } from './helpers.js';
 
 class FakeFetcher implements RecordFetcher {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { webhookSecretsFrom } from '../../shared/webhooks/receiver-env.js';
 import { TtlCache } from '../../shared/webhooks/ttl-cache.js';
+import { webhookSecretsFrom } from '../../shared/welkin/webhooks/receiver-env.js';
 
 describe('webhook secret value', () => {
   it('accepts a plain string (the generated secret)', () => {

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalWebhookServer, startLocalWebhookServer } from '../../scripts/local/local-server.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { type LocalWebhookServer, startLocalWebhookServer } from '../../shared/webhooks/local-server.js';
-import type { NoticeQueue, QueuedNotice } from '../../shared/webhooks/queued-notice.js';
-import type { ReceiverConfig } from '../../shared/webhooks/receiver-config.js';
+import type { NoticeQueue, QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
+import type { ReceiverConfig } from '../../shared/welkin/webhooks/receiver-config.js';
 import { INSTANCE, makeNotice, post, SECRET, TENANT } from './helpers.js';
 
 class RecordingQueue implements NoticeQueue {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { HttpError, MalformedResponseError } from '../../shared/errors.js';
 import type { Sink } from '../../shared/output/sink.js';
-import { welkinNoticeSchema } from '../../shared/webhooks/notice.js';
-import { type QueuedNotice, toQueuedNotice } from '../../shared/webhooks/queued-notice.js';
-import { receiveWebhook } from '../../shared/webhooks/receive-webhook.js';
 import { safeReason } from '../../shared/webhooks/safe-reason.js';
-import { WelkinRecordFetcher } from '../../shared/webhooks/welkin-record-fetcher.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { welkinNoticeSchema } from '../../shared/welkin/webhooks/notice.js';
+import { type QueuedNotice, toQueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
+import { receiveWebhook } from '../../shared/welkin/webhooks/receive-webhook.js';
+import { WelkinRecordFetcher } from '../../shared/welkin/webhooks/welkin-record-fetcher.js';
 import { fakeFetch, fakeJwt, json, testConfig, welkinError } from '../welkin/helpers.js';
 import { INSTANCE, makeNotice, SECRET, TENANT } from './helpers.js';
 

@@ -7,7 +7,7 @@ import {
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { QueuedNotice } from '../../shared/webhooks/queued-notice.js';
+import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 
 const s3 = mockClient(S3Client);

@@ -1,4 +1,4 @@
-import { HttpError } from '../errors.js';
+import { HttpError } from '../../errors.js';
 
 /**
  * Error codes that mean "this record does not exist". Only NOT_FOUND: TENANT_NOT_FOUND and INSTANCE_NOT_FOUND

@@ -1,12 +1,12 @@
-import { describeError } from '../errors.js';
-import { parseLossless, toNdjsonLine } from '../json/lossless.js';
-import type { Sink } from '../output/sink.js';
+import { describeError } from '../../errors.js';
+import { parseLossless, toNdjsonLine } from '../../json/lossless.js';
+import type { Sink } from '../../output/sink.js';
+import { secretMatches } from '../../webhooks/secret-compare.js';
 import { dedupeKeyOf } from './dedupe-key.js';
 import { eventDateOf, eventKey } from './layout.js';
 import { describeNoticeIssue, welkinNoticeSchema } from './notice.js';
 import { type NoticeQueue, toQueuedNotice } from './queued-notice.js';
 import type { ReceiverConfig } from './receiver-config.js';
-import { secretMatches } from './secret-compare.js';
 
 export type HeaderValue = string | string[] | undefined;
 

@@ -1,4 +1,4 @@
-import { joinKey } from '../output/sink.js';
+import { joinKey } from '../../output/sink.js';
 
 /** Safe as one path segment: upper/lower letters, digits, `_` and `-` only. */
 const SEGMENT = /^[A-Za-z0-9_-]{1,64}$/;

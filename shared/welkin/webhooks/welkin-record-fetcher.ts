@@ -1,5 +1,5 @@
-import { parseLossless } from '../json/lossless.js';
-import type { WelkinClient } from '../welkin/client.js';
+import { parseLossless } from '../../json/lossless.js';
+import type { WelkinClient } from '../client.js';
 import type { WelkinApiLocation } from './pull-target.js';
 import type { FetchResult, RecordFetcher } from './record-fetcher.js';
 import { isRecordNotFound } from './welkin-not-found.js';

@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Sink } from '../output/sink.js';
-import type { NoticeQueue } from './queued-notice.js';
-import { type ReceiveOutcome, receiveWebhook } from './receive-webhook.js';
-import type { ReceiverConfig } from './receiver-config.js';
+import type { Sink } from '../../shared/output/sink.js';
+import type { NoticeQueue } from '../../shared/welkin/webhooks/queued-notice.js';
+import { type ReceiveOutcome, receiveWebhook } from '../../shared/welkin/webhooks/receive-webhook.js';
+import type { ReceiverConfig } from '../../shared/welkin/webhooks/receiver-config.js';
 
 export interface LocalWebhookServerOptions {
   port?: number;

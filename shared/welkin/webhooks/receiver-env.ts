@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { AuthError, ConfigError } from '../errors.js';
-import { readSecretJson, readSecretString, secretName } from '../secrets.js';
+import { AuthError, ConfigError } from '../../errors.js';
+import { readSecretJson, readSecretString, secretName } from '../../secrets.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER, type ReceiverConfig } from './receiver-config.js';
 
 const HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;

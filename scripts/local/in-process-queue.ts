@@ -1,4 +1,4 @@
-import type { NoticeQueue, QueuedNotice } from './queued-notice.js';
+import type { NoticeQueue, QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 
 export interface InProcessQueueOptions {
   /** Messages worked on at once. */

@@ -1,5 +1,5 @@
-import { isRecord, toNdjsonLine } from '../json/lossless.js';
-import type { Sink } from '../output/sink.js';
+import { isRecord, toNdjsonLine } from '../../json/lossless.js';
+import type { Sink } from '../../output/sink.js';
 import { changeKey } from './layout.js';
 import { type PullTarget, pullTargetOf, type WelkinApiLocation } from './pull-target.js';
 import type { QueuedNotice } from './queued-notice.js';

@@ -1,9 +1,9 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../errors.js';
-import { WelkinClient } from '../welkin/client.js';
-import { welkinConfigFrom } from '../welkin/config.js';
-import { credentialsEnv, readWelkinCredentials } from '../welkin/credentials-secret.js';
-import { SecretsManagerTokenStore } from '../welkin/secrets-manager-token-store.js';
+import { ConfigError } from '../../errors.js';
+import { WelkinClient } from '../client.js';
+import { welkinConfigFrom } from '../config.js';
+import { credentialsEnv, readWelkinCredentials } from '../credentials-secret.js';
+import { SecretsManagerTokenStore } from '../secrets-manager-token-store.js';
 
 /**
  * The Welkin client of the pull worker: API credentials from WELKIN_CREDENTIALS_SECRET_ARN, the token shared

@@ -1,18 +1,18 @@
-import { ConfigError } from '../errors.js';
-import type { Sink } from '../output/sink.js';
-import { WelkinClient } from '../welkin/client.js';
-import { welkinConfigFrom } from '../welkin/config.js';
-import { FileTokenStore } from '../welkin/file-token-store.js';
-import { localTokenFile } from '../welkin/local-token-file.js';
-import type { TokenStore } from '../welkin/token-store.js';
+import { ConfigError } from '../../shared/errors.js';
+import type { Sink } from '../../shared/output/sink.js';
+import { safeReason } from '../../shared/webhooks/safe-reason.js';
+import { WelkinClient } from '../../shared/welkin/client.js';
+import { welkinConfigFrom } from '../../shared/welkin/config.js';
+import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
+import { localTokenFile } from '../../shared/welkin/local-token-file.js';
+import type { TokenStore } from '../../shared/welkin/token-store.js';
+import { type PullOutcome, pullChange } from '../../shared/welkin/webhooks/pull-change.js';
+import type { ReceiveOutcome } from '../../shared/welkin/webhooks/receive-webhook.js';
+import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER } from '../../shared/welkin/webhooks/receiver-config.js';
+import { webhookSecretsFrom } from '../../shared/welkin/webhooks/receiver-env.js';
+import { WelkinRecordFetcher } from '../../shared/welkin/webhooks/welkin-record-fetcher.js';
 import { InProcessQueue, type InProcessQueueStats } from './in-process-queue.js';
 import { type LocalWebhookServer, startLocalWebhookServer } from './local-server.js';
-import { type PullOutcome, pullChange } from './pull-change.js';
-import type { ReceiveOutcome } from './receive-webhook.js';
-import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER } from './receiver-config.js';
-import { webhookSecretsFrom } from './receiver-env.js';
-import { safeReason } from './safe-reason.js';
-import { WelkinRecordFetcher } from './welkin-record-fetcher.js';
 
 export interface LocalServiceOptions {
   port?: number;
