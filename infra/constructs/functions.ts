@@ -96,6 +96,9 @@ export class Functions extends Construct {
         format: OutputFormat.ESM,
         target: 'node22',
         minify: true,
+        // Minified class names would turn `ConfigError` into `Ke`: the state machine's no-retry rule matches
+        // the error name, so names must survive bundling.
+        keepNames: true,
         sourceMap: true,
         // Bundle the SDK too: pins the version we test against instead of the runtime's copy.
         externalModules: [],

@@ -14,6 +14,8 @@ export async function bundleHandler(entry: string, outDir: string): Promise<stri
     format: 'esm',
     target: 'node20',
     minify: true,
+    // As the stack bundles: error class names survive minification.
+    keepNames: true,
     logLevel: 'error',
     banner: { js: "import { createRequire } from 'module'; const require = createRequire(import.meta.url);" },
   });

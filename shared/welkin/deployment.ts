@@ -1,0 +1,143 @@
+import { EXPORTER_NODE_OPTIONS } from '../lambda/runtime-options.js';
+import type { ColumnDeployment, SecretAccess, SourceDeployment } from '../sources/deployment.js';
+import { WELKIN_RESOURCES } from './resources.js';
+
+/** Folder names the worker writes under `welkin-changes/` (the notice entity, lowercased; aliases included). */
+const WEBHOOK_CHANGE_ENTITIES = [
+  'patient',
+  'calendar',
+  'calendar_event',
+  'assessment',
+  'assessment_record',
+  'cdt',
+  'cdt_record',
+  'encounter',
+];
+
+const NOTICE_COLUMNS: readonly ColumnDeployment[] = [
+  { name: 'source_id', jsonKey: 'sourceId' },
+  { name: 'source_name', jsonKey: 'sourceName' },
+  { name: 'patient_id', jsonKey: 'patientId' },
+  { name: 'tenant_name', jsonKey: 'tenantName' },
+  { name: 'instance_name', jsonKey: 'instanceName' },
+  { name: 'event_entity', jsonKey: 'eventEntity' },
+  { name: 'event_subtype', jsonKey: 'eventSubtype' },
+  { name: 'url' },
+  { name: 'initiated_by', jsonKey: 'initiatedBy' },
+  { name: 'initiated_time', jsonKey: 'initiatedTime' },
+  { name: 'received_at', jsonKey: '_receivedAt' },
+  { name: 'dedupe_key', jsonKey: '_dedupeKey' },
+];
+
+const CHANGE_COLUMNS: readonly ColumnDeployment[] = [
+  { name: 'id' },
+  { name: 'updated_at', jsonKey: 'updatedAt' },
+  { name: 'deleted', type: 'boolean', jsonKey: '_deleted' },
+  { name: 'deleted_id', jsonKey: '_id' },
+  { name: 'pulled_at', jsonKey: '_pulledAt' },
+  // The notice the pull answered, as JSON text.
+  { name: 'notice', jsonKey: '_notice' },
+];
+
+/** API credentials and the token cache shared by every function that calls Welkin. */
+const API_ACCESS: readonly SecretAccess[] = [
+  { secret: 'credentials', env: 'WELKIN_CREDENTIALS_SECRET_ARN' },
+  { secret: 'token-cache', env: 'WELKIN_TOKEN_SECRET_ARN', write: true },
+];
+
+/** What the stack deploys for Welkin V8: the export, and the ping-and-pull webhook. */
+export const WELKIN_DEPLOYMENT: SourceDeployment = {
+  source: 'welkin',
+  title: 'Welkin',
+  perAccount: false,
+  resources: WELKIN_RESOURCES.map((resource) => ({ name: resource.name })),
+  // Welkin records are camelCase; Glue columns are lowercase, so map them explicitly.
+  defaultColumns: [
+    { name: 'id' },
+    { name: 'created_at', jsonKey: 'createdAt' },
+    { name: 'updated_at', jsonKey: 'updatedAt' },
+  ],
+  secrets: [
+    {
+      id: 'credentials',
+      description: 'Welkin API client: {"tenant","instance","clientName","secret","env"}',
+      placeholder: { tenant: '', instance: '', clientName: '', secret: '', env: 'live' },
+      noRotationReason: 'vendor-issued API credential with no rotation API; rotated by hand per the runbook',
+    },
+    {
+      id: 'token-cache',
+      description: 'Welkin access-token cache written by the functions: {"token","expiresAt"}',
+      placeholder: {},
+      noRotationReason:
+        'the functions replace this cached token whenever it nears expiry (hourly); rotation Lambdas do not apply',
+    },
+    {
+      id: 'webhook-secret',
+      description: 'Shared secret Welkin sends in the webhook header (X-Webhook-Secret)',
+      generatedLength: 48,
+      noRotationReason: 'the value is also configured in Welkin; rotate both together per the runbook',
+    },
+  ],
+  exportFunction: {
+    entryDir: 'welkin-export',
+    description: 'Exports Welkin resources to NDJSON snapshots (resumable via checkpoint)',
+    timeoutSeconds: 900,
+    memoryMb: 512,
+    reservedConcurrency: 3,
+    secrets: API_ACCESS,
+    prefixes: ['welkin', '_state/welkin'],
+    environment: { NODE_OPTIONS: `--enable-source-maps ${EXPORTER_NODE_OPTIONS}` },
+  },
+  schedules: {
+    incremental: 'cron(30 3 * * ? *)',
+    full: 'cron(30 1 ? * SUN *)',
+    timezone: 'Australia/Sydney',
+  },
+  defaultMapConcurrency: 2,
+  settings: {
+    tenant: 'Welkin tenant name the webhook receiver accepts notices for',
+    instance: 'Welkin instance name the webhook receiver accepts notices for',
+  },
+  webhook: {
+    receiver: {
+      entryDir: 'welkin-webhook',
+      description: 'Receives Welkin webhook notices: authenticates, stores, queues',
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      reservedConcurrency: 20,
+      // The webhook secret only: tenant and instance come from the environment, never from the API credentials.
+      secrets: [{ secret: 'webhook-secret', env: 'WELKIN_WEBHOOK_SECRET_ARN' }],
+      prefixes: ['welkin-events'],
+      environment: { WEBHOOK_SECRET_HEADER: 'x-webhook-secret', WEBHOOK_MAX_BYTES: String(256 * 1024) },
+      settingsEnvironment: { WELKIN_TENANT: 'tenant', WELKIN_INSTANCE: 'instance' },
+    },
+    worker: {
+      entryDir: 'welkin-webhook-worker',
+      description: 'Pulls the current Welkin record for each queued webhook notice',
+      timeoutSeconds: 60,
+      memoryMb: 512,
+      reservedConcurrency: 2,
+      secrets: API_ACCESS,
+      prefixes: ['welkin-changes'],
+    },
+    queueUrlEnv: 'WELKIN_EVENTS_QUEUE_URL',
+    authentication: 'Configure this URL in Welkin with the header X-Webhook-Secret',
+    tables: [
+      {
+        name: 'welkin_events',
+        description: 'Welkin webhook notices as received (one row per distinct notice)',
+        folder: 'welkin-events',
+        columns: NOTICE_COLUMNS,
+        compressed: false,
+      },
+      {
+        name: 'welkin_changes',
+        description: 'Welkin records pulled after each webhook notice, or deletion markers',
+        folder: 'welkin-changes',
+        entities: WEBHOOK_CHANGE_ENTITIES,
+        columns: CHANGE_COLUMNS,
+        compressed: false,
+      },
+    ],
+  },
+};
