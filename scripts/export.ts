@@ -3,10 +3,9 @@ import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { type ProgressEvent, runExport } from '../shared/export/run-export.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
-import { SOURCE_FACTORIES } from '../shared/sources.js';
+import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
 
-const USAGE =
-  'usage: npm run export -- <cliniko|welkin> --out <dir | s3://bucket/prefix> [--resources a,b] [--full]';
+const USAGE = `usage: npm run export -- <${SOURCES.map((source) => source.name).join('|')}> --out <dir | s3://bucket/prefix> [--resources a,b] [--full]`;
 
 export interface CliIo {
   env: Record<string, string | undefined>;
@@ -32,17 +31,16 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
       return 0;
     }
     const [sourceName, ...extra] = positionals;
-    const factory = sourceName ? SOURCE_FACTORIES[sourceName] : undefined;
-    if (!factory || extra.length > 0)
-      throw new ConfigError(`${USAGE} (sources: ${Object.keys(SOURCE_FACTORIES).join(', ')})`);
+    const source = sourceName ? sourceNamed(sourceName) : undefined;
+    if (!source || extra.length > 0) throw new ConfigError(USAGE);
     if (!values.out) throw new ConfigError(`--out is required; ${USAGE}`);
-    const runtime = await factory(io.env);
+    const connection = await source.connectLocal(io.env);
     const settings = exportSettingsFrom(io.env);
     const sink = sinkFromLocation(values.out, io.env);
     const startedAt = Date.now();
     const ratePerMinute = () => {
       const minutes = (Date.now() - startedAt) / 60_000;
-      return minutes > 0 ? Math.round(runtime.requestCount() / minutes) : 0;
+      return minutes > 0 ? Math.round(connection.requestCount() / minutes) : 0;
     };
     const lastReport = new Map<string, number>();
     const onProgress = (event: ProgressEvent) => {
@@ -62,7 +60,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
       }
     };
     const outcome = await runExport({
-      definition: runtime.definition,
+      catalog: connection.catalog,
       sink,
       settings,
       mode: values.full ? 'full' : 'incremental',
@@ -70,7 +68,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
         ?.split(',')
         .map((name) => name.trim())
         .filter(Boolean),
-      concurrency: settings.concurrency ?? runtime.defaultConcurrency,
+      concurrency: settings.concurrency ?? source.cliConcurrency,
       onProgress,
     });
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
@@ -78,7 +76,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     io.out(
       `${sourceName}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
-        `${runtime.requestCount()} requests in ${seconds}s -> ${sink.location}`,
+        `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
     );
     return outcome.failures.length === 0 && outcome.done ? 0 : 1;
   } catch (error) {

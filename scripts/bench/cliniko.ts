@@ -1,4 +1,4 @@
-import { clinikoSource } from '../../shared/cliniko/source.js';
+import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { type BundledRun, runBundledHandler } from './bundled-run.js';
 import { type Throughput, timedExport } from './timed-export.js';
@@ -34,14 +34,14 @@ export async function benchClinikoRate(limitPerMinute: number, seconds: number):
       seed: 11,
     });
     try {
-      const { definition } = clinikoSource({
+      const { catalog } = clinikoCatalog({
         apiKey: sim.apiKey,
         userAgent: USER_AGENT,
         baseUrl: new URL(sim.url),
         requestsPerMinute: limitPerMinute,
         timeoutMs: 30_000,
       });
-      const { seconds } = await timedExport(definition, { resources: names, concurrency });
+      const { seconds } = await timedExport(catalog, { resources: names, concurrency });
       const stats = sim.stats();
       return { stats, achieved: stats.requests / (seconds / 60) };
     } finally {
@@ -70,14 +70,14 @@ export async function benchClinikoThroughput(rows: number): Promise<Throughput> 
     seed: 5,
   });
   try {
-    const { definition } = clinikoSource({
+    const { catalog } = clinikoCatalog({
       apiKey: sim.apiKey,
       userAgent: USER_AGENT,
       baseUrl: new URL(sim.url),
       requestsPerMinute: 10_000_000,
       timeoutMs: 30_000,
     });
-    return await timedExport(definition, { resources: ['patients'], concurrency: 1 });
+    return await timedExport(catalog, { resources: ['patients'], concurrency: 1 });
   } finally {
     await sim.stop();
   }

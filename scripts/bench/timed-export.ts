@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { ResourceCatalog } from '../../shared/export/resource-catalog.js';
 import { type RunExportOptions, runExport } from '../../shared/export/run-export.js';
-import type { SourceDefinition } from '../../shared/export/source.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 
 export interface Throughput {
@@ -15,14 +15,14 @@ const SETTINGS = { compress: true, maxPartBytes: 256 * 1024 * 1024, overlapMs: 0
 
 /** One full export of the given resources into a scratch folder, timed; any failure fails the bench. */
 export async function timedExport(
-  definition: SourceDefinition,
+  catalog: ResourceCatalog,
   options: Pick<RunExportOptions, 'resources' | 'concurrency'>,
 ): Promise<Throughput> {
   const dir = await mkdtemp(join(tmpdir(), 'bench-export-'));
   try {
     const started = Date.now();
     const outcome = await runExport({
-      definition,
+      catalog,
       sink: new LocalSink(dir),
       settings: SETTINGS,
       mode: 'full',

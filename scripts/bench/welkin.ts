@@ -1,5 +1,5 @@
+import { welkinCatalog } from '../../shared/welkin/catalog.js';
 import type { WelkinConfig } from '../../shared/welkin/config.js';
-import { welkinSource } from '../../shared/welkin/source.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { type BundledRun, runBundledHandler } from './bundled-run.js';
@@ -21,8 +21,8 @@ function configOf(sim: WelkinSimulator): WelkinConfig {
 export async function benchWelkinThroughput(rows: number): Promise<Throughput> {
   const sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: rows }, seed: 5 });
   try {
-    const { definition } = welkinSource(configOf(sim), new MemoryTokenStore());
-    const result = await timedExport(definition, { resources: ['patients'], concurrency: 1 });
+    const { catalog } = welkinCatalog(configOf(sim), new MemoryTokenStore());
+    const result = await timedExport(catalog, { resources: ['patients'], concurrency: 1 });
     if (result.rows !== rows)
       throw new Error(`welkin throughput run exported ${result.rows} of ${rows} rows`);
     return result;
@@ -78,9 +78,9 @@ export async function benchWelkinTokens(exporters: number, lifetimeSeconds: numb
   try {
     await Promise.all(
       Array.from({ length: exporters }, async () => {
-        const { definition } = welkinSource(configOf(sim), store);
+        const { catalog } = welkinCatalog(configOf(sim), store);
         while (Date.now() < until) {
-          await timedExport(definition, { resources: ['patients', 'tasks'], concurrency: 2 });
+          await timedExport(catalog, { resources: ['patients', 'tasks'], concurrency: 2 });
           runs += 1;
         }
       }),

@@ -1,19 +1,28 @@
-import type { SourceDefinition } from '../export/source.js';
-import { ClinikoClient } from './client.js';
-import type { ClinikoConfig } from './config.js';
-import { pagerFor } from './pagers.js';
+import type { SourceConnection, SourceModule } from '../sources/source-module.js';
+import { readClinikoApiKey, resolveAccountSecret } from './account-secret.js';
+import { clinikoCatalog } from './catalog.js';
+import { type ClinikoConfig, clinikoConfigFrom } from './config.js';
 import { CLINIKO_RESOURCES } from './resources.js';
 
-export function clinikoSource(config: ClinikoConfig, deps: { fetch?: typeof fetch } = {}) {
-  const client = new ClinikoClient(config, deps);
-  const definition: SourceDefinition = {
-    source: 'cliniko',
-    resourceNames: CLINIKO_RESOURCES.map((resource) => resource.name),
-    pagerFor: (name) => {
-      const resource = CLINIKO_RESOURCES.find((candidate) => candidate.name === name);
-      if (!resource) throw new Error(`no Cliniko resource named ${name}`);
-      return pagerFor(client, resource);
-    },
-  };
-  return { definition, client };
+function connect(config: ClinikoConfig): SourceConnection {
+  const { catalog, client } = clinikoCatalog(config);
+  return { catalog, requestCount: () => client.http.requests, logKeys: {} };
 }
+
+/** Cliniko: one API key per account; a stack may export several accounts, each under `account=<name>`. */
+export const clinikoSource: SourceModule = {
+  name: 'cliniko',
+  resourceNames: CLINIKO_RESOURCES.map((resource) => resource.name),
+  cliConcurrency: 3,
+  connectLocal: async (env) => connect(clinikoConfigFrom(env)),
+  lambdaTarget: (env, secrets, requested) => {
+    const { account, secretId } = resolveAccountSecret(env, requested);
+    return {
+      subPrefix: `account=${account}`,
+      logKeys: { account },
+      // The key comes from the secret; every other setting is read from the environment as the CLI reads it.
+      connect: async () =>
+        connect(clinikoConfigFrom({ ...env, CLINIKO_API_KEY: await readClinikoApiKey(secrets, secretId) })),
+    };
+  },
+};

@@ -4,7 +4,7 @@ import type { Sink } from '../output/sink.js';
 import { resourceCheckpointSchema } from './checkpoint.js';
 import { type ExportMode, exportResource } from './export-resource.js';
 import type { ExportSettings } from './export-settings.js';
-import { type SourceDefinition, selectResources } from './source.js';
+import { type ResourceCatalog, selectResources } from './resource-catalog.js';
 
 export const resourceResultSchema = z.object({
   source: z.string(),
@@ -37,7 +37,7 @@ export type RunOutcome =
   | { done: false; checkpoint: RunCheckpoint; failures: ResourceFailure[] };
 
 export interface RunExportOptions {
-  definition: SourceDefinition;
+  catalog: ResourceCatalog;
   sink: Sink;
   settings: ExportSettings;
   mode: ExportMode;
@@ -61,11 +61,11 @@ export type ProgressEvent =
  * starts: the outcome is a checkpoint to continue from.
  */
 export async function runExport(options: RunExportOptions): Promise<RunOutcome> {
-  const { definition } = options;
-  assertCheckpointFits(definition.source, options.checkpoint);
+  const { catalog } = options;
+  assertCheckpointFits(catalog.source, options.checkpoint);
   const pending: RunCheckpoint['pending'] =
     options.checkpoint?.pending ??
-    selectResources(definition, options.resources).map((resource) => ({ resource }));
+    selectResources(catalog, options.resources).map((resource) => ({ resource }));
   const mode = options.checkpoint?.mode ?? options.mode;
   const results = [...(options.checkpoint?.results ?? [])];
   const failures: ResourceFailure[] = [];
@@ -81,9 +81,9 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
       const { resource } = item;
       try {
         const outcome = await exportResource({
-          source: definition.source,
+          source: catalog.source,
           resource,
-          pager: definition.pagerFor(resource),
+          pager: catalog.pagerFor(resource),
           sink: options.sink,
           mode,
           overlapMs: options.settings.overlapMs,
@@ -95,7 +95,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
         });
         if (outcome.done) {
           const result: ResourceResult = {
-            source: definition.source,
+            source: catalog.source,
             resource,
             runId: outcome.manifest.runId,
             mode: outcome.manifest.mode,
@@ -122,7 +122,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
   if (unfinished.length > 0) {
     return {
       done: false,
-      checkpoint: { source: definition.source, mode, pending: unfinished, results },
+      checkpoint: { source: catalog.source, mode, pending: unfinished, results },
       failures,
     };
   }

@@ -1,8 +1,8 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PipelineError } from '../errors.js';
 import type { ExportSettings } from '../export/export-settings.js';
+import type { ResourceCatalog } from '../export/resource-catalog.js';
 import { type ResourceResult, type RunCheckpoint, runExport } from '../export/run-export.js';
-import type { SourceDefinition } from '../export/source.js';
 import type { Sink } from '../output/sink.js';
 import { deadlineWatch } from './deadline.js';
 import type { ExportRequest } from './export-event.js';
@@ -15,7 +15,7 @@ export class ExportFailedError extends PipelineError {}
 
 export interface InvocationOptions {
   request: ExportRequest;
-  definition: SourceDefinition;
+  catalog: ResourceCatalog;
   sink: Sink;
   settings: ExportSettings;
   remainingMs: () => number;
@@ -32,7 +32,7 @@ export interface InvocationOptions {
 export async function runExportInvocation(options: InvocationOptions): Promise<ExportResponse> {
   const { request, logger } = options;
   const outcome = await runExport({
-    definition: options.definition,
+    catalog: options.catalog,
     sink: options.sink,
     settings: options.settings,
     mode: request.mode,

@@ -1,20 +1,36 @@
-import type { SourceDefinition } from '../export/source.js';
-import { WelkinClient, type WelkinClientDeps } from './client.js';
-import type { WelkinConfig } from './config.js';
-import { pagerFor } from './pagers.js';
+import type { SourceConnection, SourceModule } from '../sources/source-module.js';
+import { welkinCatalog } from './catalog.js';
+import { type WelkinConfig, welkinConfigFrom } from './config.js';
+import { FileTokenStore } from './file-token-store.js';
+import { welkinLambdaConfig } from './lambda-config.js';
+import { localTokenFile } from './local-token-file.js';
 import { WELKIN_RESOURCES } from './resources.js';
 import type { TokenStore } from './token-store.js';
 
-export function welkinSource(config: WelkinConfig, tokenStore: TokenStore, deps: WelkinClientDeps = {}) {
-  const client = new WelkinClient(config, tokenStore, deps);
-  const definition: SourceDefinition = {
-    source: 'welkin',
-    resourceNames: WELKIN_RESOURCES.map((resource) => resource.name),
-    pagerFor: (name) => {
-      const resource = WELKIN_RESOURCES.find((candidate) => candidate.name === name);
-      if (!resource) throw new Error(`no Welkin resource named ${name}`);
-      return pagerFor(client, resource);
-    },
+function connect(config: WelkinConfig, tokenStore: TokenStore): SourceConnection {
+  const { catalog, client } = welkinCatalog(config, tokenStore);
+  return {
+    catalog,
+    requestCount: () => client.http.requests,
+    logKeys: { tenant: config.tenant, instance: config.instance },
   };
-  return { definition, client };
 }
+
+/** Welkin (V8 APIs): one API client per stack, its token shared by every process that uses it. */
+export const welkinSource: SourceModule = {
+  name: 'welkin',
+  resourceNames: WELKIN_RESOURCES.map((resource) => resource.name),
+  cliConcurrency: 3,
+  connectLocal: async (env) => {
+    const config = welkinConfigFrom(env);
+    return connect(config, new FileTokenStore(localTokenFile(config, env)));
+  },
+  lambdaTarget: (env, secrets) => ({
+    subPrefix: '',
+    logKeys: {},
+    connect: async () => {
+      const { config, tokenStore } = await welkinLambdaConfig(secrets, env);
+      return connect(config, tokenStore);
+    },
+  }),
+};

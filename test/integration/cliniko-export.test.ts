@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runExportCli } from '../../scripts/export.js';
-import { clinikoSource } from '../../shared/cliniko/source.js';
+import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
+import type { ResourceCatalog } from '../../shared/export/resource-catalog.js';
 import { type RunCheckpoint, runExport } from '../../shared/export/run-export.js';
-import type { SourceDefinition } from '../../shared/export/source.js';
 import type { RetryPolicy } from '../../shared/http/retry-policy.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
@@ -23,7 +23,7 @@ async function start(
   client: { retry?: RetryPolicy; fetch?: typeof fetch } = {},
 ) {
   sim = await startClinikoSimulator({ requestsPerMinute: 0, seed: 42, ...options });
-  return clinikoSource(
+  return clinikoCatalog(
     {
       apiKey: sim.apiKey,
       userAgent: FAST_RETRY_ENV.CLINIKO_USER_AGENT,
@@ -37,9 +37,9 @@ async function start(
 }
 
 /** A full export of `resources` into the test's output folder, one resource at a time. */
-function exportFull(definition: SourceDefinition, resources?: string[], concurrency = 1) {
+function exportFull(catalog: ResourceCatalog, resources?: string[], concurrency = 1) {
   return runExport({
-    definition,
+    catalog,
     sink: new LocalSink(out),
     settings: SETTINGS,
     mode: 'full',
@@ -48,9 +48,9 @@ function exportFull(definition: SourceDefinition, resources?: string[], concurre
   });
 }
 
-function exportIncremental(definition: SourceDefinition, resource: string) {
+function exportIncremental(catalog: ResourceCatalog, resource: string) {
   return runExport({
-    definition,
+    catalog,
     sink: new LocalSink(out),
     settings: SETTINGS,
     mode: 'incremental',
@@ -75,10 +75,10 @@ afterEach(async () => {
 describe('Cliniko export against the simulator', () => {
   it('exports every resource, archived and cancelled rows included, each record once and byte-exact', async () => {
     // Prepare
-    const { definition } = await start({ rowsPerResource: 130 });
+    const { catalog } = await start({ rowsPerResource: 130 });
 
     // Act
-    const outcome = await exportFull(definition, undefined, 3);
+    const outcome = await exportFull(catalog, undefined, 3);
 
     // Assess
     expect(outcome.done && outcome.failures).toEqual([]);
@@ -100,10 +100,10 @@ describe('Cliniko export against the simulator', () => {
 
   it('keeps 64-bit ids digit for digit', async () => {
     // Prepare
-    const { definition } = await start({ rowsPerResource: 20 });
+    const { catalog } = await start({ rowsPerResource: 20 });
 
     // Act
-    await exportFull(definition, ['patients']);
+    await exportFull(catalog, ['patients']);
 
     // Assess
     const [run] = await readRuns(out, 'cliniko', 'patients');
@@ -115,7 +115,7 @@ describe('Cliniko export against the simulator', () => {
 
   it('loses nothing and repeats nothing with 5xx, dropped connections, latency and rows changing mid-run', async () => {
     // Prepare
-    const { definition } = await start({
+    const { catalog } = await start({
       rowsPerResource: 1_500,
       latencyMs: 3,
       errorRate: 0.15,
@@ -125,7 +125,7 @@ describe('Cliniko export against the simulator', () => {
     const resources = ['patients', 'individual_appointments'];
 
     // Act
-    const outcome = await exportFull(definition, resources, 2);
+    const outcome = await exportFull(catalog, resources, 2);
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -142,13 +142,13 @@ describe('Cliniko export against the simulator', () => {
 
   it('waits out 429s until X-RateLimit-Reset and still exports every record once', async () => {
     // Prepare: the simulator allows 4 requests per 1.5 s window; the client is configured far above that.
-    const { definition } = await start(
+    const { catalog } = await start(
       { requestsPerMinute: 4, rateLimitWindowMs: 1_500, rowsPerResource: 700 },
       { retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 50, rateLimitRetries: 30 } },
     );
 
     // Act
-    const outcome = await exportFull(definition, ['patients']);
+    const outcome = await exportFull(catalog, ['patients']);
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -165,13 +165,13 @@ describe('Cliniko export against the simulator', () => {
       if (requests === 3) sim.setFaults({ mutateWhilePaging: {} });
       return fetch(input, init);
     };
-    const { definition } = await start(
+    const { catalog } = await start(
       { rowsPerResource: { referral_sources: 330 }, mutateWhilePaging: { deleteEveryNthRequest: 2 } },
       { fetch: countingFetch },
     );
 
     // Act
-    const outcome = await exportFull(definition, ['referral_sources']);
+    const outcome = await exportFull(catalog, ['referral_sources']);
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -188,7 +188,7 @@ describe('Cliniko export against the simulator', () => {
 
   it('continues from a checkpoint with no gap and no duplicate', async () => {
     // Prepare
-    const { definition } = await start({ rowsPerResource: 1_300, latencyMs: 10 });
+    const { catalog } = await start({ rowsPerResource: 1_300, latencyMs: 10 });
     let pagesBeforeStop = 2;
     const shouldStop = () => --pagesBeforeStop < 0;
     let checkpoint: RunCheckpoint | undefined;
@@ -199,7 +199,7 @@ describe('Cliniko export against the simulator', () => {
       invocations += 1;
       pagesBeforeStop = 2;
       const outcome = await runExport({
-        definition,
+        catalog,
         sink: new LocalSink(out),
         settings: SETTINGS,
         mode: 'full',
@@ -226,14 +226,14 @@ describe('Cliniko export against the simulator', () => {
 
   it('runs incrementally from the stored watermark and picks up edited rows', async () => {
     // Prepare
-    const { definition } = await start({ rowsPerResource: 200 });
-    await exportIncremental(definition, 'patients');
+    const { catalog } = await start({ rowsPerResource: 200 });
+    await exportIncremental(catalog, 'patients');
     const edited = sim.everPresentIds('patients').slice(5, 8);
     for (const id of edited) sim.touch('patients', id);
     await new Promise((resolve) => setTimeout(resolve, 1_100));
 
     // Act
-    const outcome = await exportIncremental(definition, 'patients');
+    const outcome = await exportIncremental(catalog, 'patients');
 
     // Assess
     expect(outcome.done).toBe(true);
@@ -248,10 +248,10 @@ describe('Cliniko export against the simulator', () => {
 
   it('publishes nothing and keeps the state when the API keeps failing', async () => {
     // Prepare
-    const { definition } = await start({ rowsPerResource: 50, errorRate: 1 });
+    const { catalog } = await start({ rowsPerResource: 50, errorRate: 1 });
 
     // Act
-    const outcome = await exportFull(definition, ['patients']);
+    const outcome = await exportFull(catalog, ['patients']);
 
     // Assess
     expect(outcome.failures).toHaveLength(1);

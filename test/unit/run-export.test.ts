@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ConfigError } from '../../shared/errors.js';
 import { exportSettingsFrom } from '../../shared/export/export-settings.js';
 import type { Page, ResourcePager } from '../../shared/export/pager.js';
+import type { ResourceCatalog } from '../../shared/export/resource-catalog.js';
 import { type RunExportOptions, runCheckpointSchema, runExport } from '../../shared/export/run-export.js';
-import type { SourceDefinition } from '../../shared/export/source.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 
 let root: string;
@@ -38,7 +38,7 @@ function pager(resource: string, count = 3): ResourcePager {
   };
 }
 
-const definition: SourceDefinition = {
+const catalog: ResourceCatalog = {
   source: 'fake',
   resourceNames: ['alpha', 'broken', 'gamma'],
   pagerFor: (resource) => pager(resource),
@@ -46,7 +46,7 @@ const definition: SourceDefinition = {
 
 function options(overrides: Partial<RunExportOptions> = {}): RunExportOptions {
   return {
-    definition,
+    catalog,
     sink: new LocalSink(root),
     settings: exportSettingsFrom({}),
     mode: 'full',
@@ -133,14 +133,14 @@ describe('runExport', () => {
     let stop = true;
     let asked = 0;
     const deadline = () => stop && ++asked > 1;
-    const healthy = { ...definition, resourceNames: ['alpha', 'gamma'] };
+    const healthy = { ...catalog, resourceNames: ['alpha', 'gamma'] };
 
     // Act
-    const paused = await runExport(options({ definition: healthy, concurrency: 1, shouldStop: deadline }));
+    const paused = await runExport(options({ catalog: healthy, concurrency: 1, shouldStop: deadline }));
     if (paused.done) throw new Error('expected a checkpoint');
     const checkpoint = runCheckpointSchema.parse(JSON.parse(JSON.stringify(paused.checkpoint)));
     stop = false;
-    const resumed = await runExport(options({ definition: healthy, checkpoint, shouldStop: deadline }));
+    const resumed = await runExport(options({ catalog: healthy, checkpoint, shouldStop: deadline }));
 
     // Assess
     expect(checkpoint.pending.map((item) => item.resource)).toEqual(['alpha', 'gamma']);

@@ -6,9 +6,9 @@ import { runExportCli } from '../../scripts/export.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type RunCheckpoint, type RunExportOptions, runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
+import { welkinCatalog } from '../../shared/welkin/catalog.js';
 import type { WelkinConfig } from '../../shared/welkin/config.js';
 import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
-import { welkinSource } from '../../shared/welkin/source.js';
 import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { readRuns } from '../support/read-output.js';
@@ -42,12 +42,12 @@ function configOf(simulator: WelkinSimulator): WelkinConfig {
 }
 
 function source(store: TokenStore = new MemoryTokenStore()) {
-  return welkinSource(configOf(sim), store, { pollMs: 5 });
+  return welkinCatalog(configOf(sim), store, { pollMs: 5 });
 }
 
 async function exportTo(
   root: string,
-  options: Partial<RunExportOptions> & Pick<RunExportOptions, 'definition'>,
+  options: Partial<RunExportOptions> & Pick<RunExportOptions, 'catalog'>,
 ) {
   return runExport({
     sink: new LocalSink(root),
@@ -99,10 +99,10 @@ describe('Welkin export against the simulator', () => {
       rowsPerResource: { PATIENT: 2_345, CDT_RECORD: 1_500, USER: 230 },
       seed: 7,
     });
-    const { definition } = source();
+    const { catalog } = source();
 
     // Act
-    const outcome = await exportTo(out, { definition, resources: SOME });
+    const outcome = await exportTo(out, { catalog, resources: SOME });
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -120,12 +120,12 @@ describe('Welkin export against the simulator', () => {
   it('completes when every token is revoked mid-export: one renewal, shared by all resources', async () => {
     // Prepare
     sim = await startWelkinSimulator({ rowsPerResource: 2_500, seed: 3 });
-    const { definition } = source();
+    const { catalog } = source();
     let expired = false;
 
     // Act
     const outcome = await exportTo(out, {
-      definition,
+      catalog,
       resources: ['patients', 'cdt_records', 'tasks', 'users'],
       onProgress: (event) => {
         if (event.kind === 'page' && !expired) {
@@ -150,10 +150,10 @@ describe('Welkin export against the simulator', () => {
       tokenLifetimeSeconds: 1,
       latencyMs: 25,
     });
-    const { definition } = source();
+    const { catalog } = source();
 
     // Act
-    const outcome = await exportTo(out, { definition, resources: ['users', 'patients'], concurrency: 2 });
+    const outcome = await exportTo(out, { catalog, resources: ['users', 'patients'], concurrency: 2 });
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -172,10 +172,10 @@ describe('Welkin export against the simulator', () => {
       errorRate: 0.15,
       dropRate: 0.05,
     });
-    const { definition } = source();
+    const { catalog } = source();
 
     // Act
-    const outcome = await exportTo(out, { definition, resources: ['patients', 'voice_calls', 'users'] });
+    const outcome = await exportTo(out, { catalog, resources: ['patients', 'voice_calls', 'users'] });
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -189,10 +189,10 @@ describe('Welkin export against the simulator', () => {
   it('reports a missing Export Data policy per resource and still exports the rest', async () => {
     // Prepare
     sim = await startWelkinSimulator({ rowsPerResource: 30, missingPolicies: ['EXPORT'] });
-    const { definition } = source();
+    const { catalog } = source();
 
     // Act
-    const outcome = await exportTo(out, { definition, resources: ['patients', 'users'] });
+    const outcome = await exportTo(out, { catalog, resources: ['patients', 'users'] });
 
     // Assess
     expect(outcome.failures).toHaveLength(1);
@@ -207,8 +207,8 @@ describe('Welkin export against the simulator', () => {
   it('an incremental run brings exactly the records changed since the last run', async () => {
     // Prepare
     sim = await startWelkinSimulator({ rowsPerResource: 1_200, seed: 5 });
-    const { definition } = source();
-    await exportTo(out, { definition, resources: ['patients', 'users'] });
+    const { catalog } = source();
+    await exportTo(out, { catalog, resources: ['patients', 'users'] });
     const touched = sim.liveIds('PATIENT').slice(100, 105);
     for (const id of touched) sim.touch('PATIENT', id);
     const inserted = [sim.insert('PATIENT'), sim.insert('PATIENT')];
@@ -217,7 +217,7 @@ describe('Welkin export against the simulator', () => {
 
     // Act
     const outcome = await exportTo(out, {
-      definition,
+      catalog,
       resources: ['patients', 'users'],
       mode: 'incremental',
     });
@@ -236,7 +236,7 @@ describe('Welkin export against the simulator', () => {
   it('continues from checkpoints with no gap and no duplicate', async () => {
     // Prepare
     sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: 3_500, USER: 250 }, seed: 9 });
-    const { definition } = source();
+    const { catalog } = source();
     let checkpoint: RunCheckpoint | undefined;
     let invocations = 0;
 
@@ -245,7 +245,7 @@ describe('Welkin export against the simulator', () => {
       invocations += 1;
       let pages = 0;
       const outcome = await exportTo(out, {
-        definition,
+        catalog,
         resources: ['patients', 'users'],
         concurrency: 1,
         checkpoint,
@@ -275,10 +275,10 @@ describe('Welkin export against the simulator', () => {
       mutateWhilePaging: { editEveryNthRequest: 1, insertEveryNthRequest: 2, deleteEveryNthRequest: 3 },
     });
     const before = sim.liveIds('PATIENT');
-    const { definition } = source();
+    const { catalog } = source();
 
     // Act: one invocation, so one dedupe set covers the whole run.
-    const outcome = await exportTo(out, { definition, resources: ['patients'] });
+    const outcome = await exportTo(out, { catalog, resources: ['patients'] });
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -310,13 +310,13 @@ describe('Welkin export against the simulator', () => {
       }
       return response;
     };
-    const { definition } = welkinSource(configOf(sim), new MemoryTokenStore(), {
+    const { catalog } = welkinCatalog(configOf(sim), new MemoryTokenStore(), {
       pollMs: 5,
       fetch: deletingFetch,
     });
 
     // Act
-    const outcome = await exportTo(out, { definition, resources: ['users'] });
+    const outcome = await exportTo(out, { catalog, resources: ['users'] });
 
     // Assess
     expect(outcome.failures).toEqual([]);
@@ -373,14 +373,14 @@ describe.each([
     // Prepare
     sim = await startWelkinSimulator({ rowsPerResource: 1_500, seed: 21 });
     const store = makeStore();
-    const exporters = Array.from({ length: 20 }, () => source(store).definition);
+    const exporters = Array.from({ length: 20 }, () => source(store).catalog);
     let pagesSeen = 0;
 
     // Act
     const outcomes = await Promise.all(
-      exporters.map((definition, index) =>
+      exporters.map((catalog, index) =>
         exportTo(join(out, `exporter-${index}`), {
-          definition,
+          catalog,
           resources: ['patients', 'users'],
           concurrency: 2,
           onProgress: (event) => {
