@@ -1,9 +1,11 @@
 import ky from 'ky';
-import { HttpError } from '../errors.js';
+import { AuthError, ConfigError, HttpError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { RequestBudget } from './request-budget.js';
 import { sleep } from './request-budget.js';
+import { AttemptDeadline, readBodyText } from './request-deadline.js';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { assertRunGoing, currentRunSignal } from './run-signal.js';
 
 export interface HttpResult {
   status: number;
@@ -20,7 +22,14 @@ export interface JsonHttpClientOptions {
   authorize: () => Promise<Record<string, string>>;
   headers?: Record<string, string>;
   budget?: RequestBudget;
+  /** Hard deadline of one attempt, headers and body together (default 30 s). */
   timeoutMs?: number;
+  /** Stops every request and wait of this client; defaults to the signal of the run the caller is in. */
+  signal?: AbortSignal;
+  /** What to check when the host never answered (wrong host or port), e.g. which variable sets it. */
+  unreachableHint?: string;
+  /** Statuses that mean the credential itself is refused: an AuthError, which stops the run. */
+  credentialRejected?: (status: number) => boolean;
   retry?: RetryPolicy;
   fetch?: typeof fetch;
   /** When a 429 says to come back; undefined means use backoff. */
@@ -44,6 +53,8 @@ export interface JsonHttpClientOptions {
  */
 export class JsonHttpClient {
   private readonly retry: RetryPolicy;
+  /** Some request of this client got an HTTP answer: the host exists and listens. */
+  private answered = false;
   requests = 0;
 
   constructor(private readonly options: JsonHttpClientOptions) {
@@ -73,30 +84,48 @@ export class JsonHttpClient {
     let failures = 0;
     let rateLimits = 0;
     let renewed = false;
+    const run = this.options.signal ?? currentRunSignal();
     for (;;) {
+      assertRunGoing(run);
       await this.options.budget?.acquire();
+      assertRunGoing(run);
       this.requests += 1;
       let response: Response;
       let text: string;
       // Outside the try: a failure to obtain credentials is not a transport error and must not be retried.
       const sentAuth = await this.options.authorize();
-      const timeoutMs = this.options.timeoutMs ?? 30_000;
+      const deadline = new AttemptDeadline(this.options.timeoutMs ?? 30_000, run);
       try {
-        response = await ky(url, {
-          method,
-          headers: { ...this.options.headers, ...sentAuth },
-          json: body,
-          timeout: timeoutMs,
-          // ky's timeout stops at the headers; this signal also bounds reading the body, which can stall.
-          signal: AbortSignal.timeout(timeoutMs),
-          retry: 0,
-          throwHttpErrors: false,
-          redirect: 'manual',
-          fetch: this.options.fetch,
-        });
-        text = await response.text();
+        response = await deadline.race(
+          ky(url, {
+            method,
+            headers: { ...this.options.headers, ...sentAuth },
+            json: body,
+            // The attempt deadline bounds headers and body; ky's own timeout would stop at the headers.
+            timeout: false,
+            signal: deadline.signal,
+            retry: 0,
+            throwHttpErrors: false,
+            redirect: 'manual',
+            fetch: this.options.fetch,
+          }),
+        );
+        text = await readBodyText(response, deadline);
       } catch (error) {
-        const reason = describeTransportError(error);
+        if (deadline.ended?.kind === 'run-stopped') throw deadline.ended.reason;
+        const code = deadline.ended ? undefined : transportErrorCode(error);
+        const reason = code
+          ? `connection failed (${code})`
+          : deadline.ended
+            ? 'request timed out'
+            : 'connection failed';
+        if (!this.answered && code && NEVER_ANSWERS.has(code)) {
+          // Nothing on this host has answered yet: a wrong host or port, which no retry fixes.
+          const hint = this.options.unreachableHint ?? 'check the base URL and the network';
+          throw new ConfigError(`${service}: ${reason} on the first request: ${hint} (${where})`, {
+            cause: error,
+          });
+        }
         if (failures >= this.retry.retries) {
           throw new HttpError(
             `${service}: ${reason} after ${failures + 1} attempts (${where})`,
@@ -110,7 +139,10 @@ export class JsonHttpClient {
         await sleep(backoffDelayMs(failures, this.retry, this.options.random));
         failures += 1;
         continue;
+      } finally {
+        deadline.dispose();
       }
+      this.answered = true;
       const { status } = response;
       if (status >= 200 && status < 300) return { status, headers: response.headers, text };
       if (status >= 300 && status < 400) {
@@ -158,6 +190,9 @@ export class JsonHttpClient {
         continue;
       }
       const hint = this.options.explain?.(status, text, url);
+      if (this.options.credentialRejected?.(status)) {
+        throw new AuthError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`);
+      }
       throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where, {
         codes: this.options.errorCodes?.(text),
       });
@@ -165,11 +200,16 @@ export class JsonHttpClient {
   }
 }
 
-function describeTransportError(error: unknown): string {
-  if (error instanceof Error) {
-    if (error.name === 'TimeoutError') return 'request timed out';
-    const code = (error.cause as { code?: string } | undefined)?.code;
-    return code ? `connection failed (${code})` : 'connection failed';
+/** Failures that mean "no server here" rather than "the server hiccupped". */
+const NEVER_ANSWERS = new Set(['ENOTFOUND', 'ECONNREFUSED']);
+
+/** The system error code (ECONNREFUSED, ENOTFOUND, ECONNRESET, ...) fetch wraps in its TypeError's cause. */
+function transportErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Object; depth += 1) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
   }
-  return 'connection failed';
+  return undefined;
 }

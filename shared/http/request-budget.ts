@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { sleepWithinRun } from './run-signal.js';
 
 /**
  * Paces request starts evenly so that no 60 s window holds more than `perMinute` of them, and lets a 429 push
@@ -44,6 +45,7 @@ export function sharedBudget(credential: string, perMinute: number): RequestBudg
   return budget;
 }
 
+/** Waits `ms`; inside a run, a stopped run ends the wait at once (with the stop reason). */
 export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+  return sleepWithinRun(ms);
 }
