@@ -1,5 +1,6 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { ResourceCatalog } from '../export/resource-catalog.js';
+import type { SourceDeployment } from './deployment.js';
 
 export type Env = Record<string, string | undefined>;
 
@@ -36,4 +37,6 @@ export interface SourceModule {
   connectLocal(env: Env): Promise<SourceConnection>;
   /** Lambda: settings from the function's environment, credentials from Secrets Manager. */
   lambdaTarget(env: Env, secrets: SecretsManagerClient, account: string | undefined): LambdaTarget;
+  /** What the stack builds for this source (plain data). */
+  readonly deployment: SourceDeployment;
 }

@@ -1,6 +1,7 @@
 import type { SourceConnection, SourceModule } from '../sources/source-module.js';
 import { welkinCatalog } from './catalog.js';
 import { type WelkinConfig, welkinConfigFrom } from './config.js';
+import { WELKIN_DEPLOYMENT } from './deployment.js';
 import { FileTokenStore } from './file-token-store.js';
 import { welkinLambdaConfig } from './lambda-config.js';
 import { localTokenFile } from './local-token-file.js';
@@ -21,6 +22,7 @@ export const welkinSource: SourceModule = {
   name: 'welkin',
   resourceNames: WELKIN_RESOURCES.map((resource) => resource.name),
   cliConcurrency: 3,
+  deployment: WELKIN_DEPLOYMENT,
   connectLocal: async (env) => {
     const config = welkinConfigFrom(env);
     return connect(config, new FileTokenStore(localTokenFile(config, env)));
