@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { parseEnv } from '../config-error.js';
 import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
 import { clinikoBaseUrl } from './shard.js';
@@ -7,14 +7,26 @@ import { clinikoBaseUrl } from './shard.js';
 /** Cliniko asks for `APP_VENDOR_NAME (APP_VENDOR_EMAIL)` and may block requests without a real contact. */
 const USER_AGENT = /^\S.* \([^\s@()]+@[^\s@()]+\.[^\s@()]+\)$/;
 
-const envSchema = z.object({
-  CLINIKO_API_KEY: z.string().min(1, 'CLINIKO_API_KEY is required'),
-  CLINIKO_USER_AGENT: z
-    .string({ error: 'CLINIKO_USER_AGENT is required, e.g. "Acme Clinic Export (it@acme.example)"' })
-    .regex(USER_AGENT, 'CLINIKO_USER_AGENT must look like "App Name (contact@example.com)"'),
-  CLINIKO_BASE_URL: z.string().optional(),
-  CLINIKO_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).default(200),
-  CLINIKO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+/** Every variable the Cliniko source reads; help, README checks and error messages come from here. */
+export const clinikoEnvSchema = z.object({
+  CLINIKO_API_KEY: z.string().meta({
+    description: 'the Cliniko API key (its suffix, e.g. -au2, picks the shard)',
+  }),
+  CLINIKO_USER_AGENT: z.string().regex(USER_AGENT).meta({
+    description: 'App name (contact@email), required by Cliniko',
+    format: 'like "App Name (contact@example.com)"',
+    remedy: 'set it to your app name and a contact address, e.g. "Acme Clinic Export (it@acme.example)"',
+  }),
+  CLINIKO_BASE_URL: z.string().optional().meta({
+    description: 'the API base URL override (simulators); https only, plain http only to loopback',
+    fallback: 'https://api.{shard}.cliniko.com/v1',
+  }),
+  CLINIKO_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).default(200).meta({
+    description: 'the rate budget shared by every request with the key in the process',
+  }),
+  CLINIKO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
+    description: 'the deadline of one request, headers and body, in milliseconds',
+  }),
 });
 
 export interface ClinikoConfig {
@@ -28,16 +40,7 @@ export interface ClinikoConfig {
 }
 
 export function clinikoConfigFrom(env: Record<string, string | undefined>): ClinikoConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    // zod's own messages ("expected number, received NaN") do not say which variable was wrong.
-    const describe = (issue: { path: PropertyKey[]; message: string }) => {
-      const variable = issue.path.map(String).join('.');
-      return issue.message.includes(variable) ? issue.message : `${variable}: ${issue.message}`;
-    };
-    throw new ConfigError(parsed.error.issues.map(describe).join('; '));
-  }
-  const values = parsed.data;
+  const values = parseEnv(clinikoEnvSchema, env);
   const baseUrl = values.CLINIKO_BASE_URL
     ? assertSafeBaseUrl(values.CLINIKO_BASE_URL, 'CLINIKO_BASE_URL')
     : new URL(clinikoBaseUrl(values.CLINIKO_API_KEY));

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { configProblem } from '../config-error.js';
 
 /** Shards listed in the current docs; the docs also ask clients to accept anything shaped like one. */
 export const KNOWN_SHARDS = ['au1', 'au2', 'au3', 'au4', 'ca1', 'uk1', 'uk2', 'eu1'] as const;
@@ -12,7 +12,11 @@ export function shardFromApiKey(apiKey: string): string {
   if ((KNOWN_SHARDS as readonly string[]).includes(suffix.toLowerCase()) || SHARD_SHAPE.test(suffix)) {
     return suffix.toLowerCase();
   }
-  throw new ConfigError('CLINIKO_API_KEY ends in an unrecognised shard suffix (expected e.g. -au2, -uk1)');
+  throw configProblem(
+    'CLINIKO_API_KEY',
+    'ends in an unrecognised shard suffix',
+    'use the key as Cliniko shows it, ending in e.g. -au2 or -uk1',
+  );
 }
 
 export function clinikoBaseUrl(apiKey: string): string {

@@ -1,11 +1,21 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { parseEnv } from '../config-error.js';
 
-const schema = z.object({
-  EXPORT_COMPRESS: z.enum(['true', 'false']).default('true'),
-  EXPORT_MAX_PART_MB: z.coerce.number().positive().default(256),
-  EXPORT_OVERLAP_MINUTES: z.coerce.number().nonnegative().default(15),
-  EXPORT_CONCURRENCY: z.coerce.number().int().positive().max(16).optional(),
+/** The knobs every source shares; help, README checks and error messages come from here. */
+export const exportSettingsEnvSchema = z.object({
+  EXPORT_COMPRESS: z.enum(['true', 'false']).default('true').meta({
+    description: 'true to gzip parts, false for plain NDJSON',
+  }),
+  EXPORT_MAX_PART_MB: z.coerce.number().positive().default(256).meta({
+    description: 'the stored size in MB at which a new part file starts',
+  }),
+  EXPORT_OVERLAP_MINUTES: z.coerce.number().nonnegative().default(15).meta({
+    description: 'the minutes before the watermark at which incremental runs start',
+  }),
+  EXPORT_CONCURRENCY: z.coerce.number().int().positive().max(16).optional().meta({
+    description: 'the number of resources exported at once, 1 to 16 (they share the rate budget)',
+    fallback: '3 (CLI), 2 (Lambda)',
+  }),
 });
 
 export interface ExportSettings {
@@ -17,16 +27,11 @@ export interface ExportSettings {
 
 /** Knobs shared by every source, from the environment (CLI and Lambda alike). */
 export function exportSettingsFrom(env: Record<string, string | undefined>): ExportSettings {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(
-      parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`).join('; '),
-    );
-  }
+  const values = parseEnv(exportSettingsEnvSchema, env);
   return {
-    compress: parsed.data.EXPORT_COMPRESS === 'true',
-    maxPartBytes: Math.round(parsed.data.EXPORT_MAX_PART_MB * 1024 * 1024),
-    overlapMs: parsed.data.EXPORT_OVERLAP_MINUTES * 60_000,
-    concurrency: parsed.data.EXPORT_CONCURRENCY,
+    compress: values.EXPORT_COMPRESS === 'true',
+    maxPartBytes: Math.round(values.EXPORT_MAX_PART_MB * 1024 * 1024),
+    overlapMs: values.EXPORT_OVERLAP_MINUTES * 60_000,
+    concurrency: values.EXPORT_CONCURRENCY,
   };
 }

@@ -1,4 +1,4 @@
-import { ConfigError } from '../errors.js';
+import { configProblem } from '../config-error.js';
 import { redactUrl } from '../redact.js';
 
 const LOOPBACK = /^(127(?:\.\d{1,3}){3}|localhost|\[::1\])$/i;
@@ -9,11 +9,13 @@ export function assertSafeBaseUrl(value: string, variable: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new ConfigError(`${variable} is not a valid URL`);
+    throw configProblem(variable, 'not a valid URL', 'set it to an https:// URL, or unset it');
   }
   if (url.protocol === 'https:') return url;
   if (url.protocol === 'http:' && LOOPBACK.test(url.hostname)) return url;
-  throw new ConfigError(
-    `${variable} must use https (plain http only to a loopback simulator): ${redactUrl(url)}`,
+  throw configProblem(
+    variable,
+    `${redactUrl(url)} is not https`,
+    'use https (plain http only to a loopback simulator)',
   );
 }

@@ -1,24 +1,27 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { parseEnv } from '../config-error.js';
 import { S3Sink } from '../output/s3-sink.js';
 import { joinKey } from '../output/sink.js';
 
-const schema = z.object({
-  OUTPUT_BUCKET: z.string().min(3, 'OUTPUT_BUCKET is required'),
-  OUTPUT_PREFIX: z.string().default('snapshots'),
-  OUTPUT_KMS_KEY_ID: z.string().optional(),
+/** Where an export function writes (set by the stack). */
+export const outputEnvSchema = z.object({
+  OUTPUT_BUCKET: z.string().min(3).meta({ description: 'the snapshot bucket name (set by the stack)' }),
+  OUTPUT_PREFIX: z.string().default('snapshots').meta({ description: 'the key prefix inside the bucket' }),
+  OUTPUT_KMS_KEY_ID: z.string().optional().meta({
+    description: 'the KMS key for the objects written (set by the stack)',
+    fallback: 'bucket default',
+  }),
 });
 
 export type OutputEnv = { bucket: string; prefix: string; kmsKeyId?: string };
 
 export function outputEnvFrom(env: Record<string, string | undefined>): OutputEnv {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const values = parseEnv(outputEnvSchema, env);
   return {
-    bucket: parsed.data.OUTPUT_BUCKET,
-    prefix: parsed.data.OUTPUT_PREFIX,
-    kmsKeyId: parsed.data.OUTPUT_KMS_KEY_ID,
+    bucket: values.OUTPUT_BUCKET,
+    prefix: values.OUTPUT_PREFIX,
+    kmsKeyId: values.OUTPUT_KMS_KEY_ID,
   };
 }
 

@@ -1,28 +1,38 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors.js';
+import { parseEnv } from '../config-error.js';
 import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
 
 // Tenant, instance and client names become URL path segments: keep them to what Welkin issues.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
-const envSchema = z.object({
-  WELKIN_TENANT: z
-    .string({ error: 'WELKIN_TENANT is required' })
-    .regex(NAME, 'WELKIN_TENANT is not a valid name'),
-  WELKIN_INSTANCE: z
-    .string({ error: 'WELKIN_INSTANCE is required' })
-    .regex(NAME, 'WELKIN_INSTANCE is not a valid name'),
-  WELKIN_CLIENT_NAME: z
-    .string({ error: 'WELKIN_CLIENT_NAME is required' })
-    .regex(NAME, 'WELKIN_CLIENT_NAME is not a valid name'),
-  WELKIN_CLIENT_SECRET: z
-    .string({ error: 'WELKIN_CLIENT_SECRET is required' })
-    .min(1, 'WELKIN_CLIENT_SECRET is required'),
-  WELKIN_ENV: z.enum(['live', 'sandbox'], { error: 'WELKIN_ENV must be live or sandbox' }).default('live'),
-  WELKIN_BASE_URL: z.string().optional(),
-  WELKIN_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).optional(),
-  WELKIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000),
+const nameOf = (what: string) =>
+  z
+    .string()
+    .regex(NAME)
+    .meta({
+      description: `the API client's ${what}`,
+      format: 'a Welkin name (letters, digits, . _ -)',
+    });
+
+/** Every variable the Welkin source reads; help, README checks and error messages come from here. */
+export const welkinEnvSchema = z.object({
+  WELKIN_TENANT: nameOf('tenant'),
+  WELKIN_INSTANCE: nameOf('instance'),
+  WELKIN_CLIENT_NAME: nameOf('name'),
+  WELKIN_CLIENT_SECRET: z.string().meta({ description: "the API client's secret" }),
+  WELKIN_ENV: z.enum(['live', 'sandbox']).default('live').meta({ description: 'live or sandbox' }),
+  WELKIN_BASE_URL: z.string().optional().meta({
+    description: 'the API base URL override (simulators); https only, plain http only to loopback',
+    fallback: 'https://api.{env}.welkincloud.io',
+  }),
+  WELKIN_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).optional().meta({
+    description: 'a pace for data requests, per minute (Welkin documents only a token limit)',
+    fallback: 'unpaced',
+  }),
+  WELKIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
+    description: 'the deadline of one request, headers and body, in milliseconds',
+  }),
 });
 
 export interface WelkinConfig {
@@ -41,11 +51,7 @@ export interface WelkinConfig {
 }
 
 export function welkinConfigFrom(env: Record<string, string | undefined>): WelkinConfig {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  }
-  const values = parsed.data;
+  const values = parseEnv(welkinEnvSchema, env);
   const baseUrl = assertSafeBaseUrl(
     values.WELKIN_BASE_URL || `https://api.${values.WELKIN_ENV}.welkincloud.io`,
     'WELKIN_BASE_URL',

@@ -88,7 +88,7 @@ describe('clinikoConfigFrom', () => {
     const message = messageOf(() => clinikoConfigFrom(env));
 
     // Assess
-    expect(message).toContain('CLINIKO_USER_AGENT must look like');
+    expect(message).toMatch(/^CLINIKO_USER_AGENT: not like "App Name \(contact@example.com\)" — set it to /);
   });
 
   it('says which variables are missing or wrong without echoing the key', () => {
@@ -100,7 +100,9 @@ describe('clinikoConfigFrom', () => {
 
     // Assess
     expect(message).toContain('CLINIKO_API_KEY');
-    expect(message).toContain('CLINIKO_USER_AGENT is required');
+    expect(message).toContain('CLINIKO_USER_AGENT: not set — ');
+    expect(message).toContain('CLINIKO_REQUESTS_PER_MINUTE: not a number — ');
+    expect(message).not.toContain('lots');
     expect(message).toContain('CLINIKO_REQUESTS_PER_MINUTE');
     expect(message.split('\n')).toHaveLength(1);
   });
@@ -132,6 +134,6 @@ describe('clinikoConfigFrom', () => {
     const message = messageOf(() => clinikoConfigFrom(env));
 
     // Assess
-    expect(message).toContain('CLINIKO_BASE_URL must use https');
+    expect(message).toMatch(/^CLINIKO_BASE_URL: \S+ is not https — use https/);
   });
 });

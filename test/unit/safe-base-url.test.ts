@@ -33,7 +33,9 @@ describe('assertSafeBaseUrl', () => {
 
     // Assess
     expect(act).toThrow(ConfigError);
-    expect(act).toThrow(/BASE_URL must use https/);
+    expect(act).toThrow(
+      /^BASE_URL: \S+ is not https — use https \(plain http only to a loopback simulator\)$/,
+    );
   });
 
   it('names the variable, not the value, when the URL does not parse', () => {
@@ -44,7 +46,7 @@ describe('assertSafeBaseUrl', () => {
     const act = () => assertSafeBaseUrl(value, 'CLINIKO_BASE_URL');
 
     // Assess
-    expect(act).toThrow('CLINIKO_BASE_URL is not a valid URL');
+    expect(act).toThrow(/^CLINIKO_BASE_URL: not a valid URL — /);
   });
 
   it('does not print credentials embedded in a refused URL', () => {

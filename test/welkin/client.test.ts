@@ -209,8 +209,9 @@ describe('welkinConfigFrom', () => {
 
     // Assess
     expect(failure).toBeInstanceOf(ConfigError);
-    expect(failure?.message).toMatch(/WELKIN_TENANT is not a valid name/);
-    expect(failure?.message).toMatch(/WELKIN_INSTANCE is required/);
+    expect(failure?.message).toMatch(/^WELKIN_TENANT: not a Welkin name \(letters, digits, \. _ -\) — /);
+    expect(failure?.message).toMatch(/WELKIN_INSTANCE: not set — set it to the API client's instance/);
+    expect(failure?.message).not.toContain('bad/tenant');
     expect(failure?.message).not.toContain(SECRET);
   });
 });

@@ -1,26 +1,40 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { AuthError, ConfigError } from '../../errors.js';
+import { configProblem, parseEnv } from '../../config-error.js';
+import { AuthError } from '../../errors.js';
 import { readSecretJson, readSecretString, secretName } from '../../secrets.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER, type ReceiverConfig } from './receiver-config.js';
 
 const HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
 
-const envSchema = z.object({
-  WELKIN_WEBHOOK_SECRET_ARN: z.string({ error: 'WELKIN_WEBHOOK_SECRET_ARN is required' }).min(1),
-  WEBHOOK_SECRET_HEADER: z
-    .string()
-    .regex(HEADER, 'WEBHOOK_SECRET_HEADER is not a valid header name')
-    .default(DEFAULT_SECRET_HEADER),
+/** The webhook receiver's variables (set by the stack); help, README checks and errors come from here. */
+export const receiverEnvSchema = z.object({
+  WELKIN_WEBHOOK_SECRET_ARN: z.string().meta({
+    description: 'the secret holding the webhook secret, at least 16 characters (set by the stack)',
+  }),
+  WEBHOOK_SECRET_HEADER: z.string().regex(HEADER).default(DEFAULT_SECRET_HEADER).meta({
+    description: 'the header carrying the webhook secret',
+    format: 'a header name',
+  }),
   WEBHOOK_MAX_BYTES: z.coerce
     .number()
     .int()
-    .positive('WEBHOOK_MAX_BYTES must be a positive integer')
+    .positive()
     .max(6 * 1024 * 1024)
-    .default(DEFAULT_MAX_BYTES),
-  WELKIN_TENANT: z.string().min(1).optional(),
-  WELKIN_INSTANCE: z.string().min(1).optional(),
-  WELKIN_CREDENTIALS_SECRET_ARN: z.string().min(1).optional(),
+    .default(DEFAULT_MAX_BYTES)
+    .meta({ description: 'the largest notice body accepted, in bytes (larger: 413)' }),
+  WELKIN_TENANT: z.string().optional().meta({
+    description: 'the tenant notices must name',
+    fallback: 'from the credentials secret',
+  }),
+  WELKIN_INSTANCE: z.string().optional().meta({
+    description: 'the instance notices must name',
+    fallback: 'from the credentials secret',
+  }),
+  WELKIN_CREDENTIALS_SECRET_ARN: z.string().optional().meta({
+    description: 'the secret holding the Welkin API client JSON (set by the stack)',
+    fallback: 'unset',
+  }),
 });
 
 /** The webhook secret: a plain string, or JSON {secret, previousSecret?} so a rotation can overlap. */
@@ -54,9 +68,7 @@ export async function loadReceiverConfig(
   secrets: SecretsManagerClient,
   env: Record<string, string | undefined>,
 ): Promise<ReceiverConfig> {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
-  const values = parsed.data;
+  const values = parseEnv(receiverEnvSchema, env);
   const secretArn = values.WELKIN_WEBHOOK_SECRET_ARN;
   const accepted = webhookSecretsFrom(await readSecretString(secrets, secretArn), secretName(secretArn));
   let tenant = values.WELKIN_TENANT;
@@ -64,7 +76,11 @@ export async function loadReceiverConfig(
   if (!tenant || !instance) {
     const arn = values.WELKIN_CREDENTIALS_SECRET_ARN;
     if (!arn) {
-      throw new ConfigError('set WELKIN_TENANT and WELKIN_INSTANCE, or WELKIN_CREDENTIALS_SECRET_ARN');
+      throw configProblem(
+        'WELKIN_TENANT',
+        'not set, and no WELKIN_CREDENTIALS_SECRET_ARN to read it from',
+        'set WELKIN_TENANT and WELKIN_INSTANCE, or WELKIN_CREDENTIALS_SECRET_ARN',
+      );
     }
     const credentials = credentialsSchema.safeParse(await readSecretJson(secrets, arn));
     if (!credentials.success) throw new AuthError(`secret ${secretName(arn)} lacks tenant or instance`);
