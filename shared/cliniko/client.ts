@@ -2,6 +2,7 @@ import { MalformedResponseError } from '../errors.js';
 import { JsonHttpClient } from '../http/json-http-client.js';
 import { sharedBudget } from '../http/request-budget.js';
 import { isRecord, parseLossless } from '../json/lossless.js';
+import { type ScannedPage, scanObject, scanPage } from '../json/page-scanner.js';
 import { redactUrl } from '../redact.js';
 import type { ClinikoConfig } from './config.js';
 
@@ -40,6 +41,24 @@ export class ClinikoClient {
     if (!isRecord(body)) throw new MalformedResponseError(`${where}: expected a JSON object`);
     return { body, where };
   }
+
+  /** GET a list page whose records are under `list`. */
+  async getPage(pathOrUrl: string, list: string, fields: readonly string[] = ['id']): Promise<ClinikoPage> {
+    const { text } = await this.http.request('GET', pathOrUrl);
+    const where = `Cliniko ${redactUrl(this.http.resolve(pathOrUrl))}`;
+    return { ...scanPage(text, where, list, fields), where };
+  }
+
+  /** GET an object endpoint as one NDJSON line of the text sent. */
+  async getObjectText(pathOrUrl: string): Promise<string> {
+    const { text } = await this.http.request('GET', pathOrUrl);
+    return scanObject(text, `Cliniko ${redactUrl(this.http.resolve(pathOrUrl))}`);
+  }
+}
+
+/** A list page: its records kept as the text sent (reading only `fields` from each) and its parsed envelope. */
+export interface ClinikoPage extends ScannedPage {
+  where: string;
 }
 
 /** `X-RateLimit-Reset` is the unix second at which the window frees up. */

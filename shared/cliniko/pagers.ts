@@ -1,7 +1,8 @@
 import { MalformedResponseError } from '../errors.js';
+import { pagedRecords } from '../export/paged-records.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
-import { isRecord, scalarToString } from '../json/lossless.js';
-import type { ClinikoClient } from './client.js';
+import { isRecord } from '../json/lossless.js';
+import type { ClinikoClient, ClinikoPage } from './client.js';
 import type { ClinikoResource } from './resources.js';
 
 const PER_PAGE = 100;
@@ -11,15 +12,10 @@ function filterTime(iso: string): string {
   return `${iso.slice(0, 19)}Z`;
 }
 
-function recordsOf(body: Record<string, unknown>, resource: ClinikoResource, where: string): PagedRecord[] {
-  const list = body[resource.listKey];
-  if (!Array.isArray(list))
-    throw new MalformedResponseError(`${where}: no "${resource.listKey}" list in the page`);
-  return list.map((value, index) => {
-    const id = isRecord(value) ? scalarToString(value.id) : undefined;
-    if (id === undefined) throw new MalformedResponseError(`${where}: record ${index} has no id`);
-    return { id, value };
-  });
+function recordsOf(page: ClinikoPage, resource: ClinikoResource): PagedRecord[] {
+  if (!page.records)
+    throw new MalformedResponseError(`${page.where}: no "${resource.listKey}" list in the page`);
+  return pagedRecords(page.records, page.where);
 }
 
 function hasNext(body: Record<string, unknown>): string | undefined {
@@ -112,10 +108,12 @@ export class KeysetPager implements ResourcePager {
   private async split(window: ExportWindow, after: string, total: number | undefined): Promise<IdRange[]> {
     if (this.parallelism <= 1 || (total !== undefined && total < SPLIT_THRESHOLD))
       return [{ after, done: false }];
-    const { body, where } = await this.client.getObject(
+    const page = await this.client.getPage(
       this.query(window, {}, { perPage: 1, descending: true }),
+      this.resource.listKey,
     );
-    const maxId = recordsOf(body, this.resource, where)[0]?.id;
+    const { where } = page;
+    const maxId = recordsOf(page, this.resource)[0]?.id;
     if (maxId === undefined) return [{ after, done: false }];
     const low = parseId(after, where);
     const width = (parseId(maxId, where) - low) / BigInt(this.parallelism);
@@ -128,8 +126,9 @@ export class KeysetPager implements ResourcePager {
   }
 
   private async fetchRange(window: ExportWindow, range: IdRange): Promise<RangePage> {
-    const { body, where } = await this.client.getObject(this.query(window, range));
-    const records = recordsOf(body, this.resource, where);
+    const page = await this.client.getPage(this.query(window, range), this.resource.listKey);
+    const { envelope: body, where } = page;
+    const records = recordsOf(page, this.resource);
     let previous = range.after === undefined ? undefined : BigInt(range.after);
     const upTo = range.upTo === undefined ? undefined : BigInt(range.upTo);
     for (const record of records) {
@@ -208,8 +207,9 @@ export class LinksPager implements ResourcePager {
       let next: string | undefined = scan === 1 && cursor ? cursor : first;
       const totals = new Set<string>();
       while (next) {
-        const { body, where } = await this.client.getObject(next);
-        const records = recordsOf(body, this.resource, where);
+        const page = await this.client.getPage(next, this.resource.listKey);
+        const body = page.envelope;
+        const records = recordsOf(page, this.resource);
         totals.add(String(body.total_entries));
         next = hasNext(body);
         yield { records, cursor: next ?? undefined };
@@ -234,8 +234,8 @@ export class SingleObjectPager implements ResourcePager {
   ) {}
 
   async *pages(): AsyncIterable<Page> {
-    const { body } = await this.client.getObject(this.resource.path);
-    yield { records: [{ id: this.resource.name, value: body }], cursor: undefined };
+    const json = await this.client.getObjectText(this.resource.path);
+    yield { records: [{ id: this.resource.name, json }], cursor: undefined };
   }
 }
 

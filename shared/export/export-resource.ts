@@ -1,5 +1,4 @@
 import { ExportError } from '../errors.js';
-import { toNdjsonLine } from '../json/lossless.js';
 import { manifestKey, newRunId, runFolder } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
@@ -69,7 +68,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       const lines: string[] = [];
       for (const record of page.records) {
         if (seen && !seen.add(record.id)) continue;
-        lines.push(toNdjsonLine(record.value));
+        lines.push(record.json);
       }
       await writer.writeLines(lines);
       recordCount += lines.length;

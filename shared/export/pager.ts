@@ -6,8 +6,11 @@ export interface ExportWindow {
 
 export interface PagedRecord {
   id: string;
-  /** The record as parsed losslessly; written back unchanged. */
-  value: unknown;
+  /**
+   * The record's JSON text as the API sent it, already one NDJSON line (no whitespace outside strings when it
+   * had some; U+2028/U+2029 escaped): written as it is, never parsed and re-serialised.
+   */
+  json: string;
 }
 
 export interface Page {

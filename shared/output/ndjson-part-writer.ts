@@ -13,6 +13,9 @@ export interface PartWriterOptions {
   firstPartIndex?: number;
 }
 
+/** About how much text is turned into bytes at once (a single longer line is one batch of its own). */
+const BATCH_CHARS = 256 * 1024;
+
 interface OpenPart {
   key: string;
   upload: Upload;
@@ -41,8 +44,22 @@ export class NdjsonPartWriter {
     return this.nextIndex;
   }
 
-  async writeLines(lines: string[]): Promise<void> {
-    if (lines.length === 0) return;
+  /** Lines are encoded a batch at a time, so a big page costs its text plus one batch, not two more copies. */
+  async writeLines(lines: readonly string[]): Promise<void> {
+    let from = 0;
+    let chars = 0;
+    for (let index = 0; index < lines.length; index += 1) {
+      chars += (lines[index] as string).length + 1;
+      if (chars >= BATCH_CHARS) {
+        await this.writeBatch(lines.slice(from, index + 1));
+        from = index + 1;
+        chars = 0;
+      }
+    }
+    if (from < lines.length) await this.writeBatch(lines.slice(from));
+  }
+
+  private async writeBatch(lines: readonly string[]): Promise<void> {
     const part = this.part ?? this.open();
     const chunk = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     part.records += lines.length;

@@ -3,12 +3,18 @@ import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
 import { JsonHttpClient } from '../http/json-http-client.js';
 import { sharedBudget } from '../http/request-budget.js';
 import { isRecord, parseLossless } from '../json/lossless.js';
+import { type ScannedPage, scanPage } from '../json/page-scanner.js';
 import { redactUrl } from '../redact.js';
 import type { WelkinConfig } from './config.js';
 import { explainWelkinError, welkinErrorCodes } from './error-body.js';
 import { type RenewalLimit, sharedRenewalLimit } from './renewal-limit.js';
 import { TokenProvider } from './token-provider.js';
 import type { TokenStore } from './token-store.js';
+
+/** A list page: its records as the text sent and its parsed envelope (cursor, totals, flags). */
+export interface WelkinPage extends ScannedPage {
+  where: string;
+}
 
 export interface WelkinClientDeps {
   fetch?: typeof fetch;
@@ -90,6 +96,13 @@ export class WelkinClient {
     const body = parseLossless(text, where);
     if (!isRecord(body)) throw new MalformedResponseError(`${where}: expected a JSON object`);
     return { body, where };
+  }
+
+  /** GET a list page whose records are under `list`: records kept as the text sent, `fields` read from each. */
+  async getPage(path: string, list: string, fields: readonly string[]): Promise<WelkinPage> {
+    const { text } = await this.http.request('GET', path);
+    const where = `Welkin ${redactUrl(this.http.resolve(path))}`;
+    return { ...scanPage(text, where, list, fields), where };
   }
 
   /** Token requests made through this client (HTTP attempts at the token endpoint). */

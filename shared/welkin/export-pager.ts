@@ -1,13 +1,15 @@
 import { MalformedResponseError } from '../errors.js';
 import { IdLog } from '../export/id-log.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
-import { isRecord, scalarToString } from '../json/lossless.js';
+import { isRecord } from '../json/lossless.js';
 import type { WelkinClient } from './client.js';
 import { decodePosition, type ExportPosition, encodePosition } from './export-cursor.js';
 
 /** The largest page the Export API serves; it must exceed the largest group of rows sharing one updatedAt. */
 export const EXPORT_PAGE_SIZE = 500;
 const EPOCH = '1970-01-01T00:00:00.000Z';
+/** What the pager reads from each row; the rest of the row is passed on as text. */
+const ROW_FIELDS = ['id', 'updatedAt'];
 
 interface Row extends PagedRecord {
   updatedAt: string;
@@ -72,7 +74,7 @@ export class ExportCursorPager implements ResourcePager {
           if (emittedInTail.has(row.id) || emittedBeforeTail.has(row.id)) continue;
           emittedInTail.add(row.id);
         }
-        records.push({ id: row.id, value: row.value });
+        records.push({ id: row.id, json: row.json });
       }
       if (reachedUntil || rows.length === 0) {
         if (records.length > 0) yield { records, cursor: undefined };
@@ -99,25 +101,27 @@ export class ExportCursorPager implements ResourcePager {
     start: string,
   ): Promise<{ rows: Row[]; hasNext: boolean; end: string | undefined; where: string }> {
     const params = new URLSearchParams({ start, pageSize: String(this.pageSize) });
-    const { body, where } = await this.client.getObject(
+    const page = await this.client.getPage(
       this.client.instancePath(`export/${encodeURIComponent(this.upstream)}?${params}`),
+      'data',
+      ROW_FIELDS,
     );
-    const data = body.data;
-    if (!Array.isArray(data)) throw new MalformedResponseError(`${where}: no "data" list in the page`);
+    const { envelope: body, records: data, where } = page;
+    if (!data) throw new MalformedResponseError(`${where}: no "data" list in the page`);
     const cursor = body.cursor;
     const hasNext = isRecord(cursor) && cursor.hasNext === true;
     const end = isRecord(cursor) && typeof cursor.end === 'string' ? cursor.end : undefined;
     let previous = Number.NEGATIVE_INFINITY;
-    const rows = data.map((value, index): Row => {
-      const id = isRecord(value) ? scalarToString(value.id) : undefined;
-      const updatedAt = isRecord(value) && typeof value.updatedAt === 'string' ? value.updatedAt : undefined;
+    const rows = data.map(({ json, fields }, index): Row => {
+      const id = fields.get('id');
+      const updatedAt = fields.get('updatedAt');
       const updatedMs = updatedAt === undefined ? Number.NaN : Date.parse(updatedAt);
       if (id === undefined || updatedAt === undefined || Number.isNaN(updatedMs)) {
         throw new MalformedResponseError(`${where}: row ${index} has no id or no valid updatedAt`);
       }
       if (updatedMs < previous) throw new MalformedResponseError(`${where}: rows are not in updatedAt order`);
       previous = updatedMs;
-      return { id, value, updatedAt, updatedMs };
+      return { id, json, updatedAt, updatedMs };
     });
     return { rows, hasNext, end, where };
   }

@@ -1,12 +1,14 @@
 import { MalformedResponseError } from '../errors.js';
-import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
-import { isRecord, scalarToString } from '../json/lossless.js';
+import { pagedRecords } from '../export/paged-records.js';
+import type { ExportWindow, Page, ResourcePager } from '../export/pager.js';
+import { isRecord } from '../json/lossless.js';
 import type { WelkinClient } from './client.js';
 
 /** How one list envelope names its rows, its size parameter and its "last page" flag. */
 export interface ListShape {
   sizeParam: string;
-  rows(body: Record<string, unknown>): unknown;
+  /** The envelope member that holds the rows. */
+  rowsKey: string;
   isLast(body: Record<string, unknown>): boolean | undefined;
   /** The list's row count as the server reports it; compared across a scan to notice a list that moved. */
   total(body: Record<string, unknown>): unknown;
@@ -15,7 +17,7 @@ export interface ListShape {
 /** Spring Data page: `{content, last, number, size, totalPages, ...}` with `page`, `size`, `sort`. */
 export const SPRING_PAGE: ListShape = {
   sizeParam: 'size',
-  rows: (body) => body.content,
+  rowsKey: 'content',
   isLast: (body) => (typeof body.last === 'boolean' ? body.last : undefined),
   total: (body) => body.totalElements,
 };
@@ -23,7 +25,7 @@ export const SPRING_PAGE: ListShape = {
 /** `{data, metaInfo{page, pageSize, totalPages, lastPage, ...}}` with `page`, `pageSize`. */
 export const META_INFO_PAGE: ListShape = {
   sizeParam: 'pageSize',
-  rows: (body) => body.data,
+  rowsKey: 'data',
   isLast: (body) =>
     isRecord(body.metaInfo) && typeof body.metaInfo.lastPage === 'boolean'
       ? body.metaInfo.lastPage
@@ -74,15 +76,14 @@ export class ListPager implements ResourcePager {
           [this.shape.sizeParam]: String(this.pageSize),
         });
         if (this.sort) params.set('sort', this.sort);
-        const { body, where } = await this.client.getObject(`${this.path}?${params}`);
-        const list = this.shape.rows(body);
-        if (!Array.isArray(list)) throw new MalformedResponseError(`${where}: no list of rows in the page`);
+        const {
+          envelope: body,
+          records: list,
+          where,
+        } = await this.client.getPage(`${this.path}?${params}`, this.shape.rowsKey, ['id']);
+        if (!list) throw new MalformedResponseError(`${where}: no list of rows in the page`);
         totals.add(String(this.shape.total(body)));
-        const records = list.map((value, index): PagedRecord => {
-          const id = isRecord(value) ? scalarToString(value.id) : undefined;
-          if (id === undefined) throw new MalformedResponseError(`${where}: row ${index} has no id`);
-          return { id, value };
-        });
+        const records = pagedRecords(list, where, 'row');
         // An endpoint that ignores `page` would otherwise be paged for ever.
         if (records.length > 0 && records[0]?.id === previousFirst) {
           throw new MalformedResponseError(

@@ -180,7 +180,10 @@ describe('S3Sink against s3rver', () => {
       async *pages(): AsyncIterable<Page> {
         for (let start = 0; start < values.length; start += 100) {
           const slice = values.slice(start, start + 100);
-          yield { records: slice.map((value) => ({ id: value.id, value })), cursor: slice.at(-1)?.id };
+          yield {
+            records: slice.map((value) => ({ id: value.id, json: JSON.stringify(value) })),
+            cursor: slice.at(-1)?.id,
+          };
         }
       },
     };

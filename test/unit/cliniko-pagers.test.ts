@@ -4,7 +4,6 @@ import { KeysetPager, LinksPager, SingleObjectPager } from '../../shared/cliniko
 import type { ClinikoResource } from '../../shared/cliniko/resources.js';
 import { HttpError, MalformedResponseError } from '../../shared/errors.js';
 import type { Page } from '../../shared/export/pager.js';
-import { toNdjsonLine } from '../../shared/json/lossless.js';
 
 const BASE = 'https://api.au1.cliniko.com/v1';
 const PATIENTS: ClinikoResource = {
@@ -117,7 +116,7 @@ describe('KeysetPager', () => {
       'updated_at:<2026-01-02T12:30:45Z',
     ]);
     expect(idsOf(pages)).toEqual(ids.map(String));
-    expect(toNdjsonLine(pages[0]?.records[0]?.value)).toBe(`{"id":${ids[0]}}`);
+    expect(pages[0]?.records[0]?.json).toBe(`{"id":${ids[0]}}`);
   });
 
   it('sends no updated_at filter for a full snapshot and resumes after a checkpoint cursor', async () => {
@@ -332,6 +331,6 @@ describe('SingleObjectPager', () => {
     // Assess
     expect(pages).toHaveLength(1);
     expect(pages[0]?.records[0]?.id).toBe('settings');
-    expect(toNdjsonLine(pages[0]?.records[0]?.value)).toBe('{"country":"AU","id":123456789012345678901}');
+    expect(pages[0]?.records[0]?.json).toBe('{"country":"AU","id":123456789012345678901}');
   });
 });

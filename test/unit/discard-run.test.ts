@@ -188,7 +188,7 @@ describe('discardRun', () => {
       supportsIncremental: false,
       async *pages(_window, cursor): AsyncIterable<Page> {
         for (let page = Number(cursor ?? 0); page < 3; page += 1) {
-          yield { records: [{ id: String(page), value: { id: page } }], cursor: String(page + 1) };
+          yield { records: [{ id: String(page), json: `{"id":${page}}` }], cursor: String(page + 1) };
         }
       },
     };

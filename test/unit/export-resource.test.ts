@@ -8,7 +8,6 @@ import { ExportError } from '../../shared/errors.js';
 import { resourceCheckpointSchema } from '../../shared/export/checkpoint.js';
 import { type ExportResourceOptions, exportResource } from '../../shared/export/export-resource.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../../shared/export/pager.js';
-import { parseLossless } from '../../shared/json/lossless.js';
 import { runFolder } from '../../shared/output/layout.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type Manifest, manifestSchema } from '../../shared/output/manifest.js';
@@ -110,7 +109,8 @@ class RecordingSink implements Sink {
 function records(count: number, firstId = 1, noise = 0): PagedRecord[] {
   return Array.from({ length: count }, (_, index) => {
     const id = String(firstId + index);
-    return { id, value: { id, name: `record ${id}`, note: randomBytes(noise).toString('base64') } };
+    const value = { id, name: `record ${id}`, note: randomBytes(noise).toString('base64') };
+    return { id, json: JSON.stringify(value) };
   });
 }
 
@@ -205,9 +205,7 @@ describe('exportResource', () => {
     });
     expect(manifest.since).toBeUndefined();
     expect(manifest.files.length).toBeGreaterThan(1);
-    expect(await linesOf(outcome.manifestKey, manifest)).toEqual(
-      all.map((record) => JSON.stringify(record.value)),
-    );
+    expect(await linesOf(outcome.manifestKey, manifest)).toEqual(all.map((record) => record.json));
     const partKeys = manifest.files.map((file) => outcome.manifestKey.replace('_manifest.json', file.path));
     expect(sink.visible).toEqual([...partKeys, outcome.manifestKey, '_state/cliniko/patients.json']);
     expect(await new StateStore(sink).get('cliniko', 'patients')).toMatchObject({
@@ -220,8 +218,8 @@ describe('exportResource', () => {
 
   it('keeps ids above 2^53 exactly as the API sent them', async () => {
     // Prepare
-    const value = parseLossless('{"id":123456789012345678901,"balance":12.50}', 'test');
-    const pager = new FakePager([{ id: '123456789012345678901', value }]);
+    const json = '{"id":123456789012345678901,"balance":12.50}';
+    const pager = new FakePager([{ id: '123456789012345678901', json }]);
 
     // Act
     const outcome = await finished(exportResource(options(pager, { compress: false })));

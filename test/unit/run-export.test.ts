@@ -30,7 +30,7 @@ function pager(resource: string, count = 3): ResourcePager {
       const values = (from: number) =>
         Array.from({ length: count }, (_, index) => {
           const id = String(from + index);
-          return { id, value: { id, resource } };
+          return { id, json: JSON.stringify({ id, resource }) };
         });
       if (cursor === undefined) yield { records: values(1), cursor: 'half' };
       yield { records: values(count + 1), cursor: undefined };

@@ -63,7 +63,9 @@ describe('failure reasons in webhook logs', () => {
     const failure = await failureOf(fetcher.fetch(RECORD_URL, 'PATIENT'));
     // Assess
     expect(failure).toBeInstanceOf(MalformedResponseError);
-    expect((failure as Error).message).toBe('Welkin PATIENT record: response is not valid JSON');
+    expect((failure as Error).message).toBe(
+      'Welkin PATIENT record: response is not valid JSON (unterminated string at character 12)',
+    );
     expect(safeReason(failure)).not.toContain(PATIENT_ID);
   });
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedResponseError } from '../../shared/errors.js';
 import type { ExportWindow, Page } from '../../shared/export/pager.js';
-import { toNdjsonLine } from '../../shared/json/lossless.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
 import { ListPager, META_INFO_PAGE, SPRING_PAGE } from '../../shared/welkin/list-pager.js';
@@ -90,7 +89,7 @@ describe('ExportCursorPager', () => {
     const pages = await collect(new ExportCursorPager(client, 'PATIENT', 10).pages(FULL));
 
     // Assess
-    expect(toNdjsonLine(pages[0]?.records[0]?.value)).toBe(
+    expect(pages[0]?.records[0]?.json).toBe(
       `{"id":"r0-0","updatedAt":"${at(0)}","big":12345678901234567891}`,
     );
   });

@@ -1,4 +1,4 @@
-import { isRecord, toNdjsonLine } from '../../json/lossless.js';
+import { toNdjsonLine } from '../../json/lossless.js';
 import type { Sink } from '../../output/sink.js';
 import { changeKey } from './layout.js';
 import { type PullTarget, pullTargetOf, type WelkinApiLocation } from './pull-target.js';
@@ -35,6 +35,17 @@ function noticeSummary(message: QueuedNotice, target: PullTarget) {
 }
 
 /**
+ * The record's text as the API sent it with our fields appended as its last members (a record that is not an
+ * object is kept under `_record`). The record is never parsed, so every number and escape stays as sent.
+ */
+function withStamp(json: string, stamp: Record<string, unknown>): string {
+  const members = toNdjsonLine(stamp).slice(1, -1);
+  if (!json.startsWith('{')) return `{"_record":${json},${members}}`;
+  const body = json.slice(1, -1);
+  return /^\s*$/.test(body) ? `{${members}}` : `{${body},${members}}`;
+}
+
+/**
  * Ping and pull for one queued notice: fetch the record as it is now and write it as one NDJSON line under
  * the notice's dedupe key. A record that no longer exists becomes a deletion marker. The file is
  * overwritten on a repeat (SQS redelivery, Welkin redelivery): a later pull is never staler.
@@ -52,9 +63,7 @@ export async function pullChange(options: PullOptions): Promise<PullOutcome> {
   const pulledAt = (options.now ?? (() => new Date()))();
   const stamp = { _notice: noticeSummary(message, target), _pulledAt: pulledAt.toISOString() };
   const line = result.found
-    ? toNdjsonLine(
-        isRecord(result.value) ? { ...result.value, ...stamp } : { _record: result.value, ...stamp },
-      )
+    ? withStamp(result.json, stamp)
     : toNdjsonLine({ _deleted: true, _entity: target.entity, _id: target.id, ...stamp });
   const key = changeKey(target.entity, pulledAt, message.dedupeKey);
   await sink.putText(key, `${line}\n`, 'application/x-ndjson');

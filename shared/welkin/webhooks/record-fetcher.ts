@@ -1,5 +1,8 @@
-/** A record as the API returned it (parsed losslessly), or the API saying it does not exist. */
-export type FetchResult = { found: true; value: unknown } | { found: false };
+/**
+ * A record as the API returned it (its JSON text as one NDJSON line, never re-serialised), or the API saying
+ * it does not exist.
+ */
+export type FetchResult = { found: true; json: string } | { found: false };
 
 /**
  * Fetches one record by its absolute URL. "Does not exist", said unambiguously by the API, is an answer,

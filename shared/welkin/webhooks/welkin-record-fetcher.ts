@@ -1,4 +1,4 @@
-import { parseLossless } from '../../json/lossless.js';
+import { scanValue } from '../../json/page-scanner.js';
 import type { WelkinClient } from '../client.js';
 import type { WelkinApiLocation } from './pull-target.js';
 import type { FetchResult, RecordFetcher } from './record-fetcher.js';
@@ -28,6 +28,6 @@ export class WelkinRecordFetcher implements RecordFetcher {
     }
     // Named by entity, not URL: the path holds patient and record ids, and this message reaches the logs.
     const where = `Welkin ${entity.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 64)} record`;
-    return { found: true, value: parseLossless(text, where) };
+    return { found: true, json: scanValue(text, where) };
   }
 }

@@ -1,0 +1,16 @@
+import { MalformedResponseError } from '../errors.js';
+import type { ScannedRecord } from '../json/page-scanner.js';
+import type { PagedRecord } from './pager.js';
+
+/** The page's records with their ids; a record without a string or number `id` fails the page. */
+export function pagedRecords(
+  records: readonly ScannedRecord[],
+  where: string,
+  noun = 'record',
+): PagedRecord[] {
+  return records.map((record, index) => {
+    const id = record.fields.get('id');
+    if (id === undefined) throw new MalformedResponseError(`${where}: ${noun} ${index} has no id`);
+    return { id, json: record.json };
+  });
+}
