@@ -29,20 +29,6 @@ export async function readSecretJson(client: SecretsManagerClient, secretId: str
   }
 }
 
-export async function writeSecretString(
-  client: SecretsManagerClient,
-  secretId: string,
-  value: string,
-): Promise<void> {
-  try {
-    await client.send(new PutSecretValueCommand({ SecretId: secretId, SecretString: value }));
-  } catch (error) {
-    throw new AuthError(`cannot write secret ${secretName(secretId)}: ${(error as Error).name}`, {
-      cause: error,
-    });
-  }
-}
-
 /** The readable part of an ARN or name, for messages. */
 export function secretName(secretId: string): string {
   return secretId.split(':secret:').pop() ?? secretId;

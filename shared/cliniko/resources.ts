@@ -72,7 +72,3 @@ export const CLINIKO_RESOURCES: readonly ClinikoResource[] = [
   { name: 'services', path: '/services', listKey: 'services', paging: 'links' },
   { name: 'settings', path: '/settings', listKey: 'settings', paging: 'single' },
 ];
-
-export function clinikoResourceNames(): string[] {
-  return CLINIKO_RESOURCES.map((resource) => resource.name);
-}

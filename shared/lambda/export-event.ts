@@ -32,8 +32,6 @@ const discardEventSchema = z.strictObject({
   discard: runCheckpointSchema,
 });
 
-export const exportEventSchema = z.union([scheduledEventSchema, onDemandEventSchema, discardEventSchema]);
-
 export interface ExportRequest {
   account?: string;
   resources?: string[];

@@ -14,14 +14,6 @@ export interface ListShape {
   total(body: Record<string, unknown>): unknown;
 }
 
-/** Spring Data page: `{content, last, number, size, totalPages, ...}` with `page`, `size`, `sort`. */
-export const SPRING_PAGE: ListShape = {
-  sizeParam: 'size',
-  rowsKey: 'content',
-  isLast: (body) => (typeof body.last === 'boolean' ? body.last : undefined),
-  total: (body) => body.totalElements,
-};
-
 /** `{data, metaInfo{page, pageSize, totalPages, lastPage, ...}}` with `page`, `pageSize`. */
 export const META_INFO_PAGE: ListShape = {
   sizeParam: 'pageSize',

@@ -1,7 +1,7 @@
 import type { ResourcePager } from '../export/pager.js';
 import type { WelkinClient } from './client.js';
 import { ExportCursorPager } from './export-pager.js';
-import { ListPager, META_INFO_PAGE, SPRING_PAGE } from './list-pager.js';
+import { ListPager, META_INFO_PAGE } from './list-pager.js';
 import type { WelkinResource } from './resources.js';
 
 export function pagerFor(client: WelkinClient, resource: WelkinResource): ResourcePager {
@@ -10,10 +10,5 @@ export function pagerFor(client: WelkinClient, resource: WelkinResource): Resour
     resource.scope === 'tenant'
       ? client.tenantPath(resource.upstream)
       : client.instancePath(resource.upstream);
-  return new ListPager(
-    client,
-    path,
-    resource.paging === 'spring' ? SPRING_PAGE : META_INFO_PAGE,
-    resource.sort,
-  );
+  return new ListPager(client, path, META_INFO_PAGE, resource.sort);
 }

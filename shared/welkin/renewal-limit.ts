@@ -29,11 +29,6 @@ export class RenewalLimit {
     }
     this.times.push(now);
   }
-
-  get recent(): number {
-    const now = this.now();
-    return this.times.filter((time) => time > now - RENEWAL_WINDOW_MS).length;
-  }
 }
 
 const limits = new Map<string, RenewalLimit>();

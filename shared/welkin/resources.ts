@@ -4,7 +4,6 @@
  * - paging 'export': the Export API (`{tenant}/{instance}/export/{RESOURCE}`), ordered by updatedAt, whose
  *   `start` is also the incremental cursor. Needs the "Export Data" security policy.
  * - paging 'metaInfo': `{data, metaInfo}` list pages (`page` from 0, `pageSize`); always a full snapshot.
- * - paging 'spring': Spring Data pages (`page` from 0, `size`, `sort`); always a full snapshot.
  *
  * Choices:
  * - Calendar events, encounters and patients come from the Export API (CALENDAR_EVENT, ENCOUNTER, PATIENT)
@@ -17,7 +16,7 @@
  */
 export interface WelkinResource {
   name: string;
-  paging: 'export' | 'metaInfo' | 'spring';
+  paging: 'export' | 'metaInfo';
   /** Export API resource name, or the list path below the tenant ('admin/...') or the instance. */
   upstream: string;
   scope?: 'tenant' | 'instance';
@@ -44,7 +43,3 @@ export const WELKIN_RESOURCES: readonly WelkinResource[] = [
   { name: 'users', paging: 'metaInfo', upstream: 'admin/users', scope: 'tenant', sort: 'id,asc' },
   { name: 'programs', paging: 'metaInfo', upstream: 'programs', scope: 'instance', sort: 'id,asc' },
 ];
-
-export function welkinResourceNames(): string[] {
-  return WELKIN_RESOURCES.map((resource) => resource.name);
-}

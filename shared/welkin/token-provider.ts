@@ -49,8 +49,6 @@ export class TokenProvider {
   private readonly limit: RenewalLimit;
   private readonly now: () => number;
   private readonly random: () => number;
-  /** Token requests this provider made (each is one call of `requestToken`). */
-  renewals = 0;
 
   constructor(private readonly options: TokenProviderOptions) {
     this.renewBeforeMs = options.renewBeforeMs ?? 5 * 60_000;
@@ -130,7 +128,6 @@ export class TokenProvider {
 
   private async renew(): Promise<string> {
     this.limit.take();
-    this.renewals += 1;
     const token = await this.options.requestToken();
     const expiresAt = jwtExpiresAt(token, this.now()).toISOString();
     await this.options.store.write({ token, expiresAt });

@@ -3,7 +3,7 @@ import { MalformedResponseError } from '../../shared/errors.js';
 import type { ExportWindow, Page } from '../../shared/export/pager.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
-import { ListPager, META_INFO_PAGE, SPRING_PAGE } from '../../shared/welkin/list-pager.js';
+import { ListPager, META_INFO_PAGE } from '../../shared/welkin/list-pager.js';
 import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, testConfig } from './helpers.js';
@@ -319,20 +319,24 @@ describe('ListPager', () => {
     ]);
   });
 
-  it('pages a Spring list and asks once more after a full page flagged last', async () => {
+  it('asks once more after a full page flagged last', async () => {
     // Prepare
     const { client, seen } = clientFor(
-      listApi(6, 'size', (items, page, last) => `{"content":[${items}],"number":${page},"last":${last}}`),
+      listApi(
+        6,
+        'pageSize',
+        (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`,
+      ),
     );
 
     // Act
     const pages = await collect(
-      new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 3).pages(FULL),
+      new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 3).pages(FULL),
     );
 
     // Assess
     expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5']);
-    expect(seen.filter((r) => r.url.pathname.endsWith('/patients')).length).toBe(3);
+    expect(seen.filter((r) => r.url.pathname.endsWith('/programs')).length).toBe(3);
   });
 
   it('keeps paging after a short page when the envelope says it is not the last (server-capped page size)', async () => {
@@ -361,13 +365,6 @@ describe('ListPager', () => {
       'pageSize',
       (items: string[], page: number, last: boolean, total: number) =>
         `{"data":[${items}],"metaInfo":{"page":${page},"totalElements":${total},"lastPage":${last}}}`,
-    ],
-    [
-      'Spring',
-      SPRING_PAGE,
-      'size',
-      (items: string[], page: number, last: boolean, total: number) =>
-        `{"content":[${items}],"number":${page},"totalElements":${total},"last":${last}}`,
     ],
   ])(
     'scans a %s list again when a row is deleted after page 0, so no row present throughout is skipped',
@@ -468,12 +465,12 @@ describe('ListPager', () => {
     const { client } = clientFor((url) =>
       url.pathname.includes('/admin/api_clients/')
         ? json({ token: fakeJwt(Date.now()) }, 201)
-        : json('{"content":[{"id":"a"},{"id":"b"}],"last":false}'),
+        : json('{"data":[{"id":"a"},{"id":"b"}],"metaInfo":{"lastPage":false}}'),
     );
 
     // Act
     const failure = await collect(
-      new ListPager(client, 'gh/sb-demo/patients', SPRING_PAGE, undefined, 2).pages(FULL),
+      new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 2).pages(FULL),
     ).catch((e: unknown) => e);
 
     // Assess
