@@ -30,8 +30,11 @@ interface Row extends PagedRecord {
  * That log lives for one invocation: after a continuation from a checkpoint, a record emitted in an earlier
  * invocation and edited since can appear twice in the snapshot, old and new version (a documented limitation).
  *
- * `hasNext=false` alone is not trusted (WEL-5121 returned it while rows remained): a full page is followed by
- * one more request, and paging stops on an empty or short page.
+ * End of data is never taken from one signal: `hasNext=false` (WEL-5121 returned it while rows remained) and a
+ * page shorter than asked (the server may honour a smaller `cursor.pageSize`) both lead to one more request
+ * from the new position; only a page with nothing new ends the resource (one extra request per resource and
+ * run). An empty page while `hasNext=true` is asked once more, then it is a disagreement nothing resolves: the
+ * resource fails.
  */
 export class ExportCursorPager implements ResourcePager {
   readonly yieldsEachOnce = true;
@@ -54,8 +57,10 @@ export class ExportCursorPager implements ResourcePager {
     let position: ExportPosition = cursor
       ? decodePosition(cursor)
       : { start: window.since ?? EPOCH, seen: [] };
+    let confirmed = false;
+    let emptyWithMore = 0;
     for (;;) {
-      const { rows, hasNext, end, where } = await this.fetch(position.start);
+      const { rows, hasNext, end, honoured, where } = await this.fetch(position.start);
       const startMs = Date.parse(position.start);
       const seen = new Set(position.seen);
       const records: PagedRecord[] = [];
@@ -76,30 +81,51 @@ export class ExportCursorPager implements ResourcePager {
         }
         records.push({ id: row.id, json: row.json });
       }
-      if (reachedUntil || rows.length === 0) {
+      // A row at or after `until` proves the window is exhausted: rows come in updatedAt order.
+      if (reachedUntil) {
         if (records.length > 0) yield { records, cursor: undefined };
         return;
       }
       const next = advance(position, startMs, kept, end);
       const progressed = Date.parse(next.start) > startMs || next.seen.length > position.seen.length;
       if (!progressed) {
-        // Every row on the page was a boundary repeat: a short page means the end; a full one means a tie
-        // group larger than the page, which `start` alone cannot get past.
-        if (rows.length < this.pageSize) return;
-        throw new MalformedResponseError(
-          `${where}: more than ${this.pageSize} rows share updatedAt ${position.start}; cannot page past them`,
-        );
+        // Nothing new from this position: the end, confirmed by asking once more after the last page.
+        if (rows.length >= honoured) {
+          throw new MalformedResponseError(
+            `${where}: more than ${honoured} rows share updatedAt ${position.start}; cannot page past them`,
+          );
+        }
+        if (!hasNext) return;
+        // "More follows" with nothing served: ask once more, then give up rather than guess.
+        if (emptyWithMore > 0) {
+          throw new MalformedResponseError(
+            `${where}: the API says more rows follow (hasNext) but serves none after ${position.start}; cannot tell where the data ends`,
+          );
+        }
+        emptyWithMore += 1;
+        continue;
       }
-      const last = !hasNext && rows.length < this.pageSize;
-      yield { records, cursor: last ? undefined : encodePosition(next) };
-      if (last) return;
+      emptyWithMore = 0;
+      // Neither a short page (the server may honour a smaller page than asked) nor hasNext=false proves the
+      // end: the first time a page looks like the last, ask once more from the new position; only a page
+      // with nothing new ends the resource. Once that extra request was spent, a page that looks like the
+      // last and holds only rows edited during this run ends it: those keep coming while rows are edited,
+      // and waiting for them to stop could take for ever.
+      const looksLast = !hasNext || rows.length < honoured;
+      const inTail = full && kept.length > 0 && (kept[0] as Row).updatedMs >= tailFromMs;
+      if (looksLast && confirmed && inTail) {
+        yield { records, cursor: undefined };
+        return;
+      }
+      if (looksLast) confirmed = true;
+      yield { records, cursor: encodePosition(next) };
       position = next;
     }
   }
 
   private async fetch(
     start: string,
-  ): Promise<{ rows: Row[]; hasNext: boolean; end: string | undefined; where: string }> {
+  ): Promise<{ rows: Row[]; hasNext: boolean; end: string | undefined; honoured: number; where: string }> {
     const params = new URLSearchParams({ start, pageSize: String(this.pageSize) });
     const page = await this.client.getPage(
       this.client.instancePath(`export/${encodeURIComponent(this.upstream)}?${params}`),
@@ -111,6 +137,7 @@ export class ExportCursorPager implements ResourcePager {
     const cursor = body.cursor;
     const hasNext = isRecord(cursor) && cursor.hasNext === true;
     const end = isRecord(cursor) && typeof cursor.end === 'string' ? cursor.end : undefined;
+    const honoured = honouredPageSize(isRecord(cursor) ? cursor.pageSize : undefined, this.pageSize);
     let previous = Number.NEGATIVE_INFINITY;
     const rows = data.map(({ json, fields }, index): Row => {
       const id = fields.get('id');
@@ -123,8 +150,14 @@ export class ExportCursorPager implements ResourcePager {
       previous = updatedMs;
       return { id, json, updatedAt, updatedMs };
     });
-    return { rows, hasNext, end, where };
+    return { rows, hasNext, end, honoured, where };
   }
+}
+
+/** The page size the server says it used (it may serve fewer rows than asked), never more than asked. */
+function honouredPageSize(reported: unknown, asked: number): number {
+  const size = typeof reported === 'number' ? reported : Number(scalarToString(reported));
+  return Number.isInteger(size) && size > 0 ? Math.min(size, asked) : asked;
 }
 
 /**

@@ -47,6 +47,10 @@ export interface WelkinSimulatorOptions {
   dropRate?: number;
   /** WEL-5121: the 2nd export request per resource answers hasNext=false while more records exist. */
   hasNextBug?: boolean;
+  /** Serves at most this many rows per export page (and reports that as cursor.pageSize); default off. */
+  exportPageCap?: number;
+  /** Every export page claims hasNext=false; default off. */
+  hasNextAlwaysFalse?: boolean;
   /** Security policies the API client lacks: EXPORT, PATIENTS, CALENDAR, ENCOUNTERS, USERS, PROGRAMS, ASSESSMENTS, CDTS. */
   missingPolicies?: string[];
   /** Counted over export requests; the mutation hits the resource being exported. */
@@ -102,6 +106,8 @@ export async function startWelkinSimulator(opts: WelkinSimulatorOptions = {}): P
     errorRate: opts.errorRate ?? 0,
     dropRate: opts.dropRate ?? 0,
     hasNextBug: opts.hasNextBug ?? false,
+    exportPageCap: opts.exportPageCap ?? 0,
+    hasNextAlwaysFalse: opts.hasNextAlwaysFalse ?? false,
     tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
     missingPolicies: opts.missingPolicies ?? [],
     mutateWhilePaging: opts.mutateWhilePaging ?? {},

@@ -54,7 +54,8 @@ const text = (record: SimRecord) => toJsonText(record);
  * advanced past with `start` alone, hence page sizes must exceed the largest tie group (MAX_TIE_GROUP = 20;
  * clients use pageSize >= 100). An empty page echoes `start` as `end` with hasNext=false.
  * `hasNextBug` (WEL-5121): the second request per resource after arming answers hasNext=false although more
- * records exist.
+ * records exist. `exportPageCap` serves smaller pages than asked (cursor.pageSize tells), `hasNextAlwaysFalse`
+ * claims the end on every page.
  */
 function exportResource(state: SimState, params: Params, query: URLSearchParams): SimResponse {
   const resource = params.resource as string;
@@ -78,9 +79,11 @@ function exportResource(state: SimState, params: Params, query: URLSearchParams)
   }
   state.mutateOnExport(dataset);
 
-  const slice = dataset.exportFrom(start, pageSize);
+  const cap = state.faults.exportPageCap;
+  const served = cap > 0 ? Math.min(cap, pageSize) : pageSize;
+  const slice = dataset.exportFrom(start, served);
   const records = slice.rows.map((index) => dataset.record(index));
-  let hasNext = slice.hasMore;
+  let hasNext = slice.hasMore && !state.faults.hasNextAlwaysFalse;
   if (state.faults.hasNextBug) {
     const seen = (state.bugRequestCounts.get(resource) ?? 0) + 1;
     state.bugRequestCounts.set(resource, seen);
@@ -94,7 +97,7 @@ function exportResource(state: SimState, params: Params, query: URLSearchParams)
   const body = exportPage(records.map(text), {
     start: startIso,
     end: last ? (last.updatedAt as string) : startIso,
-    pageSize,
+    pageSize: served,
     hasNext,
   });
   return { status: 200, body };

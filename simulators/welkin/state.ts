@@ -17,6 +17,10 @@ export interface WelkinFaults {
   errorRate: number;
   dropRate: number;
   hasNextBug: boolean;
+  /** Serves at most this many rows per export page whatever was asked, and says so in cursor.pageSize (0: off). */
+  exportPageCap: number;
+  /** Every export page answers hasNext=false, whether or not more rows exist. */
+  hasNextAlwaysFalse: boolean;
   tokenLifetimeSeconds: number;
   missingPolicies: string[];
   mutateWhilePaging: MutateWhilePaging;

@@ -78,7 +78,8 @@ describe('ExportCursorPager', () => {
       .filter((r) => r.url.pathname.endsWith('/export/PATIENT'))
       .map((r) => r.url.searchParams.get('start'));
     expect(starts[0]).toBe('1970-01-01T00:00:00.000Z');
-    expect(pages.at(-1)?.cursor).toBeUndefined();
+    // The short last page is not taken as the end: one more request confirms nothing follows.
+    expect(starts).toHaveLength(pages.length + 1);
   });
 
   it('keeps bytes: big integers come back digit for digit', async () => {
@@ -102,12 +103,13 @@ describe('ExportCursorPager', () => {
     // Act
     const pages = await collect(new ExportCursorPager(client, 'TASK', 4).pages(FULL));
 
-    // Assess: pages of 4 at starts 0, 3, 6, 9 (start is inclusive); the 4th is short, so paging ends.
+    // Assess: pages of 4 at starts 0, 3, 6, 9 (start is inclusive); the 4th is short, and one more request
+    // from its end brings nothing new, so paging ends.
     expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
-    expect(seen.filter((r) => r.url.pathname.includes('/export/')).length).toBe(4);
+    expect(seen.filter((r) => r.url.pathname.includes('/export/')).length).toBe(5);
   });
 
-  it('stops on an empty page even when hasNext says true', async () => {
+  it('asks once more on an empty page that says hasNext=true, then fails naming the disagreement', async () => {
     // Prepare
     const { client, seen } = clientFor((url) =>
       url.pathname.includes('/admin/api_clients/')
@@ -116,11 +118,12 @@ describe('ExportCursorPager', () => {
     );
 
     // Act
-    const pages = await collect(new ExportCursorPager(client, 'TASK', 5).pages(FULL));
+    const act = collect(new ExportCursorPager(client, 'TASK', 5).pages(FULL));
 
     // Assess
-    expect(pages).toEqual([]);
-    expect(seen.filter((r) => r.url.pathname.includes('/export/')).length).toBe(1);
+    await expect(act).rejects.toThrow(MalformedResponseError);
+    await expect(act).rejects.toThrow(/says more rows follow \(hasNext\) but serves none after 1970-01-01/);
+    expect(seen.filter((r) => r.url.pathname.includes('/export/')).length).toBe(2);
   });
 
   it('bounds the window: since is the first start, rows updated at or after until are left for the next run', async () => {
@@ -203,7 +206,6 @@ describe('ExportCursorPager', () => {
 
     // Assess
     expect(idsOf(pages)).toEqual(rows.map((row) => row.id));
-    expect(pages.at(-1)?.cursor).toBeUndefined();
   });
 
   it('asks for the next page with start = cursor.end, exactly as the API wrote it', async () => {
