@@ -156,7 +156,7 @@ export class ExportCursorPager implements ResourcePager {
 
 /** The page size the server says it used (it may serve fewer rows than asked), never more than asked. */
 function honouredPageSize(reported: unknown, asked: number): number {
-  const size = typeof reported === 'number' ? reported : Number(scalarToString(reported));
+  const size = typeof reported === 'number' || typeof reported === 'string' ? Number(reported) : Number.NaN;
   return Number.isInteger(size) && size > 0 ? Math.min(size, asked) : asked;
 }
 
