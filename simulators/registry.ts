@@ -1,0 +1,50 @@
+import type { Env } from '../shared/sources/source-module.js';
+import { startClinikoSimulator } from './cliniko/index.js';
+import { startWelkinSimulator } from './welkin/index.js';
+
+export interface SimulatorOptions {
+  rowsPerResource: number;
+  seed?: number;
+  /** Cliniko's per-key limit; the exporter is told the same budget. */
+  requestsPerMinute?: number;
+}
+
+/** A simulator running on loopback, and the environment that points its source's CLI at it. */
+export interface RunningSimulator {
+  env: Env;
+  stop(): Promise<void>;
+}
+
+export type SimulatorStarter = (options: SimulatorOptions) => Promise<RunningSimulator>;
+
+/**
+ * One local simulator per source, by source name (shared/sources/registry.ts). The demo and the every-resource
+ * test start each registered source's simulator from here, so a source without one fails the test.
+ */
+export const SIMULATORS: Readonly<Record<string, SimulatorStarter>> = {
+  cliniko: async ({ rowsPerResource, seed, requestsPerMinute = 200 }) => {
+    const sim = await startClinikoSimulator({ rowsPerResource, seed, requestsPerMinute });
+    return {
+      env: {
+        CLINIKO_API_KEY: sim.apiKey,
+        CLINIKO_USER_AGENT: 'Clinic Pipe Simulation (sim@example.com)',
+        CLINIKO_BASE_URL: sim.url,
+        CLINIKO_REQUESTS_PER_MINUTE: String(requestsPerMinute),
+      },
+      stop: () => sim.stop(),
+    };
+  },
+  welkin: async ({ rowsPerResource, seed }) => {
+    const sim = await startWelkinSimulator({ rowsPerResource, seed });
+    return {
+      env: {
+        WELKIN_TENANT: sim.tenant,
+        WELKIN_INSTANCE: sim.instance,
+        WELKIN_CLIENT_NAME: sim.clientName,
+        WELKIN_CLIENT_SECRET: sim.secret,
+        WELKIN_BASE_URL: sim.baseUrl,
+      },
+      stop: () => sim.stop(),
+    };
+  },
+};
