@@ -32,7 +32,6 @@ interface IdRange {
 
 interface RangePage {
   records: PagedRecord[];
-  more: boolean;
   total: number | undefined;
 }
 
@@ -41,7 +40,9 @@ const SPLIT_THRESHOLD = 10 * PER_PAGE;
 
 /**
  * `sort=id` and `q[]=id:>last`: every request asks for the rows after the last id stored, so a row deleted or
- * edited while paging cannot shift another row out of view, and none is seen twice.
+ * edited while paging cannot shift another row out of view, and none is seen twice. A range ends only on an
+ * empty keyset page (one extra request per range): a full page without `links.next` is not the end, and an
+ * empty page while `total_entries` says more is asked again, then fails the resource.
  *
  * A single cursor is strictly sequential, which leaves the rate budget idle while a response is in flight. A
  * large list is therefore split into id ranges, each paged by its own cursor with one request in flight, so
@@ -68,7 +69,7 @@ export class KeysetPager implements ResourcePager {
       const first = await this.fetchRange(window, { done: false });
       const last = first.records.at(-1)?.id;
       if (last === undefined) return;
-      ranges = first.more ? await this.split(window, last, first.total) : [{ after: last, done: true }];
+      ranges = await this.split(window, last, first.total);
       yield { records: first.records, cursor: encodeRanges(ranges) };
     }
     yield* this.pageRanges(window, ranges);
@@ -95,10 +96,11 @@ export class KeysetPager implements ResourcePager {
       inFlight.delete(settled.index);
       if (!settled.page) throw settled.error;
       const range = ranges[settled.index] as IdRange;
-      const { records, more } = settled.page;
+      const { records } = settled.page;
       const last = records.at(-1)?.id;
       if (last !== undefined) range.after = last;
-      if (!more || last === undefined) range.done = true;
+      // Only an empty keyset page ends a range: a missing links.next or a short page proves nothing.
+      if (last === undefined) range.done = true;
       else launch(settled.index);
       if (records.length > 0) yield { records, cursor: encodeRanges(ranges) };
     }
@@ -125,10 +127,28 @@ export class KeysetPager implements ResourcePager {
     }));
   }
 
+  /**
+   * One keyset page. An empty page while `total_entries` still counts rows after the last id contradicts
+   * itself: it is asked once more, and if it stays so the resource fails rather than end early.
+   */
   private async fetchRange(window: ExportWindow, range: IdRange): Promise<RangePage> {
-    const page = await this.client.getPage(this.query(window, range), this.resource.listKey);
-    const { envelope: body, where } = page;
-    const records = recordsOf(page, this.resource);
+    for (let attempt = 1; ; attempt += 1) {
+      const page = await this.client.getPage(this.query(window, range), this.resource.listKey);
+      const { envelope: body, where } = page;
+      const records = recordsOf(page, this.resource);
+      this.assertInRange(records, range, where);
+      const reported = Number(String(body.total_entries));
+      const total = Number.isFinite(reported) ? reported : undefined;
+      if (records.length > 0 || !total) return { records, total };
+      if (attempt >= 2) {
+        throw new MalformedResponseError(
+          `${where}: an empty page while total_entries says ${total} rows follow; cannot tell where the data ends`,
+        );
+      }
+    }
+  }
+
+  private assertInRange(records: PagedRecord[], range: IdRange, where: string): void {
     let previous = range.after === undefined ? undefined : BigInt(range.after);
     const upTo = range.upTo === undefined ? undefined : BigInt(range.upTo);
     for (const record of records) {
@@ -140,8 +160,6 @@ export class KeysetPager implements ResourcePager {
       }
       previous = id;
     }
-    const total = Number(String(body.total_entries));
-    return { records, more: Boolean(hasNext(body)), total: Number.isFinite(total) ? total : undefined };
   }
 
   private query(
@@ -187,7 +205,9 @@ function parseId(id: string, where: string): bigint {
  * Follows `links.next` for the few lists that cannot be filtered by id (always a full snapshot). Offset paging
  * skips a row when an earlier one is deleted mid-scan, so a scan only counts as complete when `total_entries`
  * held still from its first page to its last; otherwise it scans again. Rows seen in an earlier scan are
- * removed by the engine (by id), so the union is written once. These lists are small (tens of rows).
+ * removed by the engine (by id), so the union is written once. These lists are small (tens of rows). A scan
+ * whose pages hold fewer rows than `total_entries` is not over when `links.next` goes missing: the next page
+ * number is asked for, and an empty one there fails the resource.
  */
 export class LinksPager implements ResourcePager {
   readonly yieldsEachOnce = false;
@@ -206,12 +226,27 @@ export class LinksPager implements ResourcePager {
     for (let scan = 1; scan <= this.maxScans; scan += 1) {
       let next: string | undefined = scan === 1 && cursor ? cursor : first;
       const totals = new Set<string>();
+      let rows = 0;
+      let total: number | undefined;
+      let lastUrl = next;
       while (next) {
         const page = await this.client.getPage(next, this.resource.listKey);
-        const body = page.envelope;
         const records = recordsOf(page, this.resource);
-        totals.add(String(body.total_entries));
-        next = hasNext(body);
+        totals.add(String(page.envelope.total_entries));
+        total = finiteOrUndefined(page.envelope.total_entries);
+        rows += records.length;
+        lastUrl = next;
+        next = hasNext(page.envelope);
+        // No links.next while a steady total_entries counts more rows than read: ask for the next page anyway.
+        // (A moving total is handled by scanning again; a resumed scan did not count the rows before it.)
+        const short =
+          !next && total !== undefined && rows < total && totals.size === 1 && !(scan === 1 && cursor);
+        if (short && records.length > 0) next = nextPageUrl(lastUrl);
+        else if (short) {
+          throw new MalformedResponseError(
+            `${page.where}: total_entries says ${total} rows but the pages hold ${rows}; cannot tell where the data ends`,
+          );
+        }
         yield { records, cursor: next ?? undefined };
       }
       if (totals.size === 1) return;
@@ -220,6 +255,19 @@ export class LinksPager implements ResourcePager {
       `Cliniko ${this.resource.path}: the list kept changing during ${this.maxScans} scans; try again later`,
     );
   }
+}
+
+function finiteOrUndefined(value: unknown): number | undefined {
+  const number = Number(String(value));
+  return Number.isFinite(number) ? number : undefined;
+}
+
+/** The same list URL one `page` further (Cliniko numbers pages from 1). */
+function nextPageUrl(url: string): string {
+  const [path, query = ''] = url.split('?', 2) as [string, string?];
+  const params = new URLSearchParams(query);
+  params.set('page', String(Number(params.get('page') ?? '1') + 1));
+  return `${path}?${params}`;
 }
 
 /** An object endpoint such as /settings, stored as one record. */

@@ -37,7 +37,8 @@ export const LIST_PAGE_SIZE = 100;
  * configuration data that rarely change.
  *
  * Stops a scan on an empty page or a short last page; a "last" flag on a full page is checked with one more
- * request, as for the Export API.
+ * request, as for the Export API, and a short page is not the end while the rows read fall short of a total
+ * that held still (an empty page then fails the resource: the server contradicts itself).
  */
 export class ListPager implements ResourcePager {
   readonly yieldsEachOnce = false;
@@ -61,6 +62,9 @@ export class ListPager implements ResourcePager {
     for (let scan = 1; scan <= this.maxScans; scan += 1) {
       const totals = new Set<string>();
       let page = scan === 1 && cursor ? Number(cursor) : 0;
+      // A resumed scan did not count the rows before it, so it cannot compare them with the total.
+      const counting = page === 0;
+      let rows = 0;
       let previousFirst: string | undefined;
       for (;;) {
         const params = new URLSearchParams({
@@ -83,9 +87,19 @@ export class ListPager implements ResourcePager {
           );
         }
         previousFirst = records[0]?.id;
+        rows += records.length;
+        const total = Number(String(this.shape.total(body)));
+        // Rows still missing by a total that held still: neither a short page nor a last flag ends the scan.
+        const missing = counting && totals.size === 1 && Number.isFinite(total) && rows < total;
+        if (records.length === 0 && missing) {
+          throw new MalformedResponseError(
+            `${where}: the total says ${total} rows but the pages hold ${rows}; cannot tell where the data ends`,
+          );
+        }
         // A short page ends the list unless the envelope says otherwise (a server may cap the page size lower).
         const last =
-          records.length === 0 || (records.length < this.pageSize && this.shape.isLast(body) !== false);
+          records.length === 0 ||
+          (records.length < this.pageSize && this.shape.isLast(body) !== false && !missing);
         const complete = totals.size === 1;
         if (records.length > 0) {
           // After a scan's last page the position is a fresh scan when the list moved.

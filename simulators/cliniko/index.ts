@@ -46,12 +46,22 @@ export interface ClinikoSimulatorOptions {
     editEveryNthRequest?: number;
     insertEveryNthRequest?: number;
   };
+  /** Every Nth list request answers without `links.next`, even when more rows follow. Default off. */
+  omitNextLinkEveryNthList?: number;
+  /** Every Nth list request answers an empty list with the true `total_entries`. Default off. */
+  emptyPageEveryNthList?: number;
 }
 
 export type ClinikoFaults = Partial<
   Pick<
     ClinikoSimulatorOptions,
-    'latencyMs' | 'errorRate' | 'dropRate' | 'requestsPerMinute' | 'mutateWhilePaging'
+    | 'latencyMs'
+    | 'errorRate'
+    | 'dropRate'
+    | 'requestsPerMinute'
+    | 'mutateWhilePaging'
+    | 'omitNextLinkEveryNthList'
+    | 'emptyPageEveryNthList'
   >
 >;
 
@@ -107,6 +117,8 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     errorRate: opts.errorRate ?? 0,
     dropRate: opts.dropRate ?? 0,
     mutateWhilePaging: opts.mutateWhilePaging ?? {},
+    omitNextLinkEveryNthList: opts.omitNextLinkEveryNthList ?? 0,
+    emptyPageEveryNthList: opts.emptyPageEveryNthList ?? 0,
   };
   const limiter = new SlidingWindowLimiter(opts.requestsPerMinute ?? 200, opts.rateLimitWindowMs);
   const faultPrng = new Prng(seed ^ 0x5eed);
@@ -196,7 +208,9 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     const query = parseListQuery(url.searchParams, store.cancellable);
     listRequests += 1;
     mutate(store);
-    json(res, 200, listBody(worldFor(baseUrl), store, name, query, variant, url));
+    const nth = (every: number) => every > 0 && listRequests % every === 0;
+    const lies = { omitNext: nth(faults.omitNextLinkEveryNthList), empty: nth(faults.emptyPageEveryNthList) };
+    json(res, 200, listBody(worldFor(baseUrl), store, name, query, variant, url, lies));
   };
 
   const expectedAuth = `Basic ${Buffer.from(`${apiKey}:`).toString('base64')}`;
@@ -274,6 +288,9 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
       if (f.errorRate !== undefined) faults.errorRate = f.errorRate;
       if (f.dropRate !== undefined) faults.dropRate = f.dropRate;
       if (f.mutateWhilePaging !== undefined) faults.mutateWhilePaging = f.mutateWhilePaging;
+      if (f.omitNextLinkEveryNthList !== undefined)
+        faults.omitNextLinkEveryNthList = f.omitNextLinkEveryNthList;
+      if (f.emptyPageEveryNthList !== undefined) faults.emptyPageEveryNthList = f.emptyPageEveryNthList;
       if (f.requestsPerMinute !== undefined) limiter.limitPerMinute = f.requestsPerMinute;
     },
     liveIds: (resource, o) => {

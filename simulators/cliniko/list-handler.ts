@@ -160,6 +160,12 @@ export function selectPage(
   return { indexes: keyed.slice(skip, skip + query.perPage).map((k) => k.i), total };
 }
 
+/** Opt-in lies about the page (fault switches): no `links.next`, or no rows while total_entries stays true. */
+export interface PageLies {
+  omitNext?: boolean;
+  empty?: boolean;
+}
+
 /** `{ <listKey>: [...], total_entries, links: { self, next?, previous? } }` as text. */
 export function listBody(
   world: RowWorld,
@@ -168,15 +174,18 @@ export function listBody(
   query: ListQuery,
   variant: ActiveVariant,
   requestUrl: URL,
+  lies: PageLies = {},
 ): string {
-  const { indexes, total } = selectPage(world, store, query, variant);
+  const selected = selectPage(world, store, query, variant);
+  const total = selected.total;
+  const indexes = lies.empty ? [] : selected.indexes;
   const pageUrl = (page: number) => {
     const url = new URL(requestUrl.href);
     url.searchParams.set('page', String(page));
     return url.href;
   };
   const links: Record<string, JsonValue> = { self: pageUrl(query.page) };
-  if (query.page * query.perPage < total) links.next = pageUrl(query.page + 1);
+  if (query.page * query.perPage < total && !lies.omitNext) links.next = pageUrl(query.page + 1);
   if (query.page > 1) links.previous = pageUrl(query.page - 1);
   const rows = indexes.map((i) => toJsonText(rowObject(world, store, i)));
   return `{${JSON.stringify(listKey)}:[${rows.join(',')}],"total_entries":${total},"links":${toJsonText(links)}}`;

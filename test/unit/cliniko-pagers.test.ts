@@ -99,8 +99,9 @@ describe('KeysetPager', () => {
     // Act
     const pages = await collect(pager.pages(WINDOW));
 
-    // Assess
-    expect(urls).toHaveLength(2);
+    // Assess: the third request, after the last id, comes back empty and ends the list.
+    expect(urls).toHaveLength(3);
+    expect(urls[2]?.searchParams.getAll('q[]')).toContain(`id:>${ids[149]}`);
     expect(urls[0]?.pathname).toBe('/v1/patients');
     expect(urls[0]?.searchParams.get('sort')).toBe('id');
     expect(urls[0]?.searchParams.get('per_page')).toBe('100');
@@ -132,15 +133,17 @@ describe('KeysetPager', () => {
     expect(idsOf(pages)).toEqual(['501', '502']);
   });
 
-  it('stops when a page has no links.next, without another request', async () => {
+  it('ends only on an empty keyset page: a page without links.next is followed by one more request', async () => {
     // Prepare
-    const { client, urls } = keysetCliniko(spacedIds(40));
+    const ids = spacedIds(40);
+    const { client, urls } = keysetCliniko(ids);
 
     // Act
     const pages = await collect(new KeysetPager(client, PATIENTS).pages({ until: WINDOW.until }));
 
     // Assess
-    expect(urls).toHaveLength(1);
+    expect(urls).toHaveLength(2);
+    expect(urls[1]?.searchParams.getAll('q[]')).toContain(`id:>${ids[39]}`);
     expect(idsOf(pages)).toHaveLength(40);
   });
 

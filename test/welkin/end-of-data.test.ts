@@ -1,4 +1,5 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -32,8 +33,8 @@ function configFor(
   };
 }
 
-/** Exports patients; `pages` counts the pages that brought rows, as the engine reports them. */
-async function exportPatients(config: WelkinConfig) {
+/** Exports one resource; `pages` counts the pages that brought rows, as the engine reports them. */
+async function exportPatients(config: WelkinConfig, resource = 'patients') {
   const { catalog } = welkinCatalog(config, new MemoryTokenStore(), { pollMs: 5 });
   let pages = 0;
   const outcome = await runExport({
@@ -41,7 +42,7 @@ async function exportPatients(config: WelkinConfig) {
     sink: new LocalSink(out),
     settings: SETTINGS,
     mode: 'full',
-    resources: ['patients'],
+    resources: [resource],
     concurrency: 1,
     onProgress: (event) => {
       if (event.kind === 'page') pages = event.pages;
@@ -133,4 +134,46 @@ describe('Welkin Export API end of data', () => {
     expect(await readRuns(out, 'welkin', 'patients')).toEqual([]);
     expect(await new LocalSink(out).list('_state')).toEqual([]);
   });
+
+  it('a Welkin list whose pages hold fewer rows than its total is paged on despite a short last page', async () => {
+    // Prepare: 90 users; the server serves 40 a page (100 asked) and flags every page as the last.
+    const users = Array.from({ length: 90 }, (_, n) => ({ id: `u-${String(n).padStart(3, '0')}` }));
+    hostile = await startHostileServer(usersServer(users, 40));
+
+    // Act
+    const outcome = await exportPatients(configFor(hostile.url, { tenant: 't', instance: 'i' }), 'users');
+
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    const [run] = await readRuns(out, 'welkin', 'users');
+    expect(run?.lines.map(idOfLine)).toEqual(users.map((user) => user.id));
+  });
+
+  it('a Welkin list that serves an empty page while its total says more fails: nothing published', async () => {
+    // Prepare: the total says 90 but only the first 40 rows are ever served.
+    const users = Array.from({ length: 90 }, (_, n) => ({ id: `u-${n}` }));
+    hostile = await startHostileServer(usersServer(users, 40, 1));
+
+    // Act
+    const outcome = await exportPatients(configFor(hostile.url, { tenant: 't', instance: 'i' }), 'users');
+
+    // Assess
+    expect(outcome.failures[0]?.message).toMatch(
+      /^welkin\/users: Welkin .*admin\/users.*: the total says 90 rows but the pages hold 40; cannot tell where the data ends$/,
+    );
+    expect(await readRuns(out, 'welkin', 'users')).toEqual([]);
+  });
 });
+
+/** A metaInfo list of `users` that serves at most `cap` a page, each flagged lastPage, up to `pages` pages. */
+function usersServer(users: { id: string }[], cap: number, pages = Number.POSITIVE_INFINITY) {
+  return (request: IncomingMessage, response: ServerResponse) => {
+    if (request.method === 'POST') return sendJson(response, 200, { token: fakeJwt(Date.now()) });
+    const page = Number(new URL(request.url ?? '/', 'http://x').searchParams.get('page') ?? '0');
+    const data = page < pages ? users.slice(page * cap, (page + 1) * cap) : [];
+    sendJson(response, 200, {
+      data,
+      metaInfo: { page, pageSize: cap, totalElements: users.length, lastPage: true },
+    });
+  };
+}
