@@ -2,6 +2,8 @@ import { MalformedResponseError } from '../errors.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
+/** A run of string characters that need no attention: not a quote, a backslash, a control or a line separator. */
+const PLAIN = /[^"\\\u0000-\u001f\u2028\u2029]*/y;
 const OBJECT = 0;
 const ARRAY = 1;
 
@@ -63,17 +65,19 @@ export class JsonScanner {
     let i = this.pos + 1;
     let escaped = false;
     for (;;) {
+      // The native regex loop runs through plain characters several times faster than charCodeAt in JS.
+      PLAIN.lastIndex = i;
+      PLAIN.test(text);
+      i = PLAIN.lastIndex;
       const c = text.charCodeAt(i);
       if (c === QUOTE) break;
       if (c === BACKSLASH) {
         escaped = true;
         i = this.skipEscape(i);
-        continue;
-      }
-      // NaN (past the end) fails this test too.
-      if (!(c >= 0x20)) this.fail(Number.isNaN(c) ? 'unterminated string' : 'raw control character', i);
-      if (c === 0x2028 || c === 0x2029) this.separators += 1;
-      i += 1;
+      } else if (c === 0x2028 || c === 0x2029) {
+        this.separators += 1;
+        i += 1;
+      } else this.fail(Number.isNaN(c) ? 'unterminated string' : 'raw control character', i);
     }
     this.pos = i + 1;
     return escaped;
