@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { type ProgressEvent, runExport } from '../shared/export/run-export.js';
+import { exitCleanlyOnSignals } from '../shared/output/interrupt-cleanup.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
 
@@ -86,6 +87,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  exitCleanlyOnSignals((line) => process.stderr.write(`${line}\n`));
   runExportCli(process.argv.slice(2), {
     env: process.env,
     err: (line) => process.stderr.write(`${line}\n`),

@@ -1,4 +1,5 @@
 import { ExportError } from '../errors.js';
+import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
 import { manifestKey, newRunId, runFolder } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
@@ -49,6 +50,9 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
   const { source, resource, sink, pager } = options;
   const now = options.now ?? (() => new Date());
   const state = new StateStore(sink);
+  // A run killed mid-write (SIGKILL, power loss) leaves temp files; its successor removes them.
+  await sink.removeAbandonedTemps?.(joinKey(source, resource));
+  await sink.removeAbandonedTemps?.(joinKey('_state', source));
   const start = options.checkpoint ?? (await planRun(options, state, now()));
   const folder = runFolder(source, resource, start.startedAt, start.runId);
   const writer = new NdjsonPartWriter({
@@ -58,6 +62,8 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     maxPartBytes: options.maxPartBytes,
     firstPartIndex: start.nextPartIndex,
   });
+  // Interrupted (CLI signal): the parts of this unpublished run go, as on a failure.
+  const forgetUndo = undoOnInterrupt(() => discardInvocation(writer, sink, folder));
   const seen = pager.yieldsEachOnce ? undefined : new IdHashSet();
   let recordCount = start.recordCount;
   let pages = 0;
@@ -103,6 +109,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       files,
     };
     const key = manifestKey(folder);
+    forgetUndo();
     await sink.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
     published = true;
     await state.put(source, resource, {
@@ -114,16 +121,25 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
     });
     return { done: true, manifest, manifestKey: key };
   } catch (error) {
-    await writer.abort().catch(() => undefined);
     // Once the manifest is written the snapshot is complete; only the state failed to advance, so keep it all.
-    if (published) throw error;
-    // Parts this invocation finished are removed too: tables that read whole folders (Athena) must not see
-    // rows of a run that never completed. Parts from earlier invocations stay for a retry from the checkpoint.
-    await Promise.all(
-      writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)),
-    );
+    if (published) await writer.abort().catch(() => undefined);
+    else await discardInvocation(writer, sink, folder);
     throw error;
+  } finally {
+    forgetUndo();
   }
+}
+
+/**
+ * Aborts the open part and removes the parts this invocation finished: tables that read whole folders (Athena,
+ * DuckDB globs) must not see rows of a run that never completed. Parts from earlier invocations stay for a
+ * retry from the checkpoint.
+ */
+async function discardInvocation(writer: NdjsonPartWriter, sink: Sink, folder: string): Promise<void> {
+  await writer.abort().catch(() => undefined);
+  await Promise.all(
+    writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)),
+  );
 }
 
 async function planRun(

@@ -3,6 +3,7 @@ import { MalformedResponseError } from '../errors.js';
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 /** A run of string characters that need no attention: not a quote, a backslash, a control or a line separator. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: JSON forbids raw control characters in strings; this stops at them.
 const PLAIN = /[^"\\\u0000-\u001f\u2028\u2029]*/y;
 const OBJECT = 0;
 const ARRAY = 1;

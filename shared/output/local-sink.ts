@@ -1,10 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type Dirent, type WriteStream } from 'node:fs';
-import { link, mkdir, readdir, readFile, rename, rm, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { SinkError } from '../errors.js';
+import { isInterrupted, undoOnInterrupt } from './interrupt-cleanup.js';
 import type { Sink, Upload } from './sink.js';
+import { isAbandonedTemp, isTempName, tempPathFor } from './temp-files.js';
 
 /** A folder on disk. Files appear under their final name only when complete (write to a temp name, rename). */
 export class LocalSink implements Sink {
@@ -28,11 +29,24 @@ export class LocalSink implements Sink {
 
   openUpload(key: string): Upload {
     const target = this.path(key);
-    const temp = `${target}.${randomUUID()}.partial`;
+    const temp = tempPathFor(target);
     let stream: WriteStream | undefined;
     let failure: Error | undefined;
+    let forget: (() => void) | undefined;
+    const discard = async () => {
+      forget?.();
+      if (stream && !stream.closed) {
+        const closed = once(stream, 'close');
+        stream.destroy();
+        // Wait for the file to be closed: a stream still opening would otherwise create it after the rm.
+        await closed;
+      }
+      await rm(temp, { force: true });
+    };
     const open = async (): Promise<WriteStream> => {
       if (!stream) {
+        refuseWhenInterrupted(target);
+        forget = undoOnInterrupt(discard);
         await mkdir(dirname(target), { recursive: true });
         stream = createWriteStream(temp);
         // Kept for the stream's life: a write still queued when the upload is aborted fails harmlessly here
@@ -56,37 +70,23 @@ export class LocalSink implements Sink {
           out.end((error?: Error | null) => (error ? fail(error) : done())),
         );
         await rename(temp, target);
+        forget?.();
       },
-      abort: async () => {
-        stream?.destroy();
-        await rm(temp, { force: true });
-      },
+      abort: discard,
     };
   }
 
   async putText(key: string, text: string): Promise<void> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomUUID()}.partial`;
-    await writeFile(temp, text);
-    await rename(temp, target);
+    await withTemp(target, async (temp) => {
+      await writeFile(temp, text);
+      await rename(temp, target);
+    });
   }
 
   async putTextIfAbsent(key: string, text: string): Promise<boolean> {
     const target = this.path(key);
-    await mkdir(dirname(target), { recursive: true });
-    const temp = `${target}.${randomUUID()}.partial`;
-    await writeFile(temp, text);
-    try {
-      // link() fails when the target exists, which makes the check-and-write atomic.
-      await link(temp, target);
-      return true;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
-    } finally {
-      await unlink(temp);
-    }
+    return withTemp(target, (temp) => linkIfAbsent(temp, target, text));
   }
 
   async getText(key: string): Promise<string | undefined> {
@@ -112,8 +112,7 @@ export class LocalSink implements Sink {
       for (const entry of entries) {
         const full = join(dir, entry.name);
         if (entry.isDirectory()) await walk(full);
-        else if (!entry.name.endsWith('.partial'))
-          keys.push(relative(this.location, full).split(sep).join('/'));
+        else if (!isTempName(entry.name)) keys.push(relative(this.location, full).split(sep).join('/'));
       }
     };
     await walk(base);
@@ -122,5 +121,69 @@ export class LocalSink implements Sink {
 
   async delete(key: string): Promise<void> {
     await rm(this.path(key), { force: true });
+  }
+
+  /** Removes temp files under `prefix` that a process which no longer runs left behind (killed mid-write). */
+  async removeAbandonedTemps(prefix: string): Promise<number> {
+    let removed = 0;
+    const walk = async (dir: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw error;
+      }
+      for (const entry of entries) {
+        const full = join(dir, entry.name);
+        if (entry.isDirectory()) await walk(full);
+        else if (isTempName(entry.name) && isAbandonedTemp(entry.name, await modifiedMs(full))) {
+          await rm(full, { force: true });
+          removed += 1;
+        }
+      }
+    };
+    await walk(this.path(prefix));
+    return removed;
+  }
+}
+
+function refuseWhenInterrupted(target: string): void {
+  if (isInterrupted()) throw new SinkError(`not starting ${target}: the process is being interrupted`);
+}
+
+/** Runs `write` with a fresh temp path next to `target`; the temp file is gone afterwards, or on interrupt. */
+async function withTemp<T>(target: string, write: (temp: string) => Promise<T>): Promise<T> {
+  refuseWhenInterrupted(target);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = tempPathFor(target);
+  const forget = undoOnInterrupt(() => rm(temp, { force: true }));
+  try {
+    return await write(temp);
+  } finally {
+    forget();
+    await rm(temp, { force: true });
+  }
+}
+
+async function linkIfAbsent(temp: string, target: string, text: string): Promise<boolean> {
+  await writeFile(temp, text);
+  try {
+    // link() fails when the target exists, which makes the check-and-write atomic.
+    await link(temp, target);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  } finally {
+    await unlink(temp);
+  }
+}
+
+async function modifiedMs(path: string): Promise<number> {
+  try {
+    return (await stat(path)).mtimeMs;
+  } catch {
+    return Date.now();
   }
 }

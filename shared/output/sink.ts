@@ -15,6 +15,8 @@ export interface Sink {
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;
+  /** Removes temp files under `prefix` left by processes that died mid-write (stores with temp files only). */
+  removeAbandonedTemps?(prefix: string): Promise<number>;
 }
 
 export interface Upload {

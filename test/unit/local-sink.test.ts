@@ -36,6 +36,22 @@ describe('LocalSink', () => {
     expect(await sink.getText('a/b/part.ndjson')).toBe('{"id":1}\n');
   });
 
+  it('writes under a hidden temp name that no *.ndjson* glob matches, naming its process', async () => {
+    // Prepare
+    const sink = new LocalSink(root);
+    const upload = sink.openUpload('a/part-00000.ndjson.gz');
+
+    // Act: a write above the stream's buffer waits for the file to be open.
+    await upload.write(Buffer.alloc(256 * 1024, 0x20));
+    const names = await readdir(join(root, 'a'));
+    await upload.abort();
+
+    // Assess
+    expect(names).toHaveLength(1);
+    expect(names[0]).toMatch(new RegExp(`^\\.tmp-${process.pid}-[0-9a-f-]{36}\\.partial$`));
+    expect(names[0]).not.toContain('ndjson');
+  });
+
   it('leaves no file at all after an abort', async () => {
     // Prepare
     const sink = new LocalSink(root);
