@@ -36,8 +36,10 @@ export class LocalSink implements Sink {
     const discard = async () => {
       forget?.();
       if (stream && !stream.closed) {
-        const closed = once(stream, 'close');
-        stream.destroy();
+        const open = stream;
+        // Not events.once: that would reject on an 'error' from a write still queued when destroyed.
+        const closed = new Promise<void>((done) => open.once('close', () => done()));
+        open.destroy();
         // Wait for the file to be closed: a stream still opening would otherwise create it after the rm.
         await closed;
       }
@@ -61,6 +63,7 @@ export class LocalSink implements Sink {
       write: async (chunk) => {
         const out = await open();
         if (failure) throw new SinkError(`writing ${target} failed`, { cause: failure });
+        if (out.destroyed) throw new SinkError(`writing ${target} after it was aborted`);
         // events.once removes its listeners either way, so long files do not pile them up.
         if (!out.write(chunk)) await once(out, 'drain');
       },
