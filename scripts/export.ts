@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { storedObjectUrl } from '../shared/current-state/object-url.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { type ProgressEvent, runExport } from '../shared/export/run-export.js';
@@ -56,6 +57,10 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
         io.err(
           `${sourceName}/${event.resource}: done, ${event.result.recordCount} rows (${event.result.mode})`,
         );
+      } else if (event.kind === 'current') {
+        io.err(
+          `${sourceName}/${event.resource}: current state ${event.records} rows, ${event.deleted} deleted (${event.ms} ms)`,
+        );
       } else if (event.kind === 'failed') {
         io.err(`error: ${event.message}`);
       }
@@ -79,6 +84,14 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
       `${sourceName}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
         `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
     );
+    // Per resource, what loaders read: the run and the current state, each as manifest and COPY manifest.
+    for (const result of results) {
+      const url = (key: string | undefined) => (key ? storedObjectUrl(sink, key) : '-');
+      io.out(
+        `${sourceName}/${result.resource}: run ${url(result.manifestKey)} copy ${url(result.copyManifestKey)}; ` +
+          `current ${url(result.currentManifestKey)} copy ${url(result.currentCopyManifestKey)}`,
+      );
+    }
     return outcome.failures.length === 0 && outcome.done ? 0 : 1;
   } catch (error) {
     io.err(`error: ${describeError(error)}`);

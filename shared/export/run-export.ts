@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { afterCompletedRun } from '../current-state/after-run.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
 import type { Sink } from '../output/sink.js';
 import { resourceCheckpointSchema } from './checkpoint.js';
@@ -13,6 +14,14 @@ export const resourceResultSchema = z.object({
   mode: z.enum(['full', 'incremental']),
   manifestKey: z.string(),
   recordCount: z.number().int().nonnegative(),
+  /** Redshift COPY manifest of the run's parts. */
+  copyManifestKey: z.string().optional(),
+  /** The resource's current state after this run (`current/_manifest.json`) and its COPY manifest. */
+  currentManifestKey: z.string().optional(),
+  currentCopyManifestKey: z.string().optional(),
+  currentRecordCount: z.number().int().nonnegative().optional(),
+  /** Records this run found deleted (tombstones written). */
+  deletedCount: z.number().int().nonnegative().optional(),
 });
 export type ResourceResult = z.infer<typeof resourceResultSchema>;
 
@@ -52,6 +61,7 @@ export interface RunExportOptions {
 export type ProgressEvent =
   | { kind: 'page'; resource: string; records: number; pages: number }
   | { kind: 'done'; resource: string; result: ResourceResult }
+  | { kind: 'current'; resource: string; records: number; deleted: number; ms: number }
   | { kind: 'paused'; resource: string; records: number }
   | { kind: 'failed'; resource: string; message: string };
 
@@ -94,6 +104,23 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
           onPage: ({ records, pages }) => options.onProgress?.({ kind: 'page', resource, records, pages }),
         });
         if (outcome.done) {
+          const currentStartedAt = Date.now();
+          // After the run's manifest and state: a failure here leaves a complete run that the next
+          // publish merges in (it reads every run completed since the current state it finds).
+          const after = await afterCompletedRun({
+            sink: options.sink,
+            manifest: outcome.manifest,
+            manifestKey: outcome.manifestKey,
+            compress: options.settings.compress,
+            maxPartBytes: options.settings.maxPartBytes,
+          });
+          options.onProgress?.({
+            kind: 'current',
+            resource,
+            records: after.currentRecordCount ?? 0,
+            deleted: after.deletedCount ?? 0,
+            ms: Date.now() - currentStartedAt,
+          });
           const result: ResourceResult = {
             source: catalog.source,
             resource,
@@ -102,6 +129,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
             // Loaders get the key as S3 knows it (prefix included), not relative to our sink.
             manifestKey: options.sink.storageKey(outcome.manifestKey),
             recordCount: outcome.manifest.recordCount,
+            ...after,
           };
           results.push(result);
           options.onProgress?.({ kind: 'done', resource, result });

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createWriteStream, type Dirent, type WriteStream } from 'node:fs';
-import { link, mkdir, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { SinkError } from '../errors.js';
 import { isInterrupted, undoOnInterrupt } from './interrupt-cleanup.js';
@@ -95,6 +95,17 @@ export class LocalSink implements Sink {
   async getText(key: string): Promise<string | undefined> {
     try {
       return await readFile(this.path(key), 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  async openRead(key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    try {
+      // Opened first so a missing file is an undefined result, not a stream error later.
+      const handle = await open(this.path(key), 'r');
+      return handle.createReadStream({ highWaterMark: 256 * 1024 });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw error;

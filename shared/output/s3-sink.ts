@@ -159,6 +159,18 @@ export class S3Sink implements Sink {
     }
   }
 
+  async openRead(key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    try {
+      const result = await this.options.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.key(key) }),
+      );
+      return result.Body as AsyncIterable<Uint8Array> | undefined;
+    } catch (error) {
+      if ((error as Error).name === 'NoSuchKey' || (error as Error).name === 'NotFound') return undefined;
+      throw this.sinkError('read of', key, error);
+    }
+  }
+
   async list(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     let token: string | undefined;

@@ -12,6 +12,8 @@ export interface Sink {
   /** Writes only when nothing exists at `key`; false when something already did (idempotent writes). */
   putTextIfAbsent(key: string, text: string, contentType?: string): Promise<boolean>;
   getText(key: string): Promise<string | undefined>;
+  /** The stored bytes of `key` as a stream (memory stays at a chunk); undefined when nothing is there. */
+  openRead(key: string): Promise<AsyncIterable<Uint8Array> | undefined>;
   /** Keys under a prefix, sorted. */
   list(prefix: string): Promise<string[]>;
   delete(key: string): Promise<void>;

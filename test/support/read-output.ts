@@ -16,7 +16,8 @@ export async function readRuns(root: string, source: string, resource: string): 
   const sink = new LocalSink(root);
   const keys = await sink.list(`${source}/${resource}`);
   const runs: ResourceOutput[] = [];
-  for (const key of keys.filter((name) => name.endsWith('/_manifest.json'))) {
+  // Run folders only: the current state and tombstones live beside them under the same resource folder.
+  for (const key of keys.filter((name) => /\/run=[^/]+\/_manifest\.json$/.test(name))) {
     const folder = key.slice(0, -'/_manifest.json'.length);
     const manifest = manifestSchema.parse(JSON.parse((await sink.getText(key)) ?? ''));
     const lines: string[] = [];

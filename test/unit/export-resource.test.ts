@@ -97,6 +97,10 @@ class RecordingSink implements Sink {
     return this.inner.getText(key);
   }
 
+  openRead(key: string): Promise<AsyncIterable<Uint8Array> | undefined> {
+    return this.inner.openRead(key);
+  }
+
   list(prefix: string): Promise<string[]> {
     return this.inner.list(prefix);
   }

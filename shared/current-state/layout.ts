@@ -1,0 +1,42 @@
+import { joinKey } from '../output/sink.js';
+
+/**
+ * Where a resource's current state lives. Data goes into one folder per version (`v=<runId>`) and the
+ * pointers beside it (`_manifest.json` last) say which version is current, so a reader switches from one
+ * complete version to the next in a single PUT. Names starting with `_` are skipped by Athena and Hive.
+ */
+export function currentFolder(source: string, resource: string): string {
+  return joinKey(source, resource, 'current');
+}
+
+export function currentVersionFolder(source: string, resource: string, runId: string): string {
+  return joinKey(currentFolder(source, resource), `v=${runId}`);
+}
+
+export function currentManifestKey(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_manifest.json');
+}
+
+export function currentCopyManifestKey(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_copy_manifest.json');
+}
+
+/** Athena's SymlinkTextInputFormat reads the files this lists: the table's LOCATION is its folder. */
+export function currentSymlinkKey(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_symlink', 'symlink.txt');
+}
+
+/** Tombstones of one run: `deletions/dt=<day the run started>/run=<runId>/part-*.ndjson.gz`. */
+export function deletionsFolder(source: string, resource: string, startedAt: string, runId: string): string {
+  return joinKey(source, resource, 'deletions', `dt=${startedAt.slice(0, 10)}`, `run=${runId}`);
+}
+
+/** Redshift's COPY manifest of a folder that has a `_manifest.json` (a run folder or `current/`). */
+export function copyManifestKeyOf(folder: string): string {
+  return joinKey(folder, '_copy_manifest.json');
+}
+
+/** The `v=<runId>` folder a current-manifest file path belongs to. */
+export function versionOfPath(path: string): string | undefined {
+  return /^(v=[^/]+)\//.exec(path)?.[1];
+}

@@ -1,0 +1,61 @@
+import type { SpilledEntry } from './spill-partitions.js';
+
+/** One input of a merge, by sequence number: 0 is the previous current state, then the runs in run order. */
+export interface MergeInput {
+  kind: 'previous' | 'full' | 'incremental';
+  runId: string;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface Tombstone {
+  /** The id's JSON text as the API wrote it. */
+  id: string;
+  deletedAt: string;
+  runId: string;
+}
+
+export interface PartitionOutcome {
+  live: string[];
+  deleted: Tombstone[];
+}
+
+export interface MergeRules {
+  inputs: readonly MergeInput[];
+  /** Welkin deletion markers: raw id -> when the record was found gone. */
+  markers: ReadonlyMap<string, string>;
+  /** The run whose publish applies the markers. */
+  latest: MergeInput;
+}
+
+/**
+ * The current state of one partition. The latest line of an id wins (entries arrive in input order). An id
+ * is gone when a later full run did not list it (detected by the first such run), or when a deletion marker
+ * was pulled after the version we hold was read; otherwise its latest line is live.
+ */
+export async function mergePartition(
+  entries: AsyncIterable<SpilledEntry>,
+  rules: MergeRules,
+): Promise<PartitionOutcome> {
+  const latest = new Map<string, SpilledEntry>();
+  for await (const entry of entries) latest.set(entry.id, entry);
+  const fullRuns = rules.inputs.flatMap((input, seq) => (input.kind === 'full' ? [seq] : []));
+  const outcome: PartitionOutcome = { live: [], deleted: [] };
+  for (const [id, entry] of latest) {
+    const detectedBy = fullRuns.find((seq) => seq > entry.seq);
+    if (detectedBy !== undefined) {
+      const run = rules.inputs[detectedBy] as MergeInput;
+      outcome.deleted.push({ id, deletedAt: run.finishedAt, runId: run.runId });
+      continue;
+    }
+    const markedAt = rules.markers.get(id);
+    const readAt = (rules.inputs[entry.seq] as MergeInput).startedAt;
+    if (markedAt !== undefined && (entry.seq === 0 || markedAt >= readAt)) {
+      outcome.deleted.push({ id, deletedAt: markedAt, runId: rules.latest.runId });
+      continue;
+    }
+    if (entry.line === undefined) throw new Error(`internal: id ${entry.seq} kept without its record`);
+    outcome.live.push(entry.line);
+  }
+  return outcome;
+}

@@ -1,0 +1,180 @@
+import { PipelineError } from '../errors.js';
+import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
+import type { Sink } from '../output/sink.js';
+import { joinKey } from '../output/sink.js';
+import { type CurrentManifest, currentManifestSchema } from './current-manifest.js';
+import { currentManifestKey, currentVersionFolder, deletionsFolder } from './layout.js';
+import { type MergeInput, mergePartition, type Tombstone } from './merge-partition.js';
+import { type CompletedRun, completedRunsAfter } from './pending-runs.js';
+import { publishPointers } from './publish-pointers.js';
+import { spillInputs } from './spill-inputs.js';
+import { SpillPartitions } from './spill-partitions.js';
+import { deletionMarkersSince, hasDeletionMarkers } from './welkin-deletion-markers.js';
+
+export class CurrentStateError extends PipelineError {}
+
+export interface PublishCurrentOptions {
+  sink: Sink;
+  source: string;
+  resource: string;
+  compress: boolean;
+  maxPartBytes: number;
+  /** Where partitions spill (Lambda: /tmp); the OS temp folder by default. */
+  tempDir?: string;
+  now?: () => Date;
+}
+
+export interface CurrentPublished {
+  manifest: CurrentManifest;
+  manifestKey: string;
+}
+
+/** Records per partition: a partition's lines must fit comfortably in memory at once. */
+const RECORDS_PER_PARTITION = 16_384;
+/** Deletion markers can be written with a pulledAt slightly before the previous publish listed them. */
+const MARKER_MARGIN_MS = 10 * 60_000;
+
+/**
+ * Builds and publishes the current state of one resource from the stored previous current state and the
+ * runs completed since (no API request): every live record once, its latest line byte for byte. Versioned
+ * data first, pointers after, `_manifest.json` last; on failure the new version's files are removed and the
+ * previous current state stays as it was. Undefined when there is no new completed run.
+ */
+export async function publishCurrentState(
+  options: PublishCurrentOptions,
+): Promise<CurrentPublished | undefined> {
+  const { sink, source, resource } = options;
+  const now = options.now ?? (() => new Date());
+  const builtAt = now();
+  const previous = await readCurrentManifest(sink, source, resource);
+  const runs = await runsToMerge(sink, source, resource, previous, builtAt);
+  const latestRun = runs.at(-1);
+  if (!latestRun) return undefined;
+  const inputs: MergeInput[] = [
+    previous
+      ? {
+          kind: 'previous',
+          runId: previous.asOf.runId,
+          startedAt: previous.builtAt,
+          finishedAt: previous.builtAt,
+        }
+      : { kind: 'previous', runId: '', startedAt: '', finishedAt: '' },
+    ...runs.map(({ manifest }) => ({
+      kind: manifest.mode,
+      runId: manifest.runId,
+      startedAt: manifest.startedAt,
+      finishedAt: manifest.finishedAt,
+    })),
+  ];
+  const latest = inputs.at(-1) as MergeInput;
+  const markers = hasDeletionMarkers(source, resource)
+    ? await deletionMarkersSince(sink, resource, markerStart(previous, runs), builtAt)
+    : new Map<string, string>();
+  const records = (previous?.recordCount ?? 0) + runs.reduce((sum, run) => sum + run.manifest.recordCount, 0);
+  const partitions = await SpillPartitions.create(
+    Math.min(1024, Math.max(1, Math.ceil(records / RECORDS_PER_PARTITION))),
+    options.tempDir,
+  );
+  const writerOptions = { sink, compress: options.compress, maxPartBytes: options.maxPartBytes };
+  const liveFolder = currentVersionFolder(source, resource, latest.runId);
+  const goneFolder = deletionsFolder(source, resource, latest.startedAt, latest.runId);
+  const live = new NdjsonPartWriter({ ...writerOptions, folder: liveFolder });
+  const gone = new NdjsonPartWriter({ ...writerOptions, folder: goneFolder });
+  try {
+    await spillInputs(sink, partitions, previous, runs);
+    for (let index = 0; index < partitions.count; index += 1) {
+      const outcome = await mergePartition(partitions.entries(index), { inputs, markers, latest });
+      await writeInChunks(live, outcome.live);
+      await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
+    }
+    const files = await live.close();
+    const deletions = await gone.close();
+    const manifest: CurrentManifest = {
+      source,
+      resource,
+      mode: 'current',
+      asOf: { runId: latest.runId, startedAt: latest.startedAt, finishedAt: latest.finishedAt },
+      recordCount: files.reduce((sum, file) => sum + file.recordCount, 0),
+      deletedCount: deletions.reduce((sum, file) => sum + file.recordCount, 0),
+      files: files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
+      builtAt: builtAt.toISOString(),
+      runIds: runs.map((run) => run.manifest.runId),
+    };
+    await publishPointers(sink, manifest, previous);
+    return { manifest, manifestKey: currentManifestKey(source, resource) };
+  } catch (error) {
+    await Promise.all([live.abort(), gone.abort()]).catch(() => undefined);
+    await removeFiles(sink, liveFolder, live);
+    await removeFiles(sink, goneFolder, gone);
+    throw new CurrentStateError(`${source}/${resource}: current state not published: ${describe(error)}`, {
+      cause: error,
+    });
+  } finally {
+    await partitions.dispose();
+  }
+}
+
+export async function readCurrentManifest(
+  sink: Sink,
+  source: string,
+  resource: string,
+): Promise<CurrentManifest | undefined> {
+  const key = currentManifestKey(source, resource);
+  const text = await sink.getText(key);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = currentManifestSchema.safeParse(value);
+  if (!parsed.success) throw new CurrentStateError(`${sink.location}/${key} is not a current-state manifest`);
+  return parsed.data;
+}
+
+/**
+ * The runs completed since the previous publish. Without a previous current state (the first publish), runs
+ * before the latest full run are superseded by it and are not read.
+ */
+async function runsToMerge(
+  sink: Sink,
+  source: string,
+  resource: string,
+  previous: CurrentManifest | undefined,
+  today: Date,
+): Promise<CompletedRun[]> {
+  const after = previous && {
+    runId: previous.asOf.runId,
+    startedAt: previous.asOf.startedAt,
+  };
+  const runs = await completedRunsAfter(sink, source, resource, after, today);
+  if (previous) return runs;
+  const lastFull = runs.findLastIndex((run) => run.manifest.mode === 'full');
+  return lastFull > 0 ? runs.slice(lastFull) : runs;
+}
+
+/** Markers since the previous publish read them (with a margin), or since the first run when there is none. */
+function markerStart(previous: CurrentManifest | undefined, runs: readonly CompletedRun[]): Date {
+  if (previous) return new Date(Date.parse(previous.builtAt) - MARKER_MARGIN_MS);
+  return new Date(Date.parse((runs[0] as CompletedRun).manifest.startedAt) - MARKER_MARGIN_MS);
+}
+
+function tombstoneLine(tombstone: Tombstone): string {
+  return `{"id":${tombstone.id},"_deleted_at":${JSON.stringify(tombstone.deletedAt)},"_run_id":${JSON.stringify(tombstone.runId)}}`;
+}
+
+async function writeInChunks(writer: NdjsonPartWriter, lines: string[]): Promise<void> {
+  for (let start = 0; start < lines.length; start += 2_000)
+    await writer.writeLines(lines.slice(start, start + 2_000));
+}
+
+async function removeFiles(sink: Sink, folder: string, writer: NdjsonPartWriter): Promise<void> {
+  await Promise.all(
+    writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)),
+  );
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
+}

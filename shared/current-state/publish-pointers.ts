@@ -1,0 +1,51 @@
+import type { Sink } from '../output/sink.js';
+import { copyManifestOf, symlinkTextOf } from './copy-manifest.js';
+import type { CurrentManifest } from './current-manifest.js';
+import {
+  currentCopyManifestKey,
+  currentFolder,
+  currentManifestKey,
+  currentSymlinkKey,
+  versionOfPath,
+} from './layout.js';
+
+/**
+ * Points every reader at a new complete version: COPY manifest, Athena symlink file, then `_manifest.json`
+ * last — each one PUT, so each switches atomically. Versions other than the new and the previous one are
+ * then removed; the previous one stays for queries that started before the switch.
+ */
+export async function publishPointers(
+  sink: Sink,
+  manifest: CurrentManifest,
+  previous: CurrentManifest | undefined,
+): Promise<void> {
+  const { source, resource } = manifest;
+  const folder = currentFolder(source, resource);
+  await sink.putText(
+    currentCopyManifestKey(source, resource),
+    `${JSON.stringify(copyManifestOf(sink, folder, manifest.files), null, 2)}\n`,
+  );
+  await sink.putText(
+    currentSymlinkKey(source, resource),
+    symlinkTextOf(sink, folder, manifest.files),
+    'text/plain',
+  );
+  await sink.putText(currentManifestKey(source, resource), `${JSON.stringify(manifest, null, 2)}\n`);
+  // Best effort: a version left behind is removed by the next publish.
+  await removeOldVersions(sink, folder, [manifest, previous]).catch(() => undefined);
+}
+
+async function removeOldVersions(
+  sink: Sink,
+  folder: string,
+  kept: (CurrentManifest | undefined)[],
+): Promise<void> {
+  const keep = new Set(kept.flatMap((item) => item?.files.map((file) => versionOfPath(file.path)) ?? []));
+  for (const manifest of kept) if (manifest) keep.add(`v=${manifest.asOf.runId}`);
+  const keys = await sink.list(folder);
+  const stale = keys.filter((key) => {
+    const version = versionOfPath(key.slice(folder.length + 1));
+    return version !== undefined && !keep.has(version);
+  });
+  await Promise.all(stale.map((key) => sink.delete(key)));
+}

@@ -1,0 +1,68 @@
+import { PipelineError } from '../errors.js';
+import type { FileEntry } from '../output/manifest.js';
+import type { Sink } from '../output/sink.js';
+import type { CurrentManifest } from './current-manifest.js';
+import { currentFolder } from './layout.js';
+import type { CompletedRun } from './pending-runs.js';
+import { rawIdOf } from './record-id.js';
+import type { SpillPartitions } from './spill-partitions.js';
+import { storedLines } from './stored-lines.js';
+
+/** A stored record the current state cannot key: no retry fixes it. */
+export class UnkeyedRecordError extends PipelineError {}
+
+/** The key of the one record of a single-record resource (settings), which carries no id. */
+const SINGLETON_ID = 'null';
+
+/**
+ * Streams the previous current state (input 0) and then each run (inputs 1..n) into the partitions. When a
+ * full run follows, the previous state only needs its ids (to find what that run no longer lists).
+ */
+export async function spillInputs(
+  sink: Sink,
+  partitions: SpillPartitions,
+  previous: CurrentManifest | undefined,
+  runs: readonly CompletedRun[],
+): Promise<void> {
+  const idsOnly = runs.some((run) => run.manifest.mode === 'full');
+  if (previous) {
+    const folder = currentFolder(previous.source, previous.resource);
+    await spillFiles(sink, partitions, 0, folder, previous.files, idsOnly);
+  }
+  for (const [index, run] of runs.entries()) {
+    await spillFiles(sink, partitions, index + 1, run.folder, run.manifest.files, false);
+  }
+  await partitions.finish();
+}
+
+async function spillFiles(
+  sink: Sink,
+  partitions: SpillPartitions,
+  seq: number,
+  folder: string,
+  files: readonly FileEntry[],
+  idsOnly: boolean,
+): Promise<void> {
+  let unkeyed = 0;
+  for (const file of files) {
+    let lineNumber = 0;
+    for await (const line of storedLines(sink, folder, file)) {
+      lineNumber += 1;
+      const id = idOf(line, `${folder}/${file.path}:${lineNumber}`);
+      if (id === undefined) unkeyed += 1;
+      if (unkeyed > 1)
+        throw new UnkeyedRecordError(`${folder}/${file.path}:${lineNumber}: a second record without an id`);
+      await partitions.add(seq, id ?? SINGLETON_ID, idsOnly ? undefined : line);
+    }
+  }
+}
+
+function idOf(line: string, where: string): string | undefined {
+  try {
+    return rawIdOf(line);
+  } catch (error) {
+    throw new UnkeyedRecordError(`${where}: not a JSON record (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}

@@ -1,0 +1,102 @@
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { splitLines } from './stored-lines.js';
+
+/** One spilled record: which input it came from, its raw id, and its line (absent when only the id counts). */
+export interface SpilledEntry {
+  seq: number;
+  id: string;
+  line: string | undefined;
+}
+
+const FLUSH_BYTES = 64 * 1024;
+
+/**
+ * Hash-partitions records by id into files in a temp folder, so each partition can be deduplicated in
+ * memory on its own: memory is one partition plus a small write buffer per partition, whatever the total.
+ * Entries of one partition come back in the order they were added. Spill lines are
+ * `<seq>\t<raw id>\t<record>`: a raw JSON id never holds a tab or a newline (JSON escapes them).
+ */
+export class SpillPartitions {
+  private readonly buffers: string[][];
+  private readonly buffered: number[];
+  private readonly files: FileHandle[] = [];
+
+  private constructor(
+    private readonly folder: string,
+    readonly count: number,
+  ) {
+    this.buffers = Array.from({ length: count }, () => []);
+    this.buffered = new Array<number>(count).fill(0);
+  }
+
+  static async create(count: number, parent = tmpdir()): Promise<SpillPartitions> {
+    const partitions = new SpillPartitions(await mkdtemp(join(parent, 'current-state-')), count);
+    try {
+      for (let index = 0; index < count; index += 1)
+        partitions.files.push(await open(partitions.pathOf(index), 'w'));
+    } catch (error) {
+      await partitions.dispose();
+      throw error;
+    }
+    return partitions;
+  }
+
+  private pathOf(index: number): string {
+    return join(this.folder, `partition-${index}.tsv`);
+  }
+
+  async add(seq: number, id: string, line: string | undefined): Promise<void> {
+    const index = partitionOf(id, this.count);
+    const text = `${seq}\t${id}\t${line ?? ''}\n`;
+    (this.buffers[index] as string[]).push(text);
+    const size = (this.buffered[index] as number) + text.length;
+    this.buffered[index] = size;
+    if (size >= FLUSH_BYTES) await this.flush(index);
+  }
+
+  /** Writes what is buffered; call once after the last `add`. */
+  async finish(): Promise<void> {
+    for (let index = 0; index < this.count; index += 1) await this.flush(index);
+    await Promise.all(this.files.map((file) => file.close()));
+    this.files.length = 0;
+  }
+
+  async *entries(index: number): AsyncGenerator<SpilledEntry> {
+    const input = createReadStream(this.pathOf(index), { highWaterMark: 256 * 1024 });
+    for await (const text of splitLines(input)) {
+      const tab = text.indexOf('\t');
+      const second = text.indexOf('\t', tab + 1);
+      const line = text.slice(second + 1);
+      yield { seq: Number(text.slice(0, tab)), id: text.slice(tab + 1, second), line: line || undefined };
+    }
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all(this.files.map((file) => file.close().catch(() => undefined)));
+    this.files.length = 0;
+    await rm(this.folder, { recursive: true, force: true });
+  }
+
+  private async flush(index: number): Promise<void> {
+    const buffer = this.buffers[index] as string[];
+    if (buffer.length === 0) return;
+    const chunk = buffer.join('');
+    this.buffers[index] = [];
+    this.buffered[index] = 0;
+    // writeFile on a handle writes all of it from the current position (write() may write part of it).
+    await (this.files[index] as FileHandle).writeFile(chunk, 'utf8');
+  }
+}
+
+/** FNV-1a over the id's text: cheap, and spreads sequential numeric ids evenly. */
+export function partitionOf(id: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < id.length; at += 1) {
+    hash ^= id.charCodeAt(at);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return (hash >>> 0) % count;
+}

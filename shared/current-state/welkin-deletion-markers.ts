@@ -1,0 +1,75 @@
+import { SinkError } from '../errors.js';
+import type { Sink } from '../output/sink.js';
+import { joinKey } from '../output/sink.js';
+
+/**
+ * The `welkin-changes/<entity>/` folders whose deletion markers remove records of a Welkin resource. Entity
+ * folders are the notice's entity in lower case, as the webhook worker names them (aliases included).
+ */
+const MARKER_FOLDERS: Record<string, readonly string[]> = {
+  patients: ['patient'],
+  calendar_events: ['calendar', 'calendar_event'],
+  assessments: ['assessment', 'assessment_record'],
+  cdt_records: ['cdt', 'cdt_record'],
+  encounters: ['encounter'],
+};
+
+const DAY_MS = 86_400_000;
+
+export function hasDeletionMarkers(source: string, resource: string): boolean {
+  return source === 'welkin' && resource in MARKER_FOLDERS;
+}
+
+/**
+ * Deletion markers pulled at or after `since`: raw id (JSON text, as in the export) -> when the worker found
+ * the record gone. Re-reading a marker already applied is harmless: only ids still live are tombstoned.
+ */
+export async function deletionMarkersSince(
+  sink: Sink,
+  resource: string,
+  since: Date,
+  today: Date,
+): Promise<Map<string, string>> {
+  const markers = new Map<string, string>();
+  const first = Date.parse(`${since.toISOString().slice(0, 10)}T00:00:00Z`);
+  for (const entity of MARKER_FOLDERS[resource] ?? []) {
+    for (const key of await markerKeys(sink, entity, first, today)) {
+      const marker = deletionMarkerOf(await sink.getText(key), `${sink.location}/${key}`);
+      if (!marker || marker.pulledAt < since.toISOString()) continue;
+      const id = JSON.stringify(marker.id);
+      const known = markers.get(id);
+      if (!known || known < marker.pulledAt) markers.set(id, marker.pulledAt);
+    }
+  }
+  return markers;
+}
+
+/** Day folders from `first` to today; the whole entity folder when that would be more than two months. */
+async function markerKeys(sink: Sink, entity: string, first: number, today: Date): Promise<string[]> {
+  const folder = joinKey('welkin-changes', entity);
+  const days = Math.floor((today.getTime() - first) / DAY_MS) + 1;
+  if (days > 62) return sink.list(folder);
+  const keys: string[] = [];
+  for (let day = 0; day < days; day += 1) {
+    const dt = new Date(first + day * DAY_MS).toISOString().slice(0, 10);
+    keys.push(...(await sink.list(joinKey(folder, `dt=${dt}`))));
+  }
+  return keys;
+}
+
+/** A marker line is `{"_deleted":true,"_entity":…,"_id":…,"_pulledAt":…}`; pulled records are skipped. */
+function deletionMarkerOf(
+  text: string | undefined,
+  where: string,
+): { id: string; pulledAt: string } | undefined {
+  if (!text?.includes('"_deleted":true')) return undefined;
+  let value: { _deleted?: unknown; _id?: unknown; _pulledAt?: unknown };
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new SinkError(`${where} is not a JSON deletion marker`, { cause: error });
+  }
+  if (value._deleted !== true || typeof value._id !== 'string' || typeof value._pulledAt !== 'string')
+    return undefined;
+  return { id: value._id, pulledAt: value._pulledAt };
+}

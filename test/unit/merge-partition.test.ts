@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { type MergeInput, mergePartition } from '../../shared/current-state/merge-partition.js';
+import type { SpilledEntry } from '../../shared/current-state/spill-partitions.js';
+
+const input = (kind: MergeInput['kind'], n: number): MergeInput => ({
+  kind,
+  runId: `run-${n}`,
+  startedAt: `2026-01-0${n}T00:00:00.000Z`,
+  finishedAt: `2026-01-0${n}T01:00:00.000Z`,
+});
+
+async function* entries(list: SpilledEntry[]): AsyncGenerator<SpilledEntry> {
+  yield* list;
+}
+
+const entry = (seq: number, id: string, line: string | undefined = `${id}@${seq}`): SpilledEntry => ({
+  seq,
+  id,
+  line,
+});
+
+describe('mergePartition', () => {
+  it('keeps the latest line of each id and tombstones ids a later full run no longer lists', async () => {
+    // Prepare: previous state (ids only), an incremental, then a full run.
+    const inputs = [input('previous', 1), input('incremental', 2), input('full', 3)];
+    const spilled = [entry(0, '1', undefined), entry(0, '2', undefined), entry(0, '3', undefined)];
+    spilled.push(entry(1, '2'), entry(1, '4'), entry(2, '1'), entry(2, '5'));
+
+    // Act
+    const outcome = await mergePartition(entries(spilled), {
+      inputs,
+      markers: new Map(),
+      latest: inputs[2] as MergeInput,
+    });
+
+    // Assess: 2 and 3 (and 4, seen only in the incremental) are gone, detected by the full run.
+    expect(outcome.live.sort()).toEqual(['1@2', '5@2']);
+    expect(outcome.deleted.sort((a, b) => a.id.localeCompare(b.id))).toEqual([
+      { id: '2', deletedAt: '2026-01-03T01:00:00.000Z', runId: 'run-3' },
+      { id: '3', deletedAt: '2026-01-03T01:00:00.000Z', runId: 'run-3' },
+      { id: '4', deletedAt: '2026-01-03T01:00:00.000Z', runId: 'run-3' },
+    ]);
+  });
+
+  it('never deletes on incremental runs and merges their rows over the previous state', async () => {
+    // Prepare
+    const inputs = [input('previous', 1), input('incremental', 2)];
+    const spilled = [entry(0, '1'), entry(0, '2'), entry(1, '2'), entry(1, '3')];
+
+    // Act
+    const outcome = await mergePartition(entries(spilled), {
+      inputs,
+      markers: new Map(),
+      latest: inputs[1] as MergeInput,
+    });
+
+    // Assess
+    expect(outcome.live.sort()).toEqual(['1@0', '2@1', '3@1']);
+    expect(outcome.deleted).toEqual([]);
+  });
+
+  it('applies a deletion marker only when it was pulled after the version held was read', async () => {
+    // Prepare: "a" read by run 2 (started Jan 2) and marked gone on Jan 3; "b" re-read by run 2 after a Jan 1 marker.
+    const inputs = [input('previous', 1), input('incremental', 2)];
+    const spilled = [entry(0, 'a'), entry(0, 'b'), entry(0, 'c'), entry(1, 'a'), entry(1, 'b')];
+    const markers = new Map([
+      ['a', '2026-01-03T00:00:00.000Z'],
+      ['b', '2026-01-01T12:00:00.000Z'],
+      ['c', '2026-01-01T12:00:00.000Z'],
+    ]);
+
+    // Act
+    const outcome = await mergePartition(entries(spilled), {
+      inputs,
+      markers,
+      latest: inputs[1] as MergeInput,
+    });
+
+    // Assess: "c" from the previous state is gone too; "b" is live again in run 2.
+    expect(outcome.live).toEqual(['b@1']);
+    expect(outcome.deleted.map((item) => [item.id, item.deletedAt, item.runId])).toEqual([
+      ['a', '2026-01-03T00:00:00.000Z', 'run-2'],
+      ['c', '2026-01-01T12:00:00.000Z', 'run-2'],
+    ]);
+  });
+});
