@@ -80,10 +80,6 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
     const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    io.out(
-      `${sourceName}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
-        `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
-    );
     // Per resource, what loaders read: the run and the current state, each as manifest and COPY manifest.
     for (const result of results) {
       const url = (key: string | undefined) => (key ? storedObjectUrl(sink, key) : '-');
@@ -92,6 +88,10 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
           `current ${url(result.currentManifestKey)} copy ${url(result.currentCopyManifestKey)}`,
       );
     }
+    io.out(
+      `${sourceName}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
+        `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
+    );
     return outcome.failures.length === 0 && outcome.done ? 0 : 1;
   } catch (error) {
     io.err(`error: ${describeError(error)}`);

@@ -37,6 +37,7 @@ export async function afterCompletedRun(options: AfterRunOptions): Promise<After
     resource: manifest.resource,
     compress: options.compress,
     maxPartBytes: options.maxPartBytes,
+    completed: { folder, manifest },
   });
   const result: AfterRunResult = { copyManifestKey: sink.storageKey(copyKey) };
   if (!published) return result;

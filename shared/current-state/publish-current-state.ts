@@ -21,6 +21,8 @@ export interface PublishCurrentOptions {
   maxPartBytes: number;
   /** Where partitions spill (Lambda: /tmp); the OS temp folder by default. */
   tempDir?: string;
+  /** The run that just completed: merged even if a listing does not show it yet. */
+  completed?: CompletedRun;
   now?: () => Date;
 }
 
@@ -47,7 +49,7 @@ export async function publishCurrentState(
   const now = options.now ?? (() => new Date());
   const builtAt = now();
   const previous = await readCurrentManifest(sink, source, resource);
-  const runs = await runsToMerge(sink, source, resource, previous, builtAt);
+  const runs = withRun(await runsToMerge(sink, source, resource, previous, builtAt), options.completed);
   const latestRun = runs.at(-1);
   if (!latestRun) return undefined;
   const inputs: MergeInput[] = [
@@ -152,6 +154,11 @@ async function runsToMerge(
   if (previous) return runs;
   const lastFull = runs.findLastIndex((run) => run.manifest.mode === 'full');
   return lastFull > 0 ? runs.slice(lastFull) : runs;
+}
+
+function withRun(runs: CompletedRun[], completed: CompletedRun | undefined): CompletedRun[] {
+  if (!completed || runs.some((run) => run.manifest.runId === completed.manifest.runId)) return runs;
+  return [...runs, completed];
 }
 
 /** Markers since the previous publish read them (with a margin), or since the first run when there is none. */

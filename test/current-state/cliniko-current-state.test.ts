@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clinikoSource } from '../../shared/cliniko/source.js';
+import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type ResourceResult, runExport } from '../../shared/export/run-export.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
@@ -27,7 +27,7 @@ afterAll(async () => {
 });
 
 async function exportPatients(mode: 'full' | 'incremental'): Promise<ResourceResult> {
-  const { definition } = clinikoSource({
+  const { catalog } = clinikoCatalog({
     apiKey: sim.apiKey,
     userAgent: 'Clinic Pipe Tests (tests@example.com)',
     baseUrl: new URL(sim.url),
@@ -36,7 +36,7 @@ async function exportPatients(mode: 'full' | 'incremental'): Promise<ResourceRes
     retry: { retries: 3, baseDelayMs: 5, maxDelayMs: 20, rateLimitRetries: 3 },
   });
   const outcome = await runExport({
-    definition,
+    catalog,
     sink,
     settings: SETTINGS,
     mode,

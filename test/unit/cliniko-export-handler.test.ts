@@ -2,7 +2,6 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   ListObjectsV2Command,
-  NoSuchKey,
   PutObjectCommand,
   S3Client,
 } from '@aws-sdk/client-s3';
@@ -11,6 +10,7 @@ import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { handler as Handler } from '../../functions/cliniko-export/index.js';
+import { keepPutObjects } from '../support/storing-s3-mock.js';
 
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
@@ -37,8 +37,8 @@ beforeEach(() => {
   secrets
     .on(GetSecretValueCommand, { SecretId: ARN })
     .resolves({ SecretString: JSON.stringify({ apiKey: API_KEY }) });
-  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'missing', $metadata: { httpStatusCode: 404 } }));
-  s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+  // Objects put are kept and read back: the current-state step reads the run it follows.
+  keepPutObjects(s3);
 });
 
 afterEach(() => {
@@ -86,12 +86,21 @@ describe('cliniko-export handler', () => {
       results: [{ source: 'cliniko', resource: 'settings', mode: 'full', recordCount: 1 }],
     });
     const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
-    expect(keys).toHaveLength(3);
+    expect(keys).toHaveLength(8);
     expect(keys[0]).toMatch(
       /^snapshots\/account=east\/cliniko\/settings\/dt=\d{4}-\d\d-\d\d\/run=[^/]+\/part-00000\.ndjson\.gz$/,
     );
     expect(keys[1]).toMatch(/^snapshots\/account=east\/cliniko\/settings\/dt=.*\/_manifest\.json$/);
     expect(keys[2]).toBe('snapshots/account=east/_state/cliniko/settings.json');
+    // Then the run's COPY manifest and the current state, its manifest last.
+    const runId = /run=([^/]+)\//.exec(keys[0] ?? '')?.[1];
+    expect(keys.slice(3)).toEqual([
+      `${(keys[1] ?? '').replace('_manifest.json', '_copy_manifest.json')}`,
+      `snapshots/account=east/cliniko/settings/current/v=${runId}/part-00000.ndjson.gz`,
+      'snapshots/account=east/cliniko/settings/current/_copy_manifest.json',
+      'snapshots/account=east/cliniko/settings/current/_symlink/symlink.txt',
+      'snapshots/account=east/cliniko/settings/current/_manifest.json',
+    ]);
     // The manifest key handed to the state machine (and on to loaders) is the full S3 key.
     expect('results' in response && response.results[0]?.manifestKey).toBe(keys[1]);
   });

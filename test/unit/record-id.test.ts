@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { rawIdOf } from '../../shared/current-state/record-id.js';
+import { MalformedResponseError } from '../../shared/errors.js';
 
 describe('rawIdOf', () => {
   it.each([
@@ -24,8 +25,12 @@ describe('rawIdOf', () => {
     expect(id).toBeUndefined();
   });
 
-  it.each(['[1,2]', '{"id":', '{"name":"open'])('throws on text that is not a JSON object: %s', (line) => {
-    // Prepare / Act / Assess
-    expect(() => rawIdOf(line)).toThrow(SyntaxError);
-  });
+  it.each(['[1,2]', '{"id":', '{"name":"open', '{"a" 1}'])(
+    'fails on text that is not a JSON object: %s',
+    (line) => {
+      // Prepare / Act / Assess
+      expect(() => rawIdOf(line, 'part-00000.ndjson.gz:7')).toThrow(MalformedResponseError);
+      expect(() => rawIdOf(line, 'part-00000.ndjson.gz:7')).toThrow(/^part-00000\.ndjson\.gz:7: /);
+    },
+  );
 });

@@ -1,11 +1,4 @@
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  ListObjectsV2Command,
-  NoSuchKey,
-  PutObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import {
   GetSecretValueCommand,
   PutSecretValueCommand,
@@ -17,6 +10,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { handler as Handler } from '../../functions/welkin-export/index.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
+import { keepPutObjects } from '../support/storing-s3-mock.js';
 
 const s3 = mockClient(S3Client);
 const secrets = mockClient(SecretsManagerClient);
@@ -50,8 +44,8 @@ beforeEach(async () => {
       env: 'live',
     }),
   });
-  s3.on(GetObjectCommand).rejects(new NoSuchKey({ message: 'missing', $metadata: { httpStatusCode: 404 } }));
-  s3.on(PutObjectCommand).resolves({ ETag: '"e"' });
+  // Objects put are kept and read back: the current-state step reads the run it follows.
+  keepPutObjects(s3);
 });
 
 afterEach(async () => {
