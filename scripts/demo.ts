@@ -60,9 +60,9 @@ async function main(): Promise<number> {
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const queries = [
     `SELECT count(*) AS patients, count(DISTINCT id) AS distinct_ids, count(archived_at) AS archived, min(dt) AS dt ` +
-      `FROM read_ndjson_auto('${OUT}/cliniko/patients/*/*/*.ndjson.gz', hive_partitioning = true)`,
+      `FROM read_ndjson_auto('${OUT}/cliniko/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
     `SELECT count(*) AS welkin_patients, count(DISTINCT id) AS distinct_ids, max(updatedAt) AS latest_update ` +
-      `FROM read_ndjson_auto('${OUT}/welkin/patients/*/*/*.ndjson.gz', hive_partitioning = true)`,
+      `FROM read_ndjson_auto('${OUT}/welkin/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
   ];
   const lines = [
     '',

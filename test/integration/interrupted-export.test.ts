@@ -114,7 +114,7 @@ describe('an interrupted CLI export', () => {
     const after = await filesUnder(out);
     expect(after.filter((file) => file.includes('.tmp-') || file.endsWith('.partial'))).toEqual([]);
     expect(after).toEqual(complete);
-    expect(await duckCount(join(out, 'cliniko/patients/**/*.ndjson*'))).toBe(ROWS);
+    expect(await duckCount(join(out, 'cliniko/patients/dt=*/**/*.ndjson*'))).toBe(ROWS);
   }, 60_000);
 
   it('removes temp files of processes that died, keeps those of live ones', async () => {
@@ -138,6 +138,6 @@ describe('an interrupted CLI export', () => {
     expect(code).toBe(0);
     const files = await filesUnder(out);
     expect(files.filter((file) => file.includes('.tmp-'))).toEqual([live.slice(out.length + 1)]);
-    expect(await duckCount(join(out, 'cliniko/patients/**/*.ndjson*'))).toBe(ROWS);
+    expect(await duckCount(join(out, 'cliniko/patients/dt=*/**/*.ndjson*'))).toBe(ROWS);
   }, 60_000);
 });
