@@ -1,82 +1,63 @@
-import { parseArgs } from 'node:util';
+import { UsageError } from '../shared/config-error.js';
 import { storedObjectUrl } from '../shared/current-state/object-url.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
-import { type ProgressEvent, runExport } from '../shared/export/run-export.js';
+import { runExport } from '../shared/export/run-export.js';
 import { exitCleanlyOnSignals } from '../shared/output/interrupt-cleanup.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
-
-const USAGE = `usage: npm run export -- <${SOURCES.map((source) => source.name).join('|')}> --out <dir | s3://bucket/prefix> [--resources a,b] [--full]`;
+import type { SourceModule } from '../shared/sources/source-module.js';
+import { exportHelp } from './cli/help.js';
+import { HELP_HINT, parseExportArgs } from './cli/options.js';
+import { printable } from './cli/printable.js';
+import { type ProgressTarget, progressReporter } from './cli/progress/progress-reporter.js';
+import { resourceList } from './cli/resource-list.js';
 
 export interface CliIo {
   env: Record<string, string | undefined>;
   err: (line: string) => void;
   out: (line: string) => void;
+  /** stderr itself, when it may be a terminal: a live progress display needs it. */
+  errStream?: ProgressTarget['stream'];
 }
 
-/** The export CLI; returns the exit code. Progress and errors go to stderr, the summary to stdout. */
+/**
+ * The export CLI; returns the exit code: 0 every resource completed, 1 one failed, 2 a usage or
+ * configuration error (one line: `NAME: what is wrong — what to do`). Progress and errors go to stderr, the
+ * summary to stdout.
+ */
 export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        resources: { type: 'string' },
-        full: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-    });
-    if (values.help) {
-      io.out(USAGE);
+    const args = parseExportArgs(argv);
+    const [sourceName, ...extra] = args.positionals;
+    if (args.help) {
+      io.out(exportHelp(SOURCES, sourceName ? chooseSource(sourceName) : undefined));
       return 0;
     }
-    const [sourceName, ...extra] = positionals;
-    const source = sourceName ? sourceNamed(sourceName) : undefined;
-    if (!source || extra.length > 0) throw new ConfigError(USAGE);
-    if (!values.out) throw new ConfigError(`--out is required; ${USAGE}`);
-    const connection = await source.connectLocal(io.env);
+    const source = chooseSource(sourceName);
+    if (extra[0] !== undefined) throw new UsageError(extra[0], 'unexpected argument', HELP_HINT);
+    if (!args.out) throw new UsageError('--out', 'missing', 'give a folder or s3://bucket/prefix');
+    const resources = resourceList(args.resources, source.name, source.resourceNames);
+    // Everything checkable without the network is checked before connecting.
+    const sink = sinkFromLocation(args.out, io.env);
     const settings = exportSettingsFrom(io.env);
-    const sink = sinkFromLocation(values.out, io.env);
+    const connection = await source.connectLocal(io.env);
     const startedAt = Date.now();
-    const ratePerMinute = () => {
-      const minutes = (Date.now() - startedAt) / 60_000;
-      return minutes > 0 ? Math.round(connection.requestCount() / minutes) : 0;
-    };
-    const lastReport = new Map<string, number>();
-    const onProgress = (event: ProgressEvent) => {
-      if (event.kind === 'page') {
-        const now = Date.now();
-        if (now - (lastReport.get(event.resource) ?? 0) < 2_000) return;
-        lastReport.set(event.resource, now);
-        io.err(
-          `${sourceName}/${event.resource}: ${event.records} rows, ${event.pages} pages, ${ratePerMinute()} req/min`,
-        );
-      } else if (event.kind === 'done') {
-        io.err(
-          `${sourceName}/${event.resource}: done, ${event.result.recordCount} rows (${event.result.mode})`,
-        );
-      } else if (event.kind === 'current') {
-        io.err(
-          `${sourceName}/${event.resource}: current state ${event.records} rows, ${event.deleted} deleted (${event.ms} ms)`,
-        );
-      } else if (event.kind === 'failed') {
-        io.err(`error: ${event.message}`);
-      }
-    };
+    const progress = progressReporter({
+      source: source.name,
+      requestCount: () => connection.requestCount(),
+      err: io.err,
+      stream: io.errStream,
+    });
     const outcome = await runExport({
       catalog: connection.catalog,
       sink,
       settings,
-      mode: values.full ? 'full' : 'incremental',
-      resources: values.resources
-        ?.split(',')
-        .map((name) => name.trim())
-        .filter(Boolean),
+      mode: args.full ? 'full' : 'incremental',
+      resources,
       concurrency: settings.concurrency ?? source.cliConcurrency,
-      onProgress,
-    });
+      onProgress: (event) => progress.onEvent(event),
+    }).finally(() => progress.stop());
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
     const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -84,19 +65,32 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     for (const result of results) {
       const url = (key: string | undefined) => (key ? storedObjectUrl(sink, key) : '-');
       io.out(
-        `${sourceName}/${result.resource}: run ${url(result.manifestKey)} copy ${url(result.copyManifestKey)}; ` +
+        `${source.name}/${result.resource}: run ${url(result.manifestKey)} copy ${url(result.copyManifestKey)}; ` +
           `current ${url(result.currentManifestKey)} copy ${url(result.currentCopyManifestKey)}`,
       );
     }
     io.out(
-      `${sourceName}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
+      `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
         `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
     );
     return outcome.failures.length === 0 && outcome.done ? 0 : 1;
   } catch (error) {
-    io.err(`error: ${describeError(error)}`);
-    return 2;
+    if (error instanceof ConfigError) {
+      io.err(printable(error.message));
+      return 2;
+    }
+    io.err(`error: ${printable(describeError(error))}`);
+    return 1;
   }
+}
+
+function chooseSource(name: string | undefined): SourceModule {
+  const names = SOURCES.map((source) => source.name).join(', ');
+  if (name === undefined) throw new UsageError('<source>', 'missing', `name one of: ${names} (${HELP_HINT})`);
+  const source = sourceNamed(name);
+  if (!source)
+    throw new UsageError('<source>', `${JSON.stringify(name)} is not a source`, `use one of: ${names}`);
+  return source;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
@@ -105,6 +99,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     env: process.env,
     err: (line) => process.stderr.write(`${line}\n`),
     out: (line) => process.stdout.write(`${line}\n`),
+    errStream: process.stderr,
   }).then((code) => {
     process.exitCode = code;
   });

@@ -70,7 +70,7 @@ export class KeysetPager implements ResourcePager {
       const last = first.records.at(-1)?.id;
       if (last === undefined) return;
       ranges = await this.split(window, last, first.total);
-      yield { records: first.records, cursor: encodeRanges(ranges) };
+      yield { records: first.records, cursor: encodeRanges(ranges), total: first.total };
     }
     yield* this.pageRanges(window, ranges);
   }

@@ -1,7 +1,7 @@
 import type { SourceConnection, SourceModule } from '../sources/source-module.js';
 import { readClinikoApiKey, resolveAccountSecret } from './account-secret.js';
 import { clinikoCatalog } from './catalog.js';
-import { type ClinikoConfig, clinikoConfigFrom } from './config.js';
+import { type ClinikoConfig, clinikoConfigFrom, clinikoEnvSchema } from './config.js';
 import { CLINIKO_DEPLOYMENT } from './deployment.js';
 import { CLINIKO_RESOURCES } from './resources.js';
 
@@ -15,6 +15,7 @@ export const clinikoSource: SourceModule = {
   name: 'cliniko',
   resourceNames: CLINIKO_RESOURCES.map((resource) => resource.name),
   cliConcurrency: 3,
+  localEnv: clinikoEnvSchema,
   deployment: CLINIKO_DEPLOYMENT,
   connectLocal: async (env) => connect(clinikoConfigFrom(env)),
   lambdaTarget: (env, secrets, requested) => {

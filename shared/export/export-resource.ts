@@ -25,7 +25,7 @@ export interface ExportResourceOptions {
   checkpoint?: ResourceCheckpoint;
   /** Asked after every page; true means "stop at this page boundary and hand back a checkpoint". */
   shouldStop?: () => boolean;
-  onPage?: (progress: { records: number; pages: number }) => void;
+  onPage?: (progress: { records: number; pages: number; total?: number }) => void;
   now?: () => Date;
 }
 
@@ -67,6 +67,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
   const seen = pager.yieldsEachOnce ? undefined : new IdHashSet();
   let recordCount = start.recordCount;
   let pages = 0;
+  let total: number | undefined;
   let cursor = start.cursor;
   let published = false;
   try {
@@ -80,7 +81,8 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       recordCount += lines.length;
       pages += 1;
       cursor = page.cursor;
-      options.onPage?.({ records: recordCount, pages });
+      total = page.total ?? total;
+      options.onPage?.({ records: recordCount, pages, total });
       if (cursor !== undefined && pager.pausable && options.shouldStop?.()) {
         const files = await writer.close();
         return {

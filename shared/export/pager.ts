@@ -17,6 +17,8 @@ export interface Page {
   records: PagedRecord[];
   /** Opaque position after this page; handing it back to `pages` continues right after it. */
   cursor: string | undefined;
+  /** Rows the server says the window holds (Cliniko's total_entries): a progress estimate, never the end. */
+  total?: number;
 }
 
 /**

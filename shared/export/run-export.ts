@@ -59,7 +59,7 @@ export interface RunExportOptions {
 }
 
 export type ProgressEvent =
-  | { kind: 'page'; resource: string; records: number; pages: number }
+  | { kind: 'page'; resource: string; records: number; pages: number; total?: number }
   | { kind: 'done'; resource: string; result: ResourceResult }
   | { kind: 'current'; resource: string; records: number; deleted: number; ms: number }
   | { kind: 'paused'; resource: string; records: number }
@@ -101,7 +101,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
           maxPartBytes: options.settings.maxPartBytes,
           checkpoint: item.checkpoint,
           shouldStop: options.shouldStop,
-          onPage: ({ records, pages }) => options.onProgress?.({ kind: 'page', resource, records, pages }),
+          onPage: (progress) => options.onProgress?.({ kind: 'page', resource, ...progress }),
         });
         if (outcome.done) {
           const currentStartedAt = Date.now();

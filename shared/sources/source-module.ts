@@ -1,4 +1,5 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { z } from 'zod';
 import type { ResourceCatalog } from '../export/resource-catalog.js';
 import type { SourceDeployment } from './deployment.js';
 
@@ -33,6 +34,8 @@ export interface SourceModule {
   readonly resourceNames: readonly string[];
   /** Resources the CLI exports at once unless EXPORT_CONCURRENCY says otherwise; they share one rate budget. */
   readonly cliConcurrency: number;
+  /** Every variable `connectLocal` reads, with meaning and default: the CLI's help and the README check use it. */
+  readonly localEnv: z.ZodObject<z.ZodRawShape>;
   /** CLI and demo: credentials from the environment, tokens cached in a local file. */
   connectLocal(env: Env): Promise<SourceConnection>;
   /** Lambda: settings from the function's environment, credentials from Secrets Manager. */

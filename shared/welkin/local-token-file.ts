@@ -1,14 +1,24 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { z } from 'zod';
+import { parseEnv } from '../config-error.js';
 import type { WelkinConfig } from './config.js';
+
+export const tokenFileEnvSchema = z.object({
+  WELKIN_TOKEN_FILE: z.string().optional().meta({
+    description: 'the file where the CLI caches the Welkin token (Lambdas use Secrets Manager)',
+    fallback: 'OS temp folder, one file per API client',
+  }),
+});
 
 /**
  * Where the CLI keeps the token: `WELKIN_TOKEN_FILE`, or one file per API client in the OS temp folder (named
  * by a hash, so the folder listing reveals neither tenant nor client), shared by concurrent CLI runs.
  */
 export function localTokenFile(config: WelkinConfig, env: Record<string, string | undefined>): string {
-  if (env.WELKIN_TOKEN_FILE) return env.WELKIN_TOKEN_FILE;
+  const { WELKIN_TOKEN_FILE } = parseEnv(tokenFileEnvSchema, env);
+  if (WELKIN_TOKEN_FILE) return WELKIN_TOKEN_FILE;
   const key = createHash('sha256')
     .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
     .digest('hex')

@@ -1,10 +1,10 @@
 import type { SourceConnection, SourceModule } from '../sources/source-module.js';
 import { welkinCatalog } from './catalog.js';
-import { type WelkinConfig, welkinConfigFrom } from './config.js';
+import { type WelkinConfig, welkinConfigFrom, welkinEnvSchema } from './config.js';
 import { WELKIN_DEPLOYMENT } from './deployment.js';
 import { FileTokenStore } from './file-token-store.js';
 import { welkinLambdaConfig } from './lambda-config.js';
-import { localTokenFile } from './local-token-file.js';
+import { localTokenFile, tokenFileEnvSchema } from './local-token-file.js';
 import { WELKIN_RESOURCES } from './resources.js';
 import type { TokenStore } from './token-store.js';
 
@@ -22,6 +22,7 @@ export const welkinSource: SourceModule = {
   name: 'welkin',
   resourceNames: WELKIN_RESOURCES.map((resource) => resource.name),
   cliConcurrency: 3,
+  localEnv: welkinEnvSchema.extend(tokenFileEnvSchema.shape),
   deployment: WELKIN_DEPLOYMENT,
   connectLocal: async (env) => {
     const config = welkinConfigFrom(env);

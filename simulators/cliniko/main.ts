@@ -1,7 +1,6 @@
 /**
- * Local Cliniko API simulator.
- * Usage: npx tsx simulators/cliniko/main.ts [--port 4010] [--rows 1000] [--rpm 200] [--latency 0]
- *   [--seed 1] [--api-key sim-key-au1] [--error-rate 0] [--drop-rate 0]
+ * Local Cliniko API simulator: `npm run sim:cliniko -- [--port 4010] [--rows 25] [--rpm 200] [--latency 0]
+ *   [--seed 1] [--api-key sim-key-au1] [--error-rate 0] [--drop-rate 0]`. Prints the variables to export with.
  */
 import { parseArgs } from 'node:util';
 import { startClinikoSimulator } from './index.js';
@@ -29,7 +28,11 @@ const simulator = await startClinikoSimulator({
   errorRate: Number(values['error-rate']),
   dropRate: Number(values['drop-rate']),
 });
-console.log(`Cliniko simulator listening at ${simulator.url} (API key from --api-key, default sim-key-au1)`);
+// A simulator key, not a customer's: printing it is what makes the simulator usable.
+console.log(`Cliniko simulator listening at ${simulator.url} (Ctrl-C stops it). Export from it with:
+  export CLINIKO_API_KEY=${simulator.apiKey} CLINIKO_BASE_URL=${simulator.url}
+  export CLINIKO_USER_AGENT="Clinic Pipe Local (you@example.com)" CLINIKO_REQUESTS_PER_MINUTE=${values.rpm}
+  npm run export -- cliniko --out ./out/sim`);
 
 const shutdown = () => {
   simulator.stop().then(

@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { startWelkinSimulator } from './index.js';
 
-// Usage: npx tsx simulators/welkin/main.ts --port 4020 --rows 1000 [--seed 1] [--latency 0] [--error-rate 0]
-//        [--drop-rate 0] [--has-next-bug] [--missing-policies EXPORT,PATIENTS] [--secret s]
-// The secret is never printed: pass it with --secret (default 'sim-secret') and give it to the client the same way.
+// Local Welkin API simulator: `npm run sim:welkin -- [--port 4020] [--rows 25] [--seed 1] [--latency 0]
+//   [--error-rate 0] [--drop-rate 0] [--has-next-bug] [--missing-policies EXPORT,PATIENTS] [--token-lifetime 3600]
+//   [--tenant t] [--instance i] [--client c] [--secret s]`. Prints the variables to export with; a secret given
+// with --secret is not echoed (you have it), the simulator's built-in default is.
 const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '4020' },
@@ -38,9 +39,11 @@ const sim = await startWelkinSimulator({
   secret: values.secret,
 });
 
-console.log(`Welkin simulator listening on ${sim.baseUrl}`);
-console.log(`tenant=${sim.tenant} instance=${sim.instance} clientName=${sim.clientName}`);
-console.log(`token URL: ${sim.baseUrl}/${sim.tenant}/admin/api_clients/${sim.clientName}`);
+const secret = values.secret === undefined ? sim.secret : '"<the value given with --secret>"';
+console.log(`Welkin simulator listening on ${sim.baseUrl} (Ctrl-C stops it). Export from it with:
+  export WELKIN_BASE_URL=${sim.baseUrl} WELKIN_TENANT=${sim.tenant} WELKIN_INSTANCE=${sim.instance}
+  export WELKIN_CLIENT_NAME=${sim.clientName} WELKIN_CLIENT_SECRET=${secret}
+  npm run export -- welkin --out ./out/sim`);
 
 const shutdown = () => {
   void sim.stop().then(() => process.exit(0));
