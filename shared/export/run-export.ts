@@ -59,6 +59,7 @@ export interface RunExportOptions {
 }
 
 export type ProgressEvent =
+  | { kind: 'started'; resource: string }
   | { kind: 'page'; resource: string; records: number; pages: number; total?: number }
   | { kind: 'done'; resource: string; result: ResourceResult }
   | { kind: 'current'; resource: string; records: number; deleted: number; ms: number }
@@ -89,6 +90,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
         continue;
       }
       const { resource } = item;
+      options.onProgress?.({ kind: 'started', resource });
       try {
         const outcome = await exportResource({
           source: catalog.source,

@@ -81,6 +81,7 @@ describe('live progress', () => {
     );
 
     // Act
+    live.onEvent({ kind: 'started', resource: 'settings' });
     time.advance(1_000);
     requests = 5;
     live.onEvent({ kind: 'page', resource: 'patients', records: 100, pages: 1, total: 400 });
@@ -95,7 +96,9 @@ describe('live progress', () => {
     // Assess
     const text = terminal.text();
     expect(text).toContain('\u001b[2K'); // erase line: redrawn in place, not appended
-    expect(text).toMatch(/cliniko: 0 done · 0 failed · 2 running · 150 rows · \d+ req\/min · 0:0\d/);
+    expect(text).toMatch(/cliniko: 0 done · 0 failed · 1 running · 0 rows · 0 req\/min · 0:00/);
+    expect(text).toContain('settings  0 rows, 0 pages');
+    expect(text).toMatch(/cliniko: 0 done · 0 failed · 3 running · 150 rows · \d+ req\/min · 0:0\d/);
     expect(text).toContain('patients  100 rows, 1 pages, 25% of 400');
     expect(text).toMatch(/patients {2}200 rows, 2 pages, 50% of 400, ~0:3\d left/);
     expect(text).toContain('cliniko/invoices: done, 50 rows (full)');

@@ -2,7 +2,7 @@ import { createLogUpdate } from 'log-update';
 import type { ProgressEvent } from '../../../shared/export/run-export.js';
 import { formatCount, formatDuration, ProgressBoard } from './progress-board.js';
 import type { ProgressReporter, ProgressTarget } from './progress-reporter.js';
-import { counts, outcomeLine, requestsPerMinute } from './resource-line.js';
+import { counts, currentStateLine, outcomeLine, requestsPerMinute } from './resource-line.js';
 
 /** Redraws at most this often: smooth to the eye, cheap next to the export. */
 const FRAME_MS = 100;
@@ -31,6 +31,15 @@ export class LiveProgress implements ProgressReporter {
 
   onEvent(event: ProgressEvent): void {
     const entry = this.board.apply(event);
+    if (event.kind === 'started') {
+      this.render();
+      return;
+    }
+    if (event.kind === 'current') {
+      this.draw.persist(currentStateLine(this.target.source, event));
+      this.render();
+      return;
+    }
     if (event.kind !== 'page') {
       this.draw.persist(outcomeLine(this.target.source, entry));
       this.render();

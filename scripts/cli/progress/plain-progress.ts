@@ -1,7 +1,7 @@
 import type { ProgressEvent } from '../../../shared/export/run-export.js';
 import { ProgressBoard } from './progress-board.js';
 import type { ProgressReporter, ProgressTarget } from './progress-reporter.js';
-import { counts, outcomeLine, requestsPerMinute } from './resource-line.js';
+import { counts, currentStateLine, outcomeLine, requestsPerMinute } from './resource-line.js';
 
 /** At most one line per resource this often: a log is read later, it needs no animation. */
 const LINE_INTERVAL_MS = 2_000;
@@ -19,6 +19,11 @@ export class PlainProgress implements ProgressReporter {
 
   onEvent(event: ProgressEvent): void {
     const entry = this.board.apply(event);
+    if (event.kind === 'started') return;
+    if (event.kind === 'current') {
+      this.target.err(currentStateLine(this.target.source, event));
+      return;
+    }
     if (event.kind !== 'page') {
       this.target.err(outcomeLine(this.target.source, entry));
       return;

@@ -1,3 +1,4 @@
+import type { ProgressEvent } from '../../../shared/export/run-export.js';
 import { printable } from '../printable.js';
 import { formatCount, formatDuration, type ProgressBoard, type ResourceProgress } from './progress-board.js';
 
@@ -10,6 +11,11 @@ export function counts(board: ProgressBoard, entry: ResourceProgress): string {
     if (estimate.secondsLeft !== undefined) parts.push(`~${formatDuration(estimate.secondsLeft)} left`);
   }
   return parts.join(', ');
+}
+
+/** The line telling a resource's current state after its run. */
+export function currentStateLine(source: string, event: Extract<ProgressEvent, { kind: 'current' }>): string {
+  return `${source}/${event.resource}: current state ${event.records} rows, ${event.deleted} deleted (${event.ms} ms)`;
 }
 
 /** The permanent line of a resource that finished, failed or paused. */
