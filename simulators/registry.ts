@@ -1,6 +1,7 @@
 import type { Env } from '../shared/sources/source-module.js';
 import { startClinikoSimulator } from './cliniko/index.js';
 import { startWelkinSimulator } from './welkin/index.js';
+import { startWelkinV1Simulator } from './welkin-v1/index.js';
 
 export interface SimulatorOptions {
   rowsPerResource: number;
@@ -43,6 +44,17 @@ export const SIMULATORS: Readonly<Record<string, SimulatorStarter>> = {
         WELKIN_CLIENT_NAME: sim.clientName,
         WELKIN_CLIENT_SECRET: sim.secret,
         WELKIN_BASE_URL: sim.baseUrl,
+      },
+      stop: () => sim.stop(),
+    };
+  },
+  'welkin-v1': async ({ rowsPerResource, seed }) => {
+    const sim = await startWelkinV1Simulator({ rowsPerResource, seed });
+    return {
+      env: {
+        WELKIN_V1_CLIENT_ID: sim.clientId,
+        WELKIN_V1_CLIENT_SECRET: sim.clientSecret,
+        WELKIN_V1_BASE_URL: sim.baseUrl,
       },
       stop: () => sim.stop(),
     };

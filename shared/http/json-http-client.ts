@@ -100,7 +100,8 @@ export class JsonHttpClient {
           ky(url, {
             method,
             headers: { ...this.options.headers, ...sentAuth },
-            json: body,
+            // A form (OAuth token endpoints) goes as application/x-www-form-urlencoded, anything else as JSON.
+            ...(body instanceof URLSearchParams ? { body } : { json: body }),
             // The attempt deadline bounds headers and body; ky's own timeout would stop at the headers.
             timeout: false,
             signal: deadline.signal,

@@ -11,8 +11,13 @@ const RENEWABLE_CODES = ['TOKEN_EXPIRED', 'NOT_VALID_JSON_WEB_TOKEN'];
 
 export interface TokenProviderOptions {
   store: TokenStore;
-  /** POSTs the secret to the token endpoint and returns the JWT. */
-  requestToken: () => Promise<string>;
+  /**
+   * Asks the token endpoint for a new token: the token alone (its expiry read from its JWT `exp`), or with
+   * the expiry the endpoint stated (OAuth `expires_in`).
+   */
+  requestToken: () => Promise<string | CachedToken>;
+  /** Whether a 401 body means "renew and retry once" (default: Welkin V8's expired/invalid token codes). */
+  isRenewableRejection?: (bodyText: string) => boolean;
   /** Renew when less than this remains (default 5 minutes). */
   renewBeforeMs?: number;
   /** How long a claimed renewal keeps others waiting before they may take over (default 45 s). */
@@ -70,7 +75,10 @@ export class TokenProvider {
    * and a token other than `rejectedToken` is now available.
    */
   async renewAfterRejection(bodyText: string, rejectedToken: string | undefined): Promise<boolean> {
-    if (!welkinErrorCodes(bodyText).some((code) => RENEWABLE_CODES.includes(code))) return false;
+    const renewable =
+      this.options.isRenewableRejection ??
+      ((text: string) => welkinErrorCodes(text).some((code) => RENEWABLE_CODES.includes(code)));
+    if (!renewable(bodyText)) return false;
     if (rejectedToken) this.rejected.add(rejectedToken);
     if (this.current && this.current.token !== rejectedToken && !this.rejected.has(this.current.token)) {
       return true;
@@ -128,10 +136,13 @@ export class TokenProvider {
 
   private async renew(): Promise<string> {
     this.limit.take();
-    const token = await this.options.requestToken();
-    const expiresAt = jwtExpiresAt(token, this.now()).toISOString();
-    await this.options.store.write({ token, expiresAt });
-    return this.adopt({ token, expiresAt });
+    const issued = await this.options.requestToken();
+    const cached =
+      typeof issued === 'string'
+        ? { token: issued, expiresAt: jwtExpiresAt(issued, this.now()).toISOString() }
+        : issued;
+    await this.options.store.write(cached);
+    return this.adopt(cached);
   }
 
   private adopt(cached: CachedToken): string {

@@ -1,0 +1,129 @@
+import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
+import { JsonHttpClient } from '../http/json-http-client.js';
+import { sharedBudget } from '../http/request-budget.js';
+import { redactUrl } from '../redact.js';
+import { retryAfterMs } from '../welkin/client.js';
+import { jwtExpiresAt } from '../welkin/jwt-expiry.js';
+import { type RenewalLimit, sharedRenewalLimit } from '../welkin/renewal-limit.js';
+import { TokenProvider } from '../welkin/token-provider.js';
+import type { CachedToken, TokenStore } from '../welkin/token-store.js';
+import { signAssertion } from './assertion.js';
+import { clientKey, type WelkinV1Config } from './config.js';
+import { explainWelkinV1Error, welkinV1ErrorCodes } from './error-body.js';
+
+export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
+
+export interface WelkinV1ClientDeps {
+  fetch?: typeof fetch;
+  /** Overrides for tests: renewal limit, lease and poll timings. */
+  limit?: RenewalLimit;
+  leaseMs?: number;
+  pollMs?: number;
+}
+
+/**
+ * Welkin v1 over HTTP: the JWT-bearer token exchange, then Bearer-authorised GETs that renew once on a 401.
+ * The access token is shared through the same token store (and claim protocol) as Welkin V8's.
+ */
+export class WelkinV1Client {
+  readonly http: JsonHttpClient;
+  readonly tokens: TokenProvider;
+  private readonly tokenHttp: JsonHttpClient;
+
+  constructor(
+    readonly config: WelkinV1Config,
+    store: TokenStore,
+    deps: WelkinV1ClientDeps = {},
+  ) {
+    const key = clientKey(config);
+    const explain = (status: number, text: string) => explainWelkinV1Error(status, text);
+    this.tokenHttp = new JsonHttpClient({
+      service: 'Welkin v1 token endpoint',
+      baseUrl: config.baseUrl,
+      authorize: async () => ({}),
+      headers: { accept: 'application/json' },
+      // Short, so that three attempts fit in the renewal lease others wait on (TokenProvider, 45 s).
+      timeoutMs: Math.min(config.timeoutMs, 10_000),
+      retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 5_000, rateLimitRetries: 0 },
+      fetch: deps.fetch,
+      explain,
+      errorCodes: welkinV1ErrorCodes,
+    });
+    this.tokens = new TokenProvider({
+      store,
+      requestToken: () => this.requestToken(),
+      // The v1 reference documents no 401 body: any 401 renews once (the HTTP client allows one retry).
+      isRenewableRejection: () => true,
+      limit: deps.limit ?? sharedRenewalLimit(key),
+      leaseMs: deps.leaseMs,
+      pollMs: deps.pollMs,
+    });
+    this.http = new JsonHttpClient({
+      service: 'Welkin v1',
+      baseUrl: config.baseUrl,
+      authorize: async () => ({ authorization: `Bearer ${await this.tokens.token()}` }),
+      headers: { accept: 'application/json' },
+      budget: sharedBudget(key, config.requestsPerMinute ?? Number.POSITIVE_INFINITY),
+      timeoutMs: config.timeoutMs,
+      retry: config.retry,
+      fetch: deps.fetch,
+      retryAfterMs,
+      onUnauthorized: (text, sent) =>
+        this.tokens.renewAfterRejection(text, sent.authorization?.replace(/^Bearer /, '')),
+      explain,
+      errorCodes: welkinV1ErrorCodes,
+    });
+  }
+
+  /** `{base}/v1/{path}?{params}` as an absolute URL. */
+  findUrl(path: string, params: URLSearchParams): URL {
+    const url = this.http.resolve(`v1/${path}`);
+    url.search = params.toString();
+    return url;
+  }
+
+  /** GET the text of a URL on the API's origin; `where` is safe for messages. */
+  async getText(url: URL): Promise<{ text: string; where: string }> {
+    const { text } = await this.http.request('GET', url.toString());
+    return { text, where: `Welkin v1 ${redactUrl(url)}` };
+  }
+
+  /** Token requests made through this client (HTTP attempts at the token endpoint). */
+  get tokenRequests(): number {
+    return this.tokenHttp.requests;
+  }
+
+  private async requestToken(): Promise<CachedToken> {
+    const now = Date.now();
+    const form = new URLSearchParams({
+      grant_type: JWT_BEARER_GRANT,
+      assertion: await signAssertion(this.config, now),
+    });
+    let text: string;
+    try {
+      ({ text } = await this.tokenHttp.request('POST', this.config.tokenUrl.toString(), form));
+    } catch (error) {
+      const reason = error instanceof HttpError ? error.message : 'request failed';
+      throw new AuthError(`cannot obtain a Welkin v1 token: ${reason}`, { cause: error });
+    }
+    return accessTokenOf(text, now);
+  }
+}
+
+/** `{access_token, expires_in?}` → the cached form; the expiry from `expires_in`, else the JWT's `exp`. */
+export function accessTokenOf(text: string, nowMs: number): CachedToken {
+  let body: { access_token?: unknown; expires_in?: unknown } | undefined;
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch {
+    throw new MalformedResponseError('Welkin v1 token endpoint: the answer is not JSON');
+  }
+  const token = body?.access_token;
+  if (typeof token !== 'string' || token.length === 0) {
+    throw new AuthError('cannot obtain a Welkin v1 token: the token endpoint answered without access_token');
+  }
+  const seconds = Number(body?.expires_in);
+  const expiresAt =
+    Number.isFinite(seconds) && seconds > 0 ? new Date(nowMs + seconds * 1000) : jwtExpiresAt(token, nowMs);
+  return { token, expiresAt: expiresAt.toISOString() };
+}

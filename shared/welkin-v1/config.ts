@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { parseEnv } from '../config-error.js';
+import type { RetryPolicy } from '../http/retry-policy.js';
+import { assertSafeBaseUrl } from '../http/safe-base-url.js';
+
+export const DEFAULT_BASE_URL = 'https://api.welkinhealth.com';
+/** Rows per Find request; a larger group of rows sharing one updated_at needs the API's next links. */
+export const DEFAULT_PAGE_SIZE = 100;
+
+/** Every variable the welkin-v1 source reads; help, README checks and error messages come from here. */
+export const welkinV1EnvSchema = z.object({
+  WELKIN_V1_CLIENT_ID: z
+    .string()
+    .regex(/^[\x21-\x7e]{1,256}$/)
+    .meta({ description: "the API client's id (the assertion's iss)", format: 'printable ASCII, no spaces' }),
+  WELKIN_V1_CLIENT_SECRET: z.string().meta({ description: "the API client's secret (signs the assertion)" }),
+  WELKIN_V1_BASE_URL: z.string().optional().meta({
+    description: 'the API base URL override (simulators); https only, plain http only to loopback',
+    fallback: DEFAULT_BASE_URL,
+  }),
+  WELKIN_V1_SCOPE: z
+    .string()
+    .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/)
+    .default('all')
+    .meta({ description: "the assertion's scope", format: 'OAuth scope words separated by spaces' }),
+  WELKIN_V1_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).optional().meta({
+    description: 'a pace for data requests, per minute (the v1 reference documents no limit)',
+    fallback: 'unpaced',
+  }),
+  WELKIN_V1_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
+    description: 'the deadline of one request, headers and body, in milliseconds',
+  }),
+  WELKIN_V1_PAGE_SIZE: z.coerce.number().int().min(2).max(1000).default(DEFAULT_PAGE_SIZE).meta({
+    description: 'rows per Find request (page[size])',
+  }),
+});
+
+export interface WelkinV1Config {
+  clientId: string;
+  clientSecret: string;
+  scope: string;
+  /** Every URL hangs off it: `{base}/v1/...`. */
+  baseUrl: URL;
+  /** `{base}/v1/token`: where the assertion is exchanged, and the assertion's `aud`. */
+  tokenUrl: URL;
+  requestsPerMinute?: number;
+  timeoutMs: number;
+  pageSize: number;
+  /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
+  retry?: RetryPolicy;
+}
+
+export function welkinV1ConfigFrom(env: Record<string, string | undefined>): WelkinV1Config {
+  const values = parseEnv(welkinV1EnvSchema, env);
+  const baseUrl = assertSafeBaseUrl(values.WELKIN_V1_BASE_URL || DEFAULT_BASE_URL, 'WELKIN_V1_BASE_URL');
+  return {
+    clientId: values.WELKIN_V1_CLIENT_ID,
+    clientSecret: values.WELKIN_V1_CLIENT_SECRET,
+    scope: values.WELKIN_V1_SCOPE,
+    baseUrl,
+    tokenUrl: new URL(`${baseUrl.pathname.replace(/\/$/, '')}/v1/token`, baseUrl),
+    requestsPerMinute: values.WELKIN_V1_REQUESTS_PER_MINUTE,
+    timeoutMs: values.WELKIN_V1_TIMEOUT_MS,
+    pageSize: values.WELKIN_V1_PAGE_SIZE,
+  };
+}
+
+/** A hash naming this API client (never the secret): pacing budget, renewal cap, token file name. */
+export function clientKey(config: WelkinV1Config): string {
+  return createHash('sha256').update(`welkin-v1|${config.baseUrl.origin}|${config.clientId}`).digest('hex');
+}
+
+/** Where the CLI caches the access token: WELKIN_V1_TOKEN_FILE, or one file per client in the temp folder. */
+export function localTokenFileV1(config: WelkinV1Config, env: Record<string, string | undefined>): string {
+  return env.WELKIN_V1_TOKEN_FILE || join(tmpdir(), `welkin-v1-token-${clientKey(config).slice(0, 24)}.json`);
+}

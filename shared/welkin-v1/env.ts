@@ -1,0 +1,51 @@
+/**
+ * Every environment variable the welkin-v1 code reads, in one place, so the stack can wire them.
+ * CLI: the credentials come from the environment. Lambdas: from the secrets named by the *_SECRET_ARN ones.
+ */
+export const WELKIN_V1_ENV = {
+  clientId: 'WELKIN_V1_CLIENT_ID',
+  clientSecret: 'WELKIN_V1_CLIENT_SECRET',
+  baseUrl: 'WELKIN_V1_BASE_URL',
+  scope: 'WELKIN_V1_SCOPE',
+  timeoutMs: 'WELKIN_V1_TIMEOUT_MS',
+  requestsPerMinute: 'WELKIN_V1_REQUESTS_PER_MINUTE',
+  pageSize: 'WELKIN_V1_PAGE_SIZE',
+  /** CLI only: where the access token is cached between runs. */
+  tokenFile: 'WELKIN_V1_TOKEN_FILE',
+  /** Lambdas: JSON `{clientId, clientSecret, scope?}`. */
+  credentialsSecretArn: 'WELKIN_V1_CREDENTIALS_SECRET_ARN',
+  /** Lambdas: the shared access-token cache (managed by the functions). */
+  tokenSecretArn: 'WELKIN_V1_TOKEN_SECRET_ARN',
+  /** Webhook receiver: JSON `{clientId, secret, previousSecret?}` we gave Welkin for signing notifications. */
+  webhookSecretArn: 'WELKIN_V1_WEBHOOK_SECRET_ARN',
+  /** Webhook receiver: the notify URL (the JWT's `aud`); default: the URL the request arrived at. */
+  notifyUrl: 'WELKIN_V1_NOTIFY_URL',
+  /** Webhook receiver: largest accepted body in bytes. */
+  webhookMaxBytes: 'WELKIN_V1_WEBHOOK_MAX_BYTES',
+  /** Webhook receiver: the SQS queue the worker reads. */
+  eventsQueueUrl: 'WELKIN_V1_EVENTS_QUEUE_URL',
+} as const;
+
+/** Shared by every source: OUTPUT_BUCKET, OUTPUT_PREFIX, OUTPUT_KMS_KEY_ID and the EXPORT_* settings. */
+export const WELKIN_V1_LAMBDA_ENV = {
+  export: [
+    WELKIN_V1_ENV.credentialsSecretArn,
+    WELKIN_V1_ENV.tokenSecretArn,
+    WELKIN_V1_ENV.baseUrl,
+    WELKIN_V1_ENV.requestsPerMinute,
+    WELKIN_V1_ENV.timeoutMs,
+  ],
+  webhook: [
+    WELKIN_V1_ENV.webhookSecretArn,
+    WELKIN_V1_ENV.notifyUrl,
+    WELKIN_V1_ENV.webhookMaxBytes,
+    WELKIN_V1_ENV.eventsQueueUrl,
+  ],
+  worker: [
+    WELKIN_V1_ENV.credentialsSecretArn,
+    WELKIN_V1_ENV.tokenSecretArn,
+    WELKIN_V1_ENV.baseUrl,
+    WELKIN_V1_ENV.requestsPerMinute,
+    WELKIN_V1_ENV.timeoutMs,
+  ],
+} as const;

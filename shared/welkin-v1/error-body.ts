@@ -1,0 +1,33 @@
+const CODE = /^[A-Za-z0-9_.-]{1,80}$/;
+
+/**
+ * Machine-readable codes of a v1 error body: OAuth's `{error}` at the token endpoint, `errorCode` or
+ * `code` elsewhere (one object or a list). Descriptions are never kept: they may quote record data.
+ */
+export function welkinV1ErrorCodes(bodyText: string): string[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    return [];
+  }
+  const entries = Array.isArray(body) ? body : [body];
+  return entries.flatMap((entry) => {
+    if (typeof entry !== 'object' || entry === null) return [];
+    const { error, errorCode, code } = entry as Record<string, unknown>;
+    return [error, errorCode, code].filter(
+      (value): value is string => typeof value === 'string' && CODE.test(value),
+    );
+  });
+}
+
+/** A one-line, PHI-free explanation of a failure status. */
+export function explainWelkinV1Error(status: number, bodyText: string): string | undefined {
+  const codes = welkinV1ErrorCodes(bodyText);
+  const label = codes.length > 0 ? codes.join(', ') : undefined;
+  if (status === 401)
+    return `${label ? `${label}: ` : ''}the access token was refused and could not be renewed`;
+  if (status === 403) return `${label ? `${label}: ` : ''}the API client lacks access (check its scope)`;
+  if (label) return label;
+  return status >= 400 && status < 500 ? 'client error' : undefined;
+}

@@ -1,0 +1,33 @@
+import type { SourceConnection, SourceModule } from '../sources/source-module.js';
+import { FileTokenStore } from '../welkin/file-token-store.js';
+import type { TokenStore } from '../welkin/token-store.js';
+import { WELKIN_V1_SOURCE, welkinV1Catalog } from './catalog.js';
+import { localTokenFileV1, type WelkinV1Config, welkinV1ConfigFrom } from './config.js';
+import { WELKIN_V1_DEPLOYMENT } from './deployment.js';
+import { welkinV1LambdaConfig } from './lambda-config.js';
+import { WELKIN_V1_RESOURCES } from './resources.js';
+
+function connect(config: WelkinV1Config, tokenStore: TokenStore): SourceConnection {
+  const { catalog, client } = welkinV1Catalog(config, tokenStore);
+  return { catalog, requestCount: () => client.http.requests, logKeys: { origin: config.baseUrl.origin } };
+}
+
+/** Welkin's older "common APIs" (v1, api.welkinhealth.com): one API client, its token shared like V8's. */
+export const welkinV1Source: SourceModule = {
+  name: WELKIN_V1_SOURCE,
+  resourceNames: WELKIN_V1_RESOURCES.map((resource) => resource.name),
+  cliConcurrency: 3,
+  deployment: WELKIN_V1_DEPLOYMENT,
+  connectLocal: async (env) => {
+    const config = welkinV1ConfigFrom(env);
+    return connect(config, new FileTokenStore(localTokenFileV1(config, env)));
+  },
+  lambdaTarget: (env, secrets) => ({
+    subPrefix: '',
+    logKeys: {},
+    connect: async () => {
+      const { config, tokenStore } = await welkinV1LambdaConfig(secrets, env);
+      return connect(config, tokenStore);
+    },
+  }),
+};

@@ -1,0 +1,172 @@
+import type { AddressInfo } from 'node:net';
+import { prng } from '../welkin/random.js';
+import { isoMicros, SimDataset } from './dataset.js';
+import type { FindSettings } from './find.js';
+import { SIM_MODELS } from './models.js';
+import type { UpdateNotice } from './notify.js';
+import { createSimServer, type SimContext, type SimFaults } from './server.js';
+import { SimTokens } from './tokens.js';
+
+export type { UpdateNotice } from './notify.js';
+export { notificationJwt, sendUpdateNotification } from './notify.js';
+
+/**
+ * Local stand-in for Welkin's v1 API (api.welkinhealth.com), built from seed 001 and the public reference:
+ *   POST /v1/token      form grant_type=jwt-bearer + assertion (HS256, client secret) -> access_token, expires_in
+ *   GET  /v1/{path}     Find: page[from]/page[to] on updated_at (microseconds, +00:00), page[size]
+ * with ties (groups of rows sharing one updated_at), both answer shapes, next links on or off, expiring
+ * tokens and injectable faults.
+ */
+export interface WelkinV1SimulatorOptions {
+  clientId?: string;
+  clientSecret?: string;
+  /** Rows per resource (default 25), or by Find path. */
+  rowsPerResource?: number | Record<string, number>;
+  seed?: number;
+  /** Generated rows come in groups of this many sharing one updated_at (default 3). */
+  tieSize?: number;
+  answerShape?: FindSettings['answerShape'];
+  nextLinks?: FindSettings['nextLinks'];
+  maxPageSize?: number;
+  exclusiveFrom?: boolean;
+  tokenLifetimeSeconds?: number;
+  latencyMs?: number;
+  errorRate?: number;
+  dropRate?: number;
+}
+
+export interface WelkinV1Simulator {
+  /** http://127.0.0.1:PORT */
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+  stop(): Promise<void>;
+  stats(): SimContext['counters'] & { tokenRequests: number; tokenRejections: number };
+  setFaults(faults: Partial<SimFaults>): void;
+  setFind(settings: Partial<Omit<FindSettings, 'baseUrl'>>): void;
+  /** Every access token issued so far is refused from now on. */
+  revokeAllTokens(): void;
+  /** Ids of the rows served now, in Find order. */
+  ids(path: string): string[];
+  record(path: string, id: string): Record<string, unknown> | undefined;
+  /** Edit a row now: updated_at = now, so it moves to the end of the Find order. */
+  touch(path: string, id: string): string;
+  insert(path: string): string;
+  /** Give `count` rows one shared updated_at (now): a tie group. Returns their ids. */
+  tie(path: string, count: number): string[];
+  /** An update notification entry for a window of a resource. */
+  notice(path: string, fromIso: string, toIso: string): UpdateNotice;
+}
+
+const nowMicros = () => BigInt(Date.now()) * 1000n;
+
+export async function startWelkinV1Simulator(
+  opts: WelkinV1SimulatorOptions = {},
+): Promise<WelkinV1Simulator> {
+  const identity = {
+    clientId: opts.clientId ?? 'sim-v1-client',
+    clientSecret: opts.clientSecret ?? 'sim-v1-secret',
+  };
+  let baseUrl = '';
+  const find: FindSettings = {
+    baseUrl: '',
+    answerShape: opts.answerShape ?? 'wrapped',
+    nextLinks: opts.nextLinks ?? 'href',
+    maxPageSize: opts.maxPageSize ?? 500,
+    exclusiveFrom: opts.exclusiveFrom ?? false,
+  };
+  const rows = (path: string) =>
+    typeof opts.rowsPerResource === 'number' ? opts.rowsPerResource : (opts.rowsPerResource?.[path] ?? 25);
+  // Generated history ends a day ago, so rows touched now sort after all of it.
+  const start = nowMicros() - 86_400_000_000n * 30n;
+  const datasets = new Map(
+    SIM_MODELS.map((model, index) => [
+      model.path,
+      new SimDataset(model, (opts.seed ?? 1) * 101 + index, rows(model.path), opts.tieSize ?? 3, start),
+    ]),
+  );
+  const ctx: SimContext = {
+    datasets,
+    tokens: new SimTokens(identity, () => `${baseUrl}/v1/token`),
+    faults: {
+      latencyMs: opts.latencyMs ?? 0,
+      errorRate: opts.errorRate ?? 0,
+      dropRate: opts.dropRate ?? 0,
+      tokenLifetimeSeconds: opts.tokenLifetimeSeconds ?? 3600,
+    },
+    find,
+    random: prng(opts.seed ?? 1),
+    counters: { requests: 0, findRequests: 0, errors: 0, drops: 0 },
+  };
+  const server = createSimServer(ctx);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  find.baseUrl = baseUrl;
+  const set = (path: string) => {
+    const found = datasets.get(path);
+    if (!found) throw new Error(`no Welkin v1 simulator resource ${path}`);
+    return found;
+  };
+  let lastMicros = 0n;
+  const stamp = () => {
+    lastMicros = nowMicros() > lastMicros ? nowMicros() : lastMicros + 1n;
+    return lastMicros;
+  };
+  return {
+    baseUrl,
+    ...identity,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+    stats: () => ({
+      ...ctx.counters,
+      tokenRequests: ctx.tokens.requests,
+      tokenRejections: ctx.tokens.rejections,
+    }),
+    setFaults: (faults) => Object.assign(ctx.faults, faults),
+    setFind: (settings) => Object.assign(find, settings),
+    revokeAllTokens: () => ctx.tokens.revokeAll(),
+    ids: (path) => set(path).rows.map((row) => row.id),
+    record: (path, id) => {
+      const row = set(path).find(id);
+      return row ? set(path).record(row) : undefined;
+    },
+    touch: (path, id) => {
+      const data = set(path);
+      const row = data.find(id);
+      if (!row) throw new Error(`no row ${id}`);
+      row.micros = stamp();
+      row.revision++;
+      data.sort();
+      return isoMicros(row.micros);
+    },
+    insert: (path) => {
+      const data = set(path);
+      const micros = stamp();
+      const id = data.newId();
+      data.rows.push({ id, micros, createdMicros: micros, revision: 0 });
+      data.sort();
+      return id;
+    },
+    tie: (path, count) => {
+      const data = set(path);
+      const micros = stamp();
+      const chosen = data.rows.slice(0, count);
+      for (const row of chosen) {
+        row.micros = micros;
+        row.revision++;
+      }
+      data.sort();
+      return chosen.map((row) => row.id);
+    },
+    notice: (path, fromIso, toIso) => {
+      const params = new URLSearchParams({ 'page[from]': fromIso, 'page[to]': toIso });
+      return { resource: path, from: fromIso, to: toIso, href: `${baseUrl}/v1/${path}?${params}` };
+    },
+  };
+}
