@@ -38,6 +38,14 @@ export const welkinV1EnvSchema = z.object({
   }),
 });
 
+/** The CLI's extra: where the access token is cached between runs (Lambdas use Secrets Manager). */
+export const welkinV1TokenFileEnvSchema = z.object({
+  WELKIN_V1_TOKEN_FILE: z.string().optional().meta({
+    description: 'where the CLI caches the access token (Lambdas use Secrets Manager)',
+    fallback: 'a file in the OS temp folder',
+  }),
+});
+
 export interface WelkinV1Config {
   clientId: string;
   clientSecret: string;
@@ -75,5 +83,6 @@ export function clientKey(config: WelkinV1Config): string {
 
 /** Where the CLI caches the access token: WELKIN_V1_TOKEN_FILE, or one file per client in the temp folder. */
 export function localTokenFileV1(config: WelkinV1Config, env: Record<string, string | undefined>): string {
-  return env.WELKIN_V1_TOKEN_FILE || join(tmpdir(), `welkin-v1-token-${clientKey(config).slice(0, 24)}.json`);
+  const { WELKIN_V1_TOKEN_FILE } = parseEnv(welkinV1TokenFileEnvSchema, env);
+  return WELKIN_V1_TOKEN_FILE || join(tmpdir(), `welkin-v1-token-${clientKey(config).slice(0, 24)}.json`);
 }

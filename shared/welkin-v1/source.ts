@@ -2,7 +2,13 @@ import type { SourceConnection, SourceModule } from '../sources/source-module.js
 import { FileTokenStore } from '../welkin/file-token-store.js';
 import type { TokenStore } from '../welkin/token-store.js';
 import { WELKIN_V1_SOURCE, welkinV1Catalog } from './catalog.js';
-import { localTokenFileV1, type WelkinV1Config, welkinV1ConfigFrom } from './config.js';
+import {
+  localTokenFileV1,
+  type WelkinV1Config,
+  welkinV1ConfigFrom,
+  welkinV1EnvSchema,
+  welkinV1TokenFileEnvSchema,
+} from './config.js';
 import { WELKIN_V1_DEPLOYMENT } from './deployment.js';
 import { welkinV1LambdaConfig } from './lambda-config.js';
 import { WELKIN_V1_RESOURCES } from './resources.js';
@@ -17,6 +23,7 @@ export const welkinV1Source: SourceModule = {
   name: WELKIN_V1_SOURCE,
   resourceNames: WELKIN_V1_RESOURCES.map((resource) => resource.name),
   cliConcurrency: 3,
+  localEnv: welkinV1EnvSchema.extend(welkinV1TokenFileEnvSchema.shape),
   deployment: WELKIN_V1_DEPLOYMENT,
   connectLocal: async (env) => {
     const config = welkinV1ConfigFrom(env);
