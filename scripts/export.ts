@@ -13,6 +13,9 @@ import { printable } from './cli/printable.js';
 import { type ProgressTarget, progressReporter } from './cli/progress/progress-reporter.js';
 import { resourceList } from './cli/resource-list.js';
 
+/** A CLI run that takes longer than this is stuck somewhere: stop it with one line rather than sit silent. */
+const CLI_RUN_DEADLINE_MS = 6 * 60 * 60_000;
+
 export interface CliIo {
   env: Record<string, string | undefined>;
   err: (line: string) => void;
@@ -56,8 +59,16 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
       mode: args.full ? 'full' : 'incremental',
       resources,
       concurrency: settings.concurrency ?? source.cliConcurrency,
+      runDeadlineMs: settings.runDeadlineMs ?? CLI_RUN_DEADLINE_MS,
       onProgress: (event) => progress.onEvent(event),
     }).finally(() => progress.stop());
+    const { stopped } = outcome;
+    if (stopped && !outcome.failures.some((failure) => failure.message === stopped.message)) {
+      io.err(`error: ${printable(stopped.message)}`);
+    }
+    if (stopped && stopped.notStarted.length > 0) {
+      io.err(`${source.name}: not started (run stopped): ${stopped.notStarted.join(', ')}`);
+    }
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
     const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
@@ -70,10 +81,11 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
       );
     }
     io.out(
-      `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ${rows} rows, ` +
+      `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ` +
+        `${stopped ? `${stopped.notStarted.length} not started, ` : ''}${rows} rows, ` +
         `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
     );
-    return outcome.failures.length === 0 && outcome.done ? 0 : 1;
+    return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;
   } catch (error) {
     if (error instanceof ConfigError) {
       io.err(printable(error.message));

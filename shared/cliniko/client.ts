@@ -30,6 +30,9 @@ export class ClinikoClient {
       fetch: deps.fetch,
       retryAfterMs: rateLimitResetMs,
       explain: (status) => HINTS[status] ?? (status >= 400 && status < 500 ? 'client error' : undefined),
+      // A refused key or User-Agent is refused on every resource alike: it stops the run (AuthError).
+      credentialRejected: (status) => status === 401 || status === 403,
+      unreachableHint: 'check CLINIKO_BASE_URL (or the shard suffix of CLINIKO_API_KEY) and the network',
     });
   }
 

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { afterCompletedRun } from '../current-state/after-run.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
+import { withinRun } from '../http/run-scope.js';
 import type { Sink } from '../output/sink.js';
 import { resourceCheckpointSchema } from './checkpoint.js';
 import { type ExportMode, exportResource } from './export-resource.js';
 import type { ExportSettings } from './export-settings.js';
 import { type ResourceCatalog, selectResources } from './resource-catalog.js';
+import { RunStop, stoppedReport, stopsTheRun } from './run-stop.js';
 
 export const resourceResultSchema = z.object({
   source: z.string(),
@@ -41,9 +43,16 @@ export interface ResourceFailure {
   errorName: string;
 }
 
+/** The run was stopped as a whole: `message` is the one line to show, `notStarted` the resources it cut off. */
+export interface RunStopped {
+  message: string;
+  errorName: string;
+  notStarted: string[];
+}
+
 export type RunOutcome =
-  | { done: true; results: ResourceResult[]; failures: ResourceFailure[] }
-  | { done: false; checkpoint: RunCheckpoint; failures: ResourceFailure[] };
+  | { done: true; results: ResourceResult[]; failures: ResourceFailure[]; stopped?: RunStopped }
+  | { done: false; checkpoint: RunCheckpoint; failures: ResourceFailure[]; stopped?: RunStopped };
 
 export interface RunExportOptions {
   catalog: ResourceCatalog;
@@ -55,6 +64,8 @@ export interface RunExportOptions {
   /** Resources exported at once; they share the source's rate budget. */
   concurrency: number;
   shouldStop?: () => boolean;
+  /** Hard limit for the whole run: when it passes every request is stopped and the run fails with one line. */
+  runDeadlineMs?: number;
   onProgress?: (event: ProgressEvent) => void;
 }
 
@@ -64,12 +75,18 @@ export type ProgressEvent =
   | { kind: 'done'; resource: string; result: ResourceResult }
   | { kind: 'current'; resource: string; records: number; deleted: number; ms: number }
   | { kind: 'paused'; resource: string; records: number }
-  | { kind: 'failed'; resource: string; message: string };
+  | { kind: 'failed'; resource: string; message: string }
+  /** A long wait or similar, worth one line (never record data). */
+  | { kind: 'notice'; resource: string; message: string };
 
 /**
  * Exports several resources of one source, a few at a time. One failing resource does not stop the others;
  * each is reported. When `shouldStop` turns true, running resources stop at a page boundary and nothing new
  * starts: the outcome is a checkpoint to continue from.
+ *
+ * Two things stop the whole run at once instead: its deadline (`runDeadlineMs`), and a failure no retry fixes
+ * (a rejected credential, a host that never answered). Every in-flight request is aborted, nothing more
+ * starts, and the outcome reports one failure plus the resources cut off (`stopped`), not one line each.
  */
 export async function runExport(options: RunExportOptions): Promise<RunOutcome> {
   const { catalog } = options;
@@ -82,9 +99,15 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
   const failures: ResourceFailure[] = [];
   const unfinished: RunCheckpoint['pending'] = [];
   const queue = [...pending];
+  const stop = new RunStop(options.runDeadlineMs);
+  const notStarted: string[] = [];
 
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item; item = queue.shift()) {
+      if (stop.reason) {
+        notStarted.push(item.resource);
+        continue;
+      }
       if (options.shouldStop?.()) {
         unfinished.push(item);
         continue;
@@ -92,19 +115,26 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
       const { resource } = item;
       options.onProgress?.({ kind: 'started', resource });
       try {
-        const outcome = await exportResource({
-          source: catalog.source,
-          resource,
-          pager: catalog.pagerFor(resource),
-          sink: options.sink,
-          mode,
-          overlapMs: options.settings.overlapMs,
-          compress: options.settings.compress,
-          maxPartBytes: options.settings.maxPartBytes,
-          checkpoint: item.checkpoint,
-          shouldStop: options.shouldStop,
-          onPage: (progress) => options.onProgress?.({ kind: 'page', resource, ...progress }),
-        });
+        // The resource's requests see the run's stop signal, and tell their long waits under its name.
+        const scope = {
+          signal: stop.signal,
+          notify: (message: string) => options.onProgress?.({ kind: 'notice', resource, message }),
+        };
+        const outcome = await withinRun(scope, () =>
+          exportResource({
+            source: catalog.source,
+            resource,
+            pager: catalog.pagerFor(resource),
+            sink: options.sink,
+            mode,
+            overlapMs: options.settings.overlapMs,
+            compress: options.settings.compress,
+            maxPartBytes: options.settings.maxPartBytes,
+            checkpoint: item.checkpoint,
+            shouldStop: options.shouldStop,
+            onPage: (progress) => options.onProgress?.({ kind: 'page', resource, ...progress }),
+          }),
+        );
         if (outcome.done) {
           const currentStartedAt = Date.now();
           // After the run's manifest and state: a failure here leaves a complete run that the next
@@ -140,23 +170,36 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
           options.onProgress?.({ kind: 'paused', resource, records: outcome.checkpoint.recordCount });
         }
       } catch (error) {
-        const message = describeError(error);
         const cause = error instanceof ExportError ? error.cause : error;
+        // Cut off by the run's stop (or failing the same way at the same moment): not a failure of its own.
+        if (stop.reason) {
+          notStarted.push(resource);
+          continue;
+        }
+        if (stopsTheRun(cause)) stop.stop(cause as Error);
+        const message = describeError(error);
         failures.push({ resource, message, errorName: cause instanceof Error ? cause.name : 'Error' });
         options.onProgress?.({ kind: 'failed', resource, message });
       }
     }
   };
 
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+  } finally {
+    stop.dispose();
+  }
+  const stopped = stoppedReport(stop.reason, failures, notStarted, catalog.source);
+  const report = stopped ? { stopped } : {};
   if (unfinished.length > 0) {
     return {
       done: false,
       checkpoint: { source: catalog.source, mode, pending: unfinished, results },
       failures,
+      ...report,
     };
   }
-  return { done: true, results, failures };
+  return { done: true, results, failures, ...report };
 }
 
 /** A checkpoint handed to the wrong source or resource would resume a foreign cursor and file list. */

@@ -5,7 +5,7 @@ import type { RequestBudget } from './request-budget.js';
 import { sleep } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { assertRunGoing, currentRunSignal } from './run-signal.js';
+import { assertRunGoing, currentRunSignal } from './run-scope.js';
 
 export interface HttpResult {
   status: number;

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { sleepWithinRun } from './run-signal.js';
+import { sleepWithinRun } from './run-scope.js';
 
 /**
  * Paces request starts evenly so that no 60 s window holds more than `perMinute` of them, and lets a 429 push

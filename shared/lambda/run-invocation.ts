@@ -21,6 +21,8 @@ export interface InvocationOptions {
   remainingMs: () => number;
   /** Time kept in hand to close the open part and return the checkpoint. */
   marginMs?: number;
+  /** Time before the Lambda timeout at which the watchdog stops every request, so the failure is clean. */
+  hardMarginMs?: number;
   logger: Logger;
 }
 
@@ -41,7 +43,12 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     // Resources at once per invocation; they share the source's rate budget.
     concurrency: options.settings.concurrency ?? 2,
     shouldStop: deadlineWatch(options.remainingMs, options.marginMs ?? 60_000),
+    runDeadlineMs: Math.min(
+      options.settings.runDeadlineMs ?? Number.POSITIVE_INFINITY,
+      Math.max(1_000, options.remainingMs() - (options.hardMarginMs ?? 15_000)),
+    ),
     onProgress: (event) => {
+      if (event.kind === 'notice') logger.info('notice', { message: event.message });
       if (event.kind === 'done') logger.info('resource exported', { ...event.result });
       if (event.kind === 'paused')
         logger.info('resource paused at deadline', { resource: event.resource, records: event.records });
@@ -49,6 +56,15 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
         logger.error('resource failed', { resource: event.resource, reason: event.message });
     },
   });
+  if (outcome.stopped) {
+    const { message, errorName, notStarted } = outcome.stopped;
+    const failure = new ExportFailedError(
+      notStarted.length > 0 ? `${message}; not started: ${notStarted.join(', ')}` : message,
+    );
+    // Kept so the state machine does not retry what only a person can fix (ConfigError, AuthError).
+    failure.name = errorName;
+    throw failure;
+  }
   if (outcome.failures.length > 0) {
     const failure = new ExportFailedError(outcome.failures.map((item) => item.message).join('; '));
     // When every resource failed for the same kind of reason, say so: the state machine does not retry a

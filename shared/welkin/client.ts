@@ -24,6 +24,8 @@ export interface WelkinClientDeps {
   pollMs?: number;
 }
 
+const UNREACHABLE_HINT = 'check WELKIN_ENV (or WELKIN_BASE_URL) and the network';
+
 /** Welkin over HTTP: the token endpoint, then Bearer-authorised GETs that renew once on a 401. */
 export class WelkinClient {
   readonly http: JsonHttpClient;
@@ -54,6 +56,7 @@ export class WelkinClient {
       fetch: deps.fetch,
       explain,
       errorCodes: welkinErrorCodes,
+      unreachableHint: UNREACHABLE_HINT,
     });
     this.tokens = new TokenProvider({
       store,
@@ -76,6 +79,7 @@ export class WelkinClient {
         this.tokens.renewAfterRejection(text, sent.authorization?.replace(/^Bearer /, '')),
       explain,
       errorCodes: welkinErrorCodes,
+      unreachableHint: UNREACHABLE_HINT,
     });
   }
 
@@ -116,8 +120,9 @@ export class WelkinClient {
     try {
       ({ text } = await this.tokenHttp.request('POST', path, { secret: this.config.secret }));
     } catch (error) {
-      const reason = error instanceof HttpError ? error.message : 'request failed';
-      throw new AuthError(`cannot obtain a Welkin token: ${reason}`, { cause: error });
+      // A host that never answered (ConfigError) or a stopped run keep their own meaning.
+      if (!(error instanceof HttpError)) throw error;
+      throw new AuthError(`cannot obtain a Welkin token: ${error.message}`, { cause: error });
     }
     let token: unknown;
     try {

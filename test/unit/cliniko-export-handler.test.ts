@@ -114,8 +114,9 @@ describe('cliniko-export handler', () => {
 
     // Assess
     await expect(act).rejects.toThrow(/cliniko\/settings: Cliniko: 403 forbidden/);
-    // The underlying class is the error name the state machine's retry rules see.
-    await expect(act).rejects.toMatchObject({ name: 'HttpError' });
+    // The underlying class is the error name the state machine's retry rules see: a refused key or
+    // User-Agent is an AuthError, which it does not retry.
+    await expect(act).rejects.toMatchObject({ name: 'AuthError' });
     const message = await act.then(
       () => '',
       (error: Error) => error.message,

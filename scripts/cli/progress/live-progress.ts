@@ -1,5 +1,6 @@
 import { createLogUpdate } from 'log-update';
 import type { ProgressEvent } from '../../../shared/export/run-export.js';
+import { printable } from '../printable.js';
 import { formatCount, formatDuration, ProgressBoard } from './progress-board.js';
 import type { ProgressReporter, ProgressTarget } from './progress-reporter.js';
 import { counts, currentStateLine, outcomeLine, requestsPerMinute } from './resource-line.js';
@@ -32,6 +33,11 @@ export class LiveProgress implements ProgressReporter {
   onEvent(event: ProgressEvent): void {
     const entry = this.board.apply(event);
     if (event.kind === 'started') {
+      this.render();
+      return;
+    }
+    if (event.kind === 'notice') {
+      this.draw.persist(`${this.target.source}/${event.resource}: ${printable(event.message)}`);
       this.render();
       return;
     }

@@ -1,4 +1,5 @@
 import type { ProgressEvent } from '../../../shared/export/run-export.js';
+import { printable } from '../printable.js';
 import { ProgressBoard } from './progress-board.js';
 import type { ProgressReporter, ProgressTarget } from './progress-reporter.js';
 import { counts, currentStateLine, outcomeLine, requestsPerMinute } from './resource-line.js';
@@ -20,6 +21,10 @@ export class PlainProgress implements ProgressReporter {
   onEvent(event: ProgressEvent): void {
     const entry = this.board.apply(event);
     if (event.kind === 'started') return;
+    if (event.kind === 'notice') {
+      this.target.err(`${this.target.source}/${event.resource}: ${printable(event.message)}`);
+      return;
+    }
     if (event.kind === 'current') {
       this.target.err(currentStateLine(this.target.source, event));
       return;

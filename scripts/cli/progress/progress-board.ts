@@ -28,7 +28,7 @@ export class ProgressBoard {
   apply(event: ProgressEvent): ResourceProgress {
     const entry = this.entry(event.resource);
     // The current state is told on a line of its own; the resource's own figures stay those of its run.
-    if (event.kind === 'started' || event.kind === 'current') return entry;
+    if (event.kind === 'started' || event.kind === 'current' || event.kind === 'notice') return entry;
     if (event.kind === 'page') {
       Object.assign(entry, { records: event.records, pages: event.pages, total: event.total ?? entry.total });
       return entry;

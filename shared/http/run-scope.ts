@@ -2,18 +2,29 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { stopReason } from './request-deadline.js';
 
 /**
- * The signal of the export run the current code belongs to. Every request and wait started inside
- * `withinRun` sees it without each source threading it through its constructors, so one stop (run
- * deadline, or a failure no retry fixes) reaches every resource's in-flight request at once.
+ * What the export run the current code belongs to gives every request and wait started inside it, without
+ * each source threading it through its constructors: the run's stop signal (run deadline, or a failure no
+ * retry fixes, reaches every resource's in-flight request at once) and a channel for progress notices
+ * ("waiting 4 min for the rate limit") that the CLI prints and a Lambda logs.
  */
-const runScope = new AsyncLocalStorage<AbortSignal>();
+export interface RunScope {
+  signal: AbortSignal;
+  notify?: (message: string) => void;
+}
 
-export function withinRun<T>(signal: AbortSignal, work: () => Promise<T>): Promise<T> {
-  return runScope.run(signal, work);
+const runScope = new AsyncLocalStorage<RunScope>();
+
+export function withinRun<T>(scope: RunScope, work: () => Promise<T>): Promise<T> {
+  return runScope.run(scope, work);
 }
 
 export function currentRunSignal(): AbortSignal | undefined {
-  return runScope.getStore();
+  return runScope.getStore()?.signal;
+}
+
+/** Tells whoever runs the export about a long wait; a no-op outside a run. */
+export function notifyRun(message: string): void {
+  runScope.getStore()?.notify?.(message);
 }
 
 /** Throws the run's stop reason when the run was stopped. */
