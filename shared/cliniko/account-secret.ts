@@ -1,6 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { AuthError, ConfigError } from '../errors.js';
+import { configProblem } from '../config-error.js';
+import { AuthError } from '../errors.js';
 import { readSecretJson, secretName } from '../secrets.js';
 
 const secretArnsSchema = z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), z.string().min(1));
@@ -15,14 +16,22 @@ export function resolveAccountSecret(
   try {
     map = secretArnsSchema.parse(JSON.parse(env.CLINIKO_SECRET_ARNS ?? ''));
   } catch {
-    throw new ConfigError('CLINIKO_SECRET_ARNS must be a JSON object mapping account names to secret ARNs');
+    throw configProblem(
+      'CLINIKO_SECRET_ARNS',
+      'not a JSON object of account names to secret ARNs',
+      'set it as the stack does: {"<account>": "<secret ARN>"}',
+    );
   }
   const names = Object.keys(map);
   const chosen = account ?? (names.length === 1 ? names[0] : 'main');
   // Own keys only: an account named e.g. "constructor" must not resolve to an inherited property.
   const secretId = chosen && Object.hasOwn(map, chosen) ? map[chosen] : undefined;
   if (!chosen || !secretId)
-    throw new ConfigError(`unknown Cliniko account "${account ?? ''}"; configured: ${names.join(', ')}`);
+    throw configProblem(
+      'account',
+      `unknown Cliniko account "${account ?? ''}"`,
+      `use one of: ${names.join(', ')}`,
+    );
   return { account: chosen, secretId };
 }
 

@@ -1,9 +1,6 @@
-import { MalformedResponseError } from '../errors.js';
 import { JsonHttpClient } from '../http/json-http-client.js';
+import { JsonReads, type ListPage } from '../http/json-reads.js';
 import { sharedBudget } from '../http/request-budget.js';
-import { isRecord, parseLossless } from '../json/lossless.js';
-import { type ScannedPage, scanObject, scanPage } from '../json/page-scanner.js';
-import { redactUrl } from '../redact.js';
 import type { ClinikoConfig } from './config.js';
 
 const HINTS: Record<number, string> = {
@@ -16,6 +13,7 @@ const HINTS: Record<number, string> = {
 /** Cliniko over HTTP: Basic auth with the key, the mandatory User-Agent, and the per-user rate budget. */
 export class ClinikoClient {
   readonly http: JsonHttpClient;
+  private readonly reads: JsonReads;
 
   constructor(config: ClinikoConfig, deps: { fetch?: typeof fetch } = {}) {
     const authorization = `Basic ${Buffer.from(`${config.apiKey}:`).toString('base64')}`;
@@ -34,35 +32,26 @@ export class ClinikoClient {
       credentialRejected: (status) => status === 401 || status === 403,
       unreachableHint: 'check CLINIKO_BASE_URL (or the shard suffix of CLINIKO_API_KEY) and the network',
     });
+    this.reads = new JsonReads(this.http, 'Cliniko');
   }
 
   /** GET a JSON object; `pathOrUrl` is a path under the base URL or a same-origin absolute URL. */
-  async getObject(pathOrUrl: string): Promise<{ body: Record<string, unknown>; where: string }> {
-    const { text } = await this.http.request('GET', pathOrUrl);
-    const where = `Cliniko ${redactUrl(this.http.resolve(pathOrUrl))}`;
-    const body = parseLossless(text, where);
-    if (!isRecord(body)) throw new MalformedResponseError(`${where}: expected a JSON object`);
-    return { body, where };
+  getObject(pathOrUrl: string): Promise<{ body: Record<string, unknown>; where: string }> {
+    return this.reads.object(pathOrUrl);
   }
 
   /** GET a list page whose records are under `list`. */
-  async getPage(pathOrUrl: string, list: string, fields: readonly string[] = ['id']): Promise<ClinikoPage> {
-    const { text } = await this.http.request('GET', pathOrUrl);
-    const where = `Cliniko ${redactUrl(this.http.resolve(pathOrUrl))}`;
-    return { ...scanPage(text, where, list, fields), where };
+  getPage(pathOrUrl: string, list: string, fields: readonly string[] = ['id']): Promise<ClinikoPage> {
+    return this.reads.page(pathOrUrl, list, fields);
   }
 
   /** GET an object endpoint as one NDJSON line of the text sent. */
-  async getObjectText(pathOrUrl: string): Promise<string> {
-    const { text } = await this.http.request('GET', pathOrUrl);
-    return scanObject(text, `Cliniko ${redactUrl(this.http.resolve(pathOrUrl))}`);
+  getObjectText(pathOrUrl: string): Promise<string> {
+    return this.reads.objectText(pathOrUrl);
   }
 }
 
-/** A list page: its records kept as the text sent (reading only `fields` from each) and its parsed envelope. */
-export interface ClinikoPage extends ScannedPage {
-  where: string;
-}
+export type ClinikoPage = ListPage;
 
 /** `X-RateLimit-Reset` is the unix second at which the window frees up. */
 function rateLimitResetMs(response: Response): number | undefined {

@@ -1,6 +1,7 @@
 import { MalformedResponseError } from '../errors.js';
 import { pagedRecords } from '../export/paged-records.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
+import { rescanUntilTotalHoldsStill, type ScannedListPage, type ScanTally } from '../export/stable-scan.js';
 import { isRecord } from '../json/lossless.js';
 import type { ClinikoClient, ClinikoPage } from './client.js';
 import type { ClinikoResource } from './resources.js';
@@ -202,12 +203,10 @@ function parseId(id: string, where: string): bigint {
 }
 
 /**
- * Follows `links.next` for the few lists that cannot be filtered by id (always a full snapshot). Offset paging
- * skips a row when an earlier one is deleted mid-scan, so a scan only counts as complete when `total_entries`
- * held still from its first page to its last; otherwise it scans again. Rows seen in an earlier scan are
- * removed by the engine (by id), so the union is written once. These lists are small (tens of rows). A scan
- * whose pages hold fewer rows than `total_entries` is not over when `links.next` goes missing: the next page
- * number is asked for, and an empty one there fails the resource.
+ * Follows `links.next` for the few lists that cannot be filtered by id (always a full snapshot), re-scanned
+ * until `total_entries` holds still (rescanUntilTotalHoldsStill). These lists are small (tens of rows). A scan
+ * whose pages hold fewer rows than a steady `total_entries` is not over when `links.next` goes missing: the
+ * next page number is asked for, and an empty one there fails the resource.
  */
 export class LinksPager implements ResourcePager {
   readonly yieldsEachOnce = false;
@@ -221,45 +220,30 @@ export class LinksPager implements ResourcePager {
     private readonly maxScans = 5,
   ) {}
 
-  async *pages(_window: ExportWindow, cursor?: string): AsyncIterable<Page> {
-    const first = `${this.resource.path}?per_page=${PER_PAGE}`;
-    for (let scan = 1; scan <= this.maxScans; scan += 1) {
-      let next: string | undefined = scan === 1 && cursor ? cursor : first;
-      const totals = new Set<string>();
-      let rows = 0;
-      let total: number | undefined;
-      let lastUrl = next;
-      while (next) {
-        const page = await this.client.getPage(next, this.resource.listKey);
-        const records = recordsOf(page, this.resource);
-        totals.add(String(page.envelope.total_entries));
-        total = finiteOrUndefined(page.envelope.total_entries);
-        rows += records.length;
-        lastUrl = next;
-        next = hasNext(page.envelope);
-        // No links.next while a steady total_entries counts more rows than read: ask for the next page anyway.
-        // (A moving total is handled by scanning again; a resumed scan did not count the rows before it.)
-        const short =
-          !next && total !== undefined && rows < total && totals.size === 1 && !(scan === 1 && cursor);
-        if (short && records.length > 0) next = nextPageUrl(lastUrl);
-        else if (short) {
-          throw new MalformedResponseError(
-            `${page.where}: total_entries says ${total} rows but the pages hold ${rows}; cannot tell where the data ends`,
-          );
-        }
-        yield { records, cursor: next ?? undefined };
-      }
-      if (totals.size === 1) return;
-    }
-    throw new MalformedResponseError(
-      `Cliniko ${this.resource.path}: the list kept changing during ${this.maxScans} scans; try again later`,
+  pages(_window: ExportWindow, cursor?: string): AsyncIterable<Page> {
+    return rescanUntilTotalHoldsStill(
+      `Cliniko ${this.resource.path}`,
+      (start, tally) => this.scan(start ?? `${this.resource.path}?per_page=${PER_PAGE}`, tally),
+      cursor,
+      this.maxScans,
     );
   }
-}
 
-function finiteOrUndefined(value: unknown): number | undefined {
-  const number = Number(String(value));
-  return Number.isFinite(number) ? number : undefined;
+  private async *scan(first: string, tally: ScanTally): AsyncIterable<ScannedListPage> {
+    for (let url: string | undefined = first; url; ) {
+      const page = await this.client.getPage(url, this.resource.listKey);
+      const records = recordsOf(page, this.resource);
+      tally.add(page.envelope.total_entries, records.length);
+      let next = hasNext(page.envelope);
+      // No links.next while a steady total_entries counts more rows than read: ask for the next page anyway.
+      if (!next && tally.missing) {
+        if (records.length === 0) throw tally.shortOfTotal(page.where, 'total_entries');
+        next = nextPageUrl(url);
+      }
+      yield { records, next };
+      url = next;
+    }
+  }
 }
 
 /** The same list URL one `page` further (Cliniko numbers pages from 1). */

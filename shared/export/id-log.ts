@@ -1,3 +1,5 @@
+import { idHash52 } from './id-hash.js';
+
 const CHUNK = 65_536;
 
 /**
@@ -16,12 +18,12 @@ export class IdLog {
       this.chunks.push(new Float64Array(CHUNK));
       this.used = 0;
     }
-    (this.chunks[this.chunks.length - 1] as Float64Array)[this.used++] = hash52(id);
+    (this.chunks[this.chunks.length - 1] as Float64Array)[this.used++] = idHash52(id);
   }
 
   has(id: string): boolean {
     if (!this.sealed) this.seal();
-    const wanted = hash52(id);
+    const wanted = idHash52(id);
     return this.chunks.some((chunk) => {
       let low = 0;
       let high = chunk.length - 1;
@@ -43,18 +45,4 @@ export class IdLog {
     if (last >= 0) this.chunks[last] = (this.chunks[last] as Float64Array).slice(0, this.used);
     for (const chunk of this.chunks) chunk.sort();
   }
-}
-
-/** cyrb53: a 53-bit string hash; the top bit is dropped so every value is a safe, exact double. */
-function hash52(text: string): number {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let index = 0; index < text.length; index += 1) {
-    const code = text.charCodeAt(index);
-    h1 = Math.imul(h1 ^ code, 2654435761);
-    h2 = Math.imul(h2 ^ code, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (1048575 & h2) + (h1 >>> 0);
 }

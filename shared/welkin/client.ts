@@ -1,20 +1,14 @@
-import { createHash } from 'node:crypto';
-import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
+import { AuthError, HttpError } from '../errors.js';
 import { JsonHttpClient } from '../http/json-http-client.js';
+import { JsonReads, type ListPage } from '../http/json-reads.js';
 import { sharedBudget } from '../http/request-budget.js';
-import { isRecord, parseLossless } from '../json/lossless.js';
-import { type ScannedPage, scanPage } from '../json/page-scanner.js';
-import { redactUrl } from '../redact.js';
-import type { WelkinConfig } from './config.js';
+import { apiClientKey, type WelkinConfig } from './config.js';
 import { explainWelkinError, welkinErrorCodes } from './error-body.js';
 import { type RenewalLimit, sharedRenewalLimit } from './renewal-limit.js';
 import { TokenProvider } from './token-provider.js';
 import type { TokenStore } from './token-store.js';
 
-/** A list page: its records as the text sent and its parsed envelope (cursor, totals, flags). */
-export interface WelkinPage extends ScannedPage {
-  where: string;
-}
+export type WelkinPage = ListPage;
 
 export interface WelkinClientDeps {
   fetch?: typeof fetch;
@@ -29,6 +23,7 @@ const UNREACHABLE_HINT = 'check WELKIN_ENV (or WELKIN_BASE_URL) and the network'
 /** Welkin over HTTP: the token endpoint, then Bearer-authorised GETs that renew once on a 401. */
 export class WelkinClient {
   readonly http: JsonHttpClient;
+  private readonly reads: JsonReads;
   readonly tokens: TokenProvider;
   private readonly tokenHttp: JsonHttpClient;
 
@@ -40,9 +35,7 @@ export class WelkinClient {
     const explain = (status: number, text: string, url: URL) =>
       explainWelkinError(status, text, url.pathname);
     // One key per API client for the process-wide pacing budget and renewal cap (a hash, never the secret).
-    const credentialKey = createHash('sha256')
-      .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
-      .digest('hex');
+    const credentialKey = apiClientKey(config);
     this.tokenHttp = new JsonHttpClient({
       service: 'Welkin token endpoint',
       baseUrl: config.baseUrl,
@@ -81,6 +74,7 @@ export class WelkinClient {
       errorCodes: welkinErrorCodes,
       unreachableHint: UNREACHABLE_HINT,
     });
+    this.reads = new JsonReads(this.http, 'Welkin');
   }
 
   /** `{tenant}/{instance}/...` */
@@ -94,19 +88,13 @@ export class WelkinClient {
   }
 
   /** GET a JSON object, parsed losslessly. */
-  async getObject(path: string): Promise<{ body: Record<string, unknown>; where: string }> {
-    const { text } = await this.http.request('GET', path);
-    const where = `Welkin ${redactUrl(this.http.resolve(path))}`;
-    const body = parseLossless(text, where);
-    if (!isRecord(body)) throw new MalformedResponseError(`${where}: expected a JSON object`);
-    return { body, where };
+  getObject(path: string): Promise<{ body: Record<string, unknown>; where: string }> {
+    return this.reads.object(path);
   }
 
   /** GET a list page whose records are under `list`: records kept as the text sent, `fields` read from each. */
-  async getPage(path: string, list: string, fields: readonly string[]): Promise<WelkinPage> {
-    const { text } = await this.http.request('GET', path);
-    const where = `Welkin ${redactUrl(this.http.resolve(path))}`;
-    return { ...scanPage(text, where, list, fields), where };
+  getPage(path: string, list: string, fields: readonly string[]): Promise<WelkinPage> {
+    return this.reads.page(path, list, fields);
   }
 
   /** Token requests made through this client (HTTP attempts at the token endpoint). */

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { parseEnv } from '../config-error.js';
 import type { RetryPolicy } from '../http/retry-policy.js';
@@ -66,4 +67,14 @@ export function welkinConfigFrom(env: Record<string, string | undefined>): Welki
     requestsPerMinute: values.WELKIN_REQUESTS_PER_MINUTE,
     timeoutMs: values.WELKIN_TIMEOUT_MS,
   };
+}
+
+/**
+ * Names one API client (origin, tenant, client name) without revealing it: keys the process-wide pacing
+ * budget and renewal cap, and the CLI's token file. Never derived from the secret.
+ */
+export function apiClientKey(config: WelkinConfig): string {
+  return createHash('sha256')
+    .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
+    .digest('hex');
 }

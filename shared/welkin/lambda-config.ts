@@ -1,10 +1,12 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { ConfigError } from '../errors.js';
+import { configProblem } from '../config-error.js';
 import type { Env } from '../sources/source-module.js';
 import { type WelkinConfig, welkinConfigFrom } from './config.js';
 import { credentialsEnv, readWelkinCredentials } from './credentials-secret.js';
 import { SecretsManagerTokenStore } from './secrets-manager-token-store.js';
 import type { TokenStore } from './token-store.js';
+
+const SET_BY_STACK = 'set it to the ARN of the secret (the stack does; redeploy it)';
 
 /**
  * Welkin for a Lambda function: API credentials from WELKIN_CREDENTIALS_SECRET_ARN, the token shared by every
@@ -17,8 +19,9 @@ export async function welkinLambdaConfig(
 ): Promise<{ config: WelkinConfig; tokenStore: TokenStore }> {
   const credentialsArn = env.WELKIN_CREDENTIALS_SECRET_ARN;
   const tokenArn = env.WELKIN_TOKEN_SECRET_ARN;
-  if (!credentialsArn) throw new ConfigError('WELKIN_CREDENTIALS_SECRET_ARN is required');
-  if (!tokenArn) throw new ConfigError('WELKIN_TOKEN_SECRET_ARN is required');
+  // The stack sets both; a function without them was deployed by hand or from an older template.
+  if (!credentialsArn) throw configProblem('WELKIN_CREDENTIALS_SECRET_ARN', 'not set', SET_BY_STACK);
+  if (!tokenArn) throw configProblem('WELKIN_TOKEN_SECRET_ARN', 'not set', SET_BY_STACK);
   const credentials = await readWelkinCredentials(secrets, credentialsArn);
   const config = welkinConfigFrom({ ...env, ...credentialsEnv(credentials) });
   return { config, tokenStore: new SecretsManagerTokenStore(secrets, tokenArn) };

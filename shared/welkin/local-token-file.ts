@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { parseEnv } from '../config-error.js';
-import type { WelkinConfig } from './config.js';
+import { apiClientKey, type WelkinConfig } from './config.js';
 
 export const tokenFileEnvSchema = z.object({
   WELKIN_TOKEN_FILE: z.string().optional().meta({
@@ -19,9 +18,6 @@ export const tokenFileEnvSchema = z.object({
 export function localTokenFile(config: WelkinConfig, env: Record<string, string | undefined>): string {
   const { WELKIN_TOKEN_FILE } = parseEnv(tokenFileEnvSchema, env);
   if (WELKIN_TOKEN_FILE) return WELKIN_TOKEN_FILE;
-  const key = createHash('sha256')
-    .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
-    .digest('hex')
-    .slice(0, 24);
+  const key = apiClientKey(config).slice(0, 24);
   return join(tmpdir(), `welkin-token-${key}.json`);
 }

@@ -52,7 +52,7 @@ describe('resolveAccountSecret', () => {
 
       // Assess
       expect(act).toThrow(ConfigError);
-      expect(act).toThrow(`unknown Cliniko account "${account}"; configured: east, main`);
+      expect(act).toThrow(`account: unknown Cliniko account "${account}" — use one of: east, main`);
     },
   );
 
@@ -77,7 +77,7 @@ describe('resolveAccountSecret', () => {
       const act = () => resolveAccountSecret(env, undefined);
 
       // Assess
-      expect(act).toThrow('CLINIKO_SECRET_ARNS must be a JSON object mapping account names to secret ARNs');
+      expect(act).toThrow('CLINIKO_SECRET_ARNS: not a JSON object of account names to secret ARNs');
     },
   );
 });

@@ -147,7 +147,7 @@ describe('cliniko-export handler', () => {
     const act = handler({ account: 'west' }, context());
 
     // Assess
-    await expect(act).rejects.toThrow('unknown Cliniko account "west"; configured: east');
+    await expect(act).rejects.toThrow('account: unknown Cliniko account "west" — use one of: east');
     expect(secrets.calls()).toHaveLength(0);
   });
 

@@ -117,7 +117,10 @@ describe('welkin-export handler', () => {
     const failure = await handler({ resources: ['users'] }, context()).catch((error: unknown) => error);
 
     // Assess
-    expect((failure as Error).message).toBe('WELKIN_TOKEN_SECRET_ARN is required');
+    expect((failure as Error).message).toBe(
+      'WELKIN_TOKEN_SECRET_ARN: not set — set it to the ARN of the secret (the stack does; redeploy it)',
+    );
+    expect((failure as Error).name).toBe('ConfigError');
   });
 
   it('answers a discard event by deleting the listed parts under OUTPUT_PREFIX, with no credentials read', async () => {
