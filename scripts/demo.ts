@@ -1,22 +1,29 @@
 /**
  * `npm start`: the whole product on this machine with nothing to configure. Starts the local Cliniko and
  * Welkin simulators, exports every resource of both to ./out/demo, sends a Welkin webhook notice through the
- * local receiver (which pulls the changed record), and queries the result with DuckDB.
+ * local receiver (which pulls the changed record), and queries the result with DuckDB. Nothing is left outside
+ * the output folder: the Welkin token lives in a scratch folder removed at the end.
  */
-import { rm } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parseEnv } from '../shared/config-error.js';
 import { LocalSink } from '../shared/output/local-sink.js';
 import { startClinikoSimulator } from '../simulators/cliniko/index.js';
 import { startWelkinSimulator } from '../simulators/welkin/index.js';
+import { demoEnvSchema } from './demo/demo-env.js';
 import { runWebhookDemo } from './demo/webhook-demo.js';
 import { runExportCli } from './export.js';
 
-const OUT = resolve(process.env.DEMO_OUT ?? 'out/demo');
+const OUT = resolve(parseEnv(demoEnvSchema, process.env).DEMO_OUT);
 const DEMO_RATE = 1_200;
 
 async function main(): Promise<number> {
   await rm(OUT, { recursive: true, force: true });
+  // Token file and its renewal lease: in a folder of the demo's own, not the shared per-client file.
+  const scratch = await mkdtemp(join(tmpdir(), 'clinic-pipe-demo-'));
+  const tokenFile = join(scratch, 'welkin-token.json');
   const cliniko = await startClinikoSimulator({
     rowsPerResource: 120,
     requestsPerMinute: DEMO_RATE,
@@ -26,6 +33,7 @@ async function main(): Promise<number> {
   const io = {
     err: (line: string) => process.stderr.write(`${line}\n`),
     out: (line: string) => process.stdout.write(`${line}\n`),
+    errStream: process.stderr,
   };
   try {
     process.stdout.write(
@@ -50,12 +58,14 @@ async function main(): Promise<number> {
         WELKIN_CLIENT_NAME: welkin.clientName,
         WELKIN_CLIENT_SECRET: welkin.secret,
         WELKIN_BASE_URL: welkin.baseUrl,
+        WELKIN_TOKEN_FILE: tokenFile,
       },
     });
     if (clinikoCode !== 0 || welkinCode !== 0) return 1;
-    await runWebhookDemo(welkin, new LocalSink(OUT), (line) => process.stdout.write(`${line}\n`));
+    await runWebhookDemo(welkin, new LocalSink(OUT), (line) => process.stdout.write(`${line}\n`), tokenFile);
   } finally {
     await Promise.all([cliniko.stop(), welkin.stop()]);
+    await rm(scratch, { recursive: true, force: true });
   }
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const queries = [

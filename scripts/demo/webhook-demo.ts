@@ -11,6 +11,7 @@ export async function runWebhookDemo(
   welkin: WelkinSimulator,
   sink: Sink,
   say: (line: string) => void,
+  tokenFile: string,
 ): Promise<void> {
   const secret = randomBytes(24).toString('hex');
   const service = await startLocalService({
@@ -22,6 +23,7 @@ export async function runWebhookDemo(
       WELKIN_CLIENT_NAME: welkin.clientName,
       WELKIN_CLIENT_SECRET: welkin.secret,
       WELKIN_BASE_URL: welkin.baseUrl,
+      WELKIN_TOKEN_FILE: tokenFile,
     },
   });
   try {
