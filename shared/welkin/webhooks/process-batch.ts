@@ -1,12 +1,12 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
-import type { Sink } from '../output/sink.js';
-import { type PullOutcome, pullChange } from '../welkin/webhooks/pull-change.js';
-import type { WelkinApiLocation } from '../welkin/webhooks/pull-target.js';
-import { queuedNoticeSchema } from '../welkin/webhooks/queued-notice.js';
-import type { RecordFetcher } from '../welkin/webhooks/record-fetcher.js';
-import { mapBounded } from './map-bounded.js';
-import { safeReason } from './safe-reason.js';
+import type { Sink } from '../../output/sink.js';
+import { mapBounded } from '../../webhooks/map-bounded.js';
+import { safeReason } from '../../webhooks/safe-reason.js';
+import { type PullOutcome, pullChange } from './pull-change.js';
+import type { WelkinApiLocation } from './pull-target.js';
+import { queuedNoticeSchema } from './queued-notice.js';
+import type { RecordFetcher } from './record-fetcher.js';
 
 export interface BatchOptions {
   records: SQSRecord[];
