@@ -27,6 +27,8 @@ export class ClinikoClient {
       retry: config.retry,
       fetch: deps.fetch,
       retryAfterMs: rateLimitResetMs,
+      maxRateLimitWaitMs: config.maxRateLimitWaitMs,
+      maxRateLimitWaitHint: 'CLINIKO_MAX_RATE_LIMIT_WAIT_MINUTES allows longer waits',
       explain: (status) => HINTS[status] ?? (status >= 400 && status < 500 ? 'client error' : undefined),
       // A refused key or User-Agent is refused on every resource alike: it stops the run (AuthError).
       credentialRejected: (status) => status === 401 || status === 403,

@@ -27,6 +27,10 @@ export const clinikoEnvSchema = z.object({
   CLINIKO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
     description: 'the deadline of one request, headers and body, in milliseconds',
   }),
+  CLINIKO_MAX_RATE_LIMIT_WAIT_MINUTES: z.coerce.number().positive().default(15).meta({
+    description:
+      'the longest wait for a 429 (X-RateLimit-Reset) before the run fails; waits over a minute print a line',
+  }),
 });
 
 export interface ClinikoConfig {
@@ -35,6 +39,8 @@ export interface ClinikoConfig {
   baseUrl: URL;
   requestsPerMinute: number;
   timeoutMs: number;
+  /** A 429 whose reset is further away fails the run (default 15 minutes). */
+  maxRateLimitWaitMs?: number;
   /** Tests shorten the backoff; production uses the default policy. */
   retry?: RetryPolicy;
 }
@@ -50,5 +56,6 @@ export function clinikoConfigFrom(env: Record<string, string | undefined>): Clin
     baseUrl,
     requestsPerMinute: values.CLINIKO_REQUESTS_PER_MINUTE,
     timeoutMs: values.CLINIKO_TIMEOUT_MS,
+    maxRateLimitWaitMs: values.CLINIKO_MAX_RATE_LIMIT_WAIT_MINUTES * 60_000,
   };
 }

@@ -1,4 +1,6 @@
+import { describeDuration } from '../describe-duration.js';
 import { AuthError, ConfigError, describeError } from '../errors.js';
+import { RateLimitError } from '../http/rate-limit-wait.js';
 import { RunStoppedError } from '../http/request-deadline.js';
 import type { ResourceFailure, RunStopped } from './run-export.js';
 
@@ -43,18 +45,12 @@ export class RunStop {
 }
 
 /**
- * A failure every other resource would hit too and that only a person can fix: a rejected credential, or a
- * wrong host (ConfigError raised on the first request). Retrying or carrying on would only repeat it.
+ * A failure every other resource would hit too and that no retry fixes now: a rejected credential, a wrong
+ * host (ConfigError raised on the first request), or a rate limit that resets too far away (the limit is per
+ * API user). Carrying on would only repeat it once per resource.
  */
 export function stopsTheRun(error: unknown): boolean {
-  return error instanceof AuthError || error instanceof ConfigError;
-}
-
-export function describeDuration(ms: number): string {
-  if (ms >= 3_600_000 && ms % 3_600_000 === 0) return `${ms / 3_600_000} h`;
-  if (ms >= 60_000) return `${Math.round(ms / 60_000)} min`;
-  if (ms >= 1_000) return `${Math.round(ms / 1000)} s`;
-  return `${Math.round(ms)} ms`;
+  return error instanceof AuthError || error instanceof ConfigError || error instanceof RateLimitError;
 }
 
 /** The one line for a stopped run: the failure that stopped it, or the deadline; and what it cut off. */

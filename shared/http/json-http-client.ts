@@ -1,6 +1,7 @@
 import ky from 'ky';
 import { AuthError, ConfigError, HttpError } from '../errors.js';
 import { redactUrl } from '../redact.js';
+import { DEFAULT_MAX_RATE_LIMIT_WAIT_MS, waitOutRateLimit } from './rate-limit-wait.js';
 import type { RequestBudget } from './request-budget.js';
 import { sleep } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
@@ -34,6 +35,10 @@ export interface JsonHttpClientOptions {
   fetch?: typeof fetch;
   /** When a 429 says to come back; undefined means use backoff. */
   retryAfterMs?: (response: Response) => number | undefined;
+  /** A 429 asking for a longer wait fails (RateLimitError) instead; default 15 minutes. */
+  maxRateLimitWaitMs?: number;
+  /** Said with that failure: what raises the allowed wait. */
+  maxRateLimitWaitHint?: string;
   /**
    * A 401 arrived: return true when credentials were renewed and the request should be tried once more.
    * `sentHeaders` are the ones `authorize` gave this attempt, so a caller can tell a stale credential from one
@@ -161,11 +166,16 @@ export class JsonHttpClient {
             where,
           );
         }
-        const waitMs =
-          this.options.retryAfterMs?.(response) ??
-          backoffDelayMs(rateLimits, this.retry, this.options.random);
-        this.options.budget?.pauseUntil(Date.now() + waitMs);
-        if (!this.options.budget) await sleep(waitMs);
+        await waitOutRateLimit({
+          service,
+          where,
+          waitMs:
+            this.options.retryAfterMs?.(response) ??
+            backoffDelayMs(rateLimits, this.retry, this.options.random),
+          maxWaitMs: this.options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
+          maxWaitHint: this.options.maxRateLimitWaitHint,
+          budget: this.options.budget,
+        });
         rateLimits += 1;
         continue;
       }

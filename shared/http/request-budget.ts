@@ -9,6 +9,7 @@ import { sleepWithinRun } from './run-scope.js';
 export class RequestBudget {
   private nextSlot = 0;
   private readonly intervalMs: number;
+  private pausedUntil = 0;
   granted = 0;
   rateLimited = 0;
 
@@ -25,10 +26,16 @@ export class RequestBudget {
     if (slot > current) await sleep(slot - current);
   }
 
-  /** The upstream said "not before": nobody sharing this budget starts earlier. */
-  pauseUntil(epochMs: number): void {
+  /**
+   * The upstream said "not before": nobody sharing this budget starts earlier. True when this moved the pause
+   * later by more than a second (the first of several requests told the same thing).
+   */
+  pauseUntil(epochMs: number): boolean {
     this.rateLimited += 1;
     this.nextSlot = Math.max(this.nextSlot, epochMs);
+    const extended = epochMs > this.pausedUntil + 1_000;
+    this.pausedUntil = Math.max(this.pausedUntil, epochMs);
+    return extended;
   }
 }
 

@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { sleep } from '../http/request-budget.js';
+import { notifyRun } from '../http/run-scope.js';
 import { welkinErrorCodes } from './error-body.js';
 import { jwtExpiresAt, jwtLifetimeMs } from './jwt-expiry.js';
 import { RenewalLimit } from './renewal-limit.js';
-import type { CachedToken, TokenSnapshot, TokenStore } from './token-store.js';
+import type { CachedToken, RenewalLease, TokenSnapshot, TokenStore } from './token-store.js';
 
 /** The 401 error codes after which Welkin's own client renews the token and retries once. */
 const RENEWABLE_CODES = ['TOKEN_EXPIRED', 'NOT_VALID_JSON_WEB_TOKEN'];
@@ -114,6 +115,7 @@ export class TokenProvider {
   private async obtain(): Promise<string> {
     // Bounded: a renewer that keeps dying would otherwise keep everyone waiting for ever.
     const giveUpAt = this.now() + 4 * this.leaseMs;
+    let told = false;
     for (;;) {
       const snapshot = await this.options.store.read();
       const stored = this.usable(snapshot);
@@ -121,11 +123,14 @@ export class TokenProvider {
       const lease = snapshot.lease;
       const leaseActive = lease && lease.owner !== this.owner && Date.parse(lease.until) > this.now();
       if (!leaseActive) {
-        const claimed = await this.options.store.claim(snapshot.version, {
-          owner: this.owner,
-          until: new Date(this.now() + this.leaseMs).toISOString(),
-        });
-        if (claimed) return this.renew();
+        const ours = { owner: this.owner, until: new Date(this.now() + this.leaseMs).toISOString() };
+        const claimed = await this.options.store.claim(snapshot.version, ours);
+        if (claimed) return this.renew(ours);
+      } else if (!told) {
+        told = true;
+        notifyRun(
+          `Welkin token: another process is renewing it (its lease runs until ${lease.until.slice(11, 19)} UTC); waiting for its token`,
+        );
       }
       if (this.now() > giveUpAt) {
         throw new AuthError('Welkin token: another process claimed the renewal but no new token appeared');
@@ -134,9 +139,16 @@ export class TokenProvider {
     }
   }
 
-  private async renew(): Promise<string> {
+  private async renew(lease: RenewalLease): Promise<string> {
     this.limit.take();
-    const issued = await this.options.requestToken();
+    let issued: string | CachedToken;
+    try {
+      issued = await this.options.requestToken();
+    } catch (error) {
+      // Otherwise every other process (and the next run) would wait out the lease for a token never coming.
+      await this.options.store.release(lease).catch(() => undefined);
+      throw error;
+    }
     const cached =
       typeof issued === 'string'
         ? { token: issued, expiresAt: jwtExpiresAt(issued, this.now()).toISOString() }

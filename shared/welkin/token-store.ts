@@ -30,6 +30,11 @@ export interface TokenStore {
   claim(version: string | undefined, lease: RenewalLease): Promise<boolean>;
   /** Publishes a fresh token and drops the lease. */
   write(token: CachedToken): Promise<void>;
+  /**
+   * Drops `lease` when it is still the one stored (the token, if any, stays): a renewal that failed must not
+   * keep others waiting for the lease to lapse.
+   */
+  release(lease: RenewalLease): Promise<void>;
 }
 
 /**
@@ -99,6 +104,15 @@ export class VersionedTokenStore implements TokenStore {
       JSON.stringify({ token: token.token, expiresAt: token.expiresAt }),
       this.newVersionToken(),
     );
+  }
+
+  async release(lease: RenewalLease): Promise<void> {
+    const { value } = await this.secret.read();
+    const stored = decode(value);
+    // Taken over by another process since (ours lapsed): theirs is not ours to drop.
+    if (stored.lease?.owner !== lease.owner || stored.lease.until !== lease.until) return;
+    const token = stored.token ? { token: stored.token.token, expiresAt: stored.token.expiresAt } : {};
+    await this.secret.put(JSON.stringify(token), this.newVersionToken());
   }
 }
 

@@ -163,6 +163,7 @@ describe('TokenProvider', () => {
       read: async () => ({}),
       claim: async () => true,
       write: async () => undefined,
+      release: async () => undefined,
     };
     const { providers, requestToken } = fleet(1, forgetful, clock, {
       limit: new RenewalLimit(20, clock.now),
