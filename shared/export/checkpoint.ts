@@ -16,5 +16,7 @@ export const resourceCheckpointSchema = z.object({
   nextPartIndex: z.number().int().nonnegative(),
   recordCount: z.number().int().nonnegative(),
   files: z.array(fileEntrySchema),
+  /** Where the pager's memory (ids emitted so far) was saved at this checkpoint, beside the run. */
+  memoryKey: z.string().optional(),
 });
 export type ResourceCheckpoint = z.infer<typeof resourceCheckpointSchema>;

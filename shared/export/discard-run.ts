@@ -1,5 +1,5 @@
 import { ConfigError, SinkError } from '../errors.js';
-import { manifestKey, runFolder } from '../output/layout.js';
+import { manifestKey, runFolder, runMemoryFolder } from '../output/layout.js';
 import { joinKey, type Sink } from '../output/sink.js';
 import type { RunCheckpoint } from './run-export.js';
 
@@ -35,6 +35,8 @@ export async function discardRun(
     for (const key of await sink.list(run.folder)) {
       if (PART_NAME.test(key.slice(run.folder.length + 1))) keys.add(key);
     }
+    // The pager memory saved for its continuations is of no use once the run is given up.
+    for (const key of await sink.list(run.memoryFolder)) keys.add(key);
   }
   await deleteAll(sink, [...keys]);
   return { discarded: keys.size };
@@ -43,11 +45,11 @@ export async function discardRun(
 function runsToDiscard(
   checkpoint: RunCheckpoint,
   expectedSource: string,
-): Array<{ folder: string; keys: string[] }> {
+): Array<{ folder: string; memoryFolder: string; keys: string[] }> {
   if (checkpoint.source !== expectedSource) {
     throw new ConfigError(`discard: checkpoint is for source ${checkpoint.source}, not ${expectedSource}`);
   }
-  const runs: Array<{ folder: string; keys: string[] }> = [];
+  const runs: Array<{ folder: string; memoryFolder: string; keys: string[] }> = [];
   for (const item of checkpoint.pending) {
     const run = item.checkpoint;
     if (!run) continue;
@@ -66,7 +68,7 @@ function runsToDiscard(
       }
       return joinKey(folder, file.path);
     });
-    runs.push({ folder, keys });
+    runs.push({ folder, memoryFolder: runMemoryFolder(checkpoint.source, run.resource, run.runId), keys });
   }
   return runs;
 }

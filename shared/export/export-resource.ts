@@ -9,6 +9,7 @@ import { StateStore } from '../state/resource-state.js';
 import type { ResourceCheckpoint } from './checkpoint.js';
 import { IdHashSet } from './id-hash-set.js';
 import type { ResourcePager } from './pager.js';
+import { loadPagerMemory, removePagerMemory, savePagerMemory } from './pager-memory-store.js';
 
 export type ExportMode = 'full' | 'incremental';
 
@@ -54,6 +55,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
   await sink.removeAbandonedTemps?.(joinKey(source, resource));
   await sink.removeAbandonedTemps?.(joinKey('_state', source));
   const start = options.checkpoint ?? (await planRun(options, state, now()));
+  await loadPagerMemory(sink, pager, options.checkpoint);
   const folder = runFolder(source, resource, start.startedAt, start.runId);
   const writer = new NdjsonPartWriter({
     sink,
@@ -85,10 +87,17 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       options.onPage?.({ records: recordCount, pages, total });
       if (cursor !== undefined && pager.pausable && options.shouldStop?.()) {
         const files = await writer.close();
+        const memoryKey = await savePagerMemory(sink, pager, {
+          source,
+          resource,
+          runId: start.runId,
+          recordCount,
+        });
         return {
           done: false,
           checkpoint: {
             ...start,
+            memoryKey,
             cursor,
             recordCount,
             nextPartIndex: writer.nextPartIndex,
@@ -121,6 +130,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       lastMode: start.mode,
       updatedAt: manifest.finishedAt,
     });
+    await removePagerMemory(sink, { source, resource, runId: start.runId }).catch(() => undefined);
     return { done: true, manifest, manifestKey: key };
   } catch (error) {
     // Once the manifest is written the snapshot is complete; only the state failed to advance, so keep it all.

@@ -36,4 +36,16 @@ export interface ResourcePager {
   /** Whether `since` is honoured; a resource without an updated-at filter always gets a full snapshot. */
   readonly supportsIncremental: boolean;
   pages(window: ExportWindow, cursor?: string): AsyncIterable<Page>;
+  /**
+   * What the pager must remember across a checkpoint besides its cursor (ids already emitted: too many for the
+   * checkpoint itself). The engine stores it beside the run and hands it to the continuation.
+   */
+  readonly memory?: PagerMemory;
+}
+
+export interface PagerMemory {
+  /** The state after the pages yielded so far; undefined when there is nothing to keep. */
+  save(): string | undefined;
+  /** Called before `pages` on a continuation, with what `save` returned in the invocation before. */
+  load(saved: string): void;
 }

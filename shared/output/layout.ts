@@ -13,6 +13,14 @@ export function manifestKey(folder: string): string {
   return joinKey(folder, '_manifest.json');
 }
 
+/**
+ * Objects a run keeps while it is continued across invocations (the pager's memory); removed when it ends.
+ * Under the source's state folder, which its functions may already write, and outside every data folder.
+ */
+export function runMemoryFolder(source: string, resource: string, runId: string): string {
+  return joinKey('_state', source, 'runs', resource, runId);
+}
+
 export function stateKey(source: string, resource: string): string {
   return joinKey('_state', source, `${resource}.json`);
 }

@@ -1,8 +1,8 @@
 import { MalformedResponseError } from '../errors.js';
-import { IdLog } from '../export/id-log.js';
-import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../export/pager.js';
+import type { ExportWindow, Page, PagedRecord, PagerMemory, ResourcePager } from '../export/pager.js';
 import { isRecord } from '../json/lossless.js';
 import type { WelkinClient } from './client.js';
+import { EmittedIds } from './emitted-ids.js';
 import { decodePosition, type ExportPosition, encodePosition } from './export-cursor.js';
 
 /** The largest page the Export API serves; it must exceed the largest group of rows sharing one updatedAt. */
@@ -27,8 +27,8 @@ interface Row extends PagedRecord {
  * paged moves to the end of the order (the "tail", updatedAt >= until); stopping at `until` would leave it
  * out. A row edited after it was emitted comes again in the tail, so the ids emitted before the tail are
  * logged (8 bytes each) and tail rows already emitted are dropped: each record once, memory ~8 MB per 1M rows.
- * That log lives for one invocation: after a continuation from a checkpoint, a record emitted in an earlier
- * invocation and edited since can appear twice in the snapshot, old and new version (a documented limitation).
+ * The log is the pager's `memory`: saved beside the run at a checkpoint and loaded by the continuation, so a
+ * record emitted in an earlier invocation and edited since is still written once.
  *
  * End of data is never taken from one signal: `hasNext=false` (WEL-5121 returned it while rows remained) and a
  * page shorter than asked (the server may honour a smaller `cursor.pageSize`) both lead to one more request
@@ -42,6 +42,16 @@ export class ExportCursorPager implements ResourcePager {
   readonly pausable = true;
   readonly supportsIncremental = true;
 
+  /** Ids emitted by a full snapshot, saved at a checkpoint so a continuation drops the same repeats. */
+  readonly memory: PagerMemory = {
+    save: () => this.emitted?.save(),
+    load: (saved) => {
+      this.loaded = EmittedIds.load(saved);
+    },
+  };
+  private loaded: EmittedIds | undefined;
+  private emitted: EmittedIds | undefined;
+
   constructor(
     private readonly client: WelkinClient,
     private readonly upstream: string,
@@ -52,8 +62,9 @@ export class ExportCursorPager implements ResourcePager {
     const full = window.since === undefined;
     const untilMs = full ? Number.POSITIVE_INFINITY : Date.parse(window.until);
     const tailFromMs = Date.parse(window.until);
-    const emittedBeforeTail = new IdLog();
-    const emittedInTail = new Set<string>();
+    const emitted = this.loaded ?? new EmittedIds();
+    this.loaded = undefined;
+    this.emitted = full ? emitted : undefined;
     let position: ExportPosition = cursor
       ? decodePosition(cursor)
       : { start: window.since ?? EPOCH, seen: [] };
@@ -74,11 +85,8 @@ export class ExportCursorPager implements ResourcePager {
         }
         kept.push(row);
         if (seen.has(row.id)) continue;
-        if (full && row.updatedMs < tailFromMs) emittedBeforeTail.append(row.id);
-        else if (full) {
-          if (emittedInTail.has(row.id) || emittedBeforeTail.has(row.id)) continue;
-          emittedInTail.add(row.id);
-        }
+        if (full && row.updatedMs < tailFromMs) emitted.addBeforeTail(row.id);
+        else if (full && !emitted.addInTail(row.id)) continue;
         records.push({ id: row.id, json: row.json });
       }
       // A row at or after `until` proves the window is exhausted: rows come in updatedAt order.

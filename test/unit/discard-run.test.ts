@@ -94,6 +94,21 @@ describe('discardRun', () => {
     expect(await sink.list('')).toEqual([`${FOLDER}/notes.txt`]);
   });
 
+  it("deletes the run's saved pager memory, not another run's", async () => {
+    // Prepare
+    const memory = `_state/cliniko/runs/patients/${RUN_ID}/emitted-500.json`;
+    const otherRun = '_state/cliniko/runs/patients/20260101T010000Z-000001/emitted-500.json';
+    await put(`${FOLDER}/part-00000.ndjson.gz`, memory, otherRun);
+    const checkpoint = runCheckpoint(resourceCheckpoint(['part-00000.ndjson.gz'], { memoryKey: memory }));
+
+    // Act
+    const outcome = await discardRun(sink, checkpoint, 'cliniko');
+
+    // Assess
+    expect(outcome).toEqual({ discarded: 2 });
+    expect(await sink.list('')).toEqual([otherRun]);
+  });
+
   it('leaves a run alone once its manifest exists: that snapshot is complete', async () => {
     // Prepare
     await put(`${FOLDER}/part-00000.ndjson.gz`, `${FOLDER}/_manifest.json`);

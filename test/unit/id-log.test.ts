@@ -20,4 +20,27 @@ describe('IdLog', () => {
     expect(absent).toEqual([false, false, false]);
     expect(() => log.append('late')).toThrow(/append after the first lookup/);
   });
+
+  it('saves its hashes and loads them in another log that still takes appends', () => {
+    // Prepare
+    const log = new IdLog();
+    const ids = Array.from({ length: 70_000 }, (_, index) => `id-${index}`);
+    for (const id of ids) log.append(id);
+
+    // Act
+    const saved = log.save();
+    const loaded = IdLog.load(Buffer.from(saved.toString('base64'), 'base64'));
+    loaded.append('after-load');
+
+    // Assess
+    expect(saved.length).toBe(70_000 * 8);
+    expect([ids[0], ids[69_999], 'after-load'].map((id) => loaded.has(id as string))).toEqual([
+      true,
+      true,
+      true,
+    ]);
+    expect(loaded.has('never')).toBe(false);
+    expect(loaded.size).toBe(70_001);
+    expect(() => IdLog.load(new Uint8Array(12))).toThrow(/8-byte/);
+  });
 });
