@@ -36,7 +36,7 @@ export async function discardRun(
       if (PART_NAME.test(key.slice(run.folder.length + 1))) keys.add(key);
     }
     // The pager memory saved for its continuations is of no use once the run is given up.
-    for (const key of await sink.list(run.memoryFolder)) keys.add(key);
+    if (run.memoryFolder) for (const key of await sink.list(run.memoryFolder)) keys.add(key);
   }
   await deleteAll(sink, [...keys]);
   return { discarded: keys.size };
@@ -45,11 +45,11 @@ export async function discardRun(
 function runsToDiscard(
   checkpoint: RunCheckpoint,
   expectedSource: string,
-): Array<{ folder: string; memoryFolder: string; keys: string[] }> {
+): Array<{ folder: string; memoryFolder?: string; keys: string[] }> {
   if (checkpoint.source !== expectedSource) {
     throw new ConfigError(`discard: checkpoint is for source ${checkpoint.source}, not ${expectedSource}`);
   }
-  const runs: Array<{ folder: string; memoryFolder: string; keys: string[] }> = [];
+  const runs: Array<{ folder: string; memoryFolder?: string; keys: string[] }> = [];
   for (const item of checkpoint.pending) {
     const run = item.checkpoint;
     if (!run) continue;
@@ -68,7 +68,10 @@ function runsToDiscard(
       }
       return joinKey(folder, file.path);
     });
-    runs.push({ folder, memoryFolder: runMemoryFolder(checkpoint.source, run.resource, run.runId), keys });
+    const memoryFolder = run.memoryKey
+      ? runMemoryFolder(checkpoint.source, run.resource, run.runId)
+      : undefined;
+    runs.push({ folder, memoryFolder, keys });
   }
   return runs;
 }
