@@ -1,4 +1,4 @@
-import { ConfigError } from '../../shared/errors.js';
+import { configProblem } from '../../shared/config-error.js';
 import type { Sink } from '../../shared/output/sink.js';
 import { safeReason } from '../../shared/webhooks/safe-reason.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
@@ -44,10 +44,18 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
   const { env, sink } = options;
   const welkin = welkinConfigFrom(env);
   const secret = env.WELKIN_WEBHOOK_SECRET;
-  if (!secret) throw new ConfigError('WELKIN_WEBHOOK_SECRET is required');
+  const remedy = 'set it to a random string of at least 16 characters, e.g. "$(openssl rand -hex 24)"';
+  if (!secret) throw configProblem('WELKIN_WEBHOOK_SECRET', 'not set', remedy);
+  // Checked here too (webhookSecretsFrom applies the same rule) so the message comes before anything starts.
+  if (secret.trim().length < 16)
+    throw configProblem('WELKIN_WEBHOOK_SECRET', 'shorter than 16 characters', remedy);
   const maxBytes = env.WEBHOOK_MAX_BYTES ? Number(env.WEBHOOK_MAX_BYTES) : DEFAULT_MAX_BYTES;
   if (!Number.isInteger(maxBytes) || maxBytes <= 0)
-    throw new ConfigError('WEBHOOK_MAX_BYTES must be a positive integer');
+    throw configProblem(
+      'WEBHOOK_MAX_BYTES',
+      'not a positive whole number',
+      `set it to bytes, or unset it for ${DEFAULT_MAX_BYTES}`,
+    );
   // The CLI's token file by default, so the receiver and local exports share one token.
   const store = options.tokenStore ?? new FileTokenStore(localTokenFile(welkin, env));
   const client = new WelkinClient(welkin, store);
