@@ -55,7 +55,8 @@ describe('welkin-webhook Lambda handler', () => {
       OUTPUT_BUCKET: 'out-bucket',
       OUTPUT_PREFIX: 'snapshots',
       WELKIN_WEBHOOK_SECRET_ARN: WEBHOOK_ARN,
-      WELKIN_CREDENTIALS_SECRET_ARN: CREDENTIALS_ARN,
+      WELKIN_TENANT: TENANT,
+      WELKIN_INSTANCE: INSTANCE,
       WELKIN_EVENTS_QUEUE_URL: QUEUE_URL,
       POWERTOOLS_LOG_LEVEL: 'INFO',
     });
@@ -162,24 +163,23 @@ describe('welkin-webhook Lambda handler', () => {
     expect(send?.MessageGroupId).toMatch(/^[0-9a-f]{64}$/);
   });
 
-  it('reads the secrets once for warm invocations', async () => {
+  it('reads only the webhook secret, once for warm invocations', async () => {
     // Act
     await handler(event(JSON.stringify(makeNotice())));
     await handler(event(JSON.stringify(makeNotice())));
     // Assess
-    expect(secrets.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+    const reads = secrets.commandCalls(GetSecretValueCommand).map((call) => call.args[0].input.SecretId);
+    expect(reads).toEqual([WEBHOOK_ARN]);
   });
 
-  it('takes tenant and instance from the environment when given, without reading the credentials', async () => {
+  it('fails the invocation without WELKIN_TENANT, and never falls back to the API credentials', async () => {
     // Prepare
-    Object.assign(process.env, { WELKIN_TENANT: 'env-tenant', WELKIN_INSTANCE: 'env-instance' });
-    // Act
-    const accepted = await handler(
-      event(JSON.stringify(makeNotice({ tenantName: 'env-tenant', instanceName: 'env-instance' }))),
-    );
-    // Assess
-    expect(accepted.statusCode).toBe(200);
+    delete process.env.WELKIN_TENANT;
+    process.env.WELKIN_CREDENTIALS_SECRET_ARN = CREDENTIALS_ARN;
+    // Act / Assess
+    await expect(handler(event(JSON.stringify(makeNotice())))).rejects.toThrow(/WELKIN_TENANT is required/);
     expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: CREDENTIALS_ARN })).toHaveLength(0);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
   it('picks up a rotated secret on the first call that presents it', async () => {

@@ -1,8 +1,8 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
-import { configProblem, parseEnv } from '../../config-error.js';
+import { parseEnv } from '../../config-error.js';
 import { AuthError } from '../../errors.js';
-import { readSecretJson, readSecretString, secretName } from '../../secrets.js';
+import { readSecretString, secretName } from '../../secrets.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER, type ReceiverConfig } from './receiver-config.js';
 
 const HEADER = /^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}$/;
@@ -23,18 +23,9 @@ export const receiverEnvSchema = z.object({
     .max(6 * 1024 * 1024)
     .default(DEFAULT_MAX_BYTES)
     .meta({ description: 'the largest notice body accepted, in bytes (larger: 413)' }),
-  WELKIN_TENANT: z.string().optional().meta({
-    description: 'the tenant notices must name',
-    fallback: 'from the credentials secret',
-  }),
-  WELKIN_INSTANCE: z.string().optional().meta({
-    description: 'the instance notices must name',
-    fallback: 'from the credentials secret',
-  }),
-  WELKIN_CREDENTIALS_SECRET_ARN: z.string().optional().meta({
-    description: 'the secret holding the Welkin API client JSON (set by the stack)',
-    fallback: 'unset',
-  }),
+  // From the environment only: the public receiver has no access to the Welkin API credentials.
+  WELKIN_TENANT: z.string().min(1).meta({ description: 'the tenant notices must name (set by the stack)' }),
+  WELKIN_INSTANCE: z.string().min(1).meta({ description: 'the instance notices must name (set by the stack)' }),
 });
 
 /** The webhook secret: a plain string, or JSON {secret, previousSecret?} so a rotation can overlap. */
@@ -57,12 +48,9 @@ export function webhookSecretsFrom(value: string, where: string): string[] {
   return [trimmed];
 }
 
-const credentialsSchema = z.looseObject({ tenant: z.string().min(1), instance: z.string().min(1) });
-
 /**
- * The receiver's configuration from the Lambda environment and Secrets Manager. Tenant and instance come
- * from WELKIN_TENANT/WELKIN_INSTANCE when set (no need to read the API credentials), else from the
- * credentials secret the export uses.
+ * The receiver's configuration from the Lambda environment and Secrets Manager (the webhook secret only).
+ * Tenant and instance come from the environment: the public receiver never reads the API credentials.
  */
 export async function loadReceiverConfig(
   secrets: SecretsManagerClient,
@@ -71,27 +59,11 @@ export async function loadReceiverConfig(
   const values = parseEnv(receiverEnvSchema, env);
   const secretArn = values.WELKIN_WEBHOOK_SECRET_ARN;
   const accepted = webhookSecretsFrom(await readSecretString(secrets, secretArn), secretName(secretArn));
-  let tenant = values.WELKIN_TENANT;
-  let instance = values.WELKIN_INSTANCE;
-  if (!tenant || !instance) {
-    const arn = values.WELKIN_CREDENTIALS_SECRET_ARN;
-    if (!arn) {
-      throw configProblem(
-        'WELKIN_TENANT',
-        'not set, and no WELKIN_CREDENTIALS_SECRET_ARN to read it from',
-        'set WELKIN_TENANT and WELKIN_INSTANCE, or WELKIN_CREDENTIALS_SECRET_ARN',
-      );
-    }
-    const credentials = credentialsSchema.safeParse(await readSecretJson(secrets, arn));
-    if (!credentials.success) throw new AuthError(`secret ${secretName(arn)} lacks tenant or instance`);
-    tenant ??= credentials.data.tenant;
-    instance ??= credentials.data.instance;
-  }
   return {
     secrets: accepted,
     secretHeader: values.WEBHOOK_SECRET_HEADER.toLowerCase(),
     maxBytes: values.WEBHOOK_MAX_BYTES,
-    tenant,
-    instance,
+    tenant: values.WELKIN_TENANT,
+    instance: values.WELKIN_INSTANCE,
   };
 }
