@@ -1,44 +1,55 @@
 import type { Node } from 'constructs';
 import { ConfigError } from '../shared/errors.js';
+import type { SourceDeployment } from '../shared/sources/deployment.js';
 
-/** One Cliniko account served by this deployment: its own secret, schedule and S3 prefix. */
-export interface ClinikoAccountConfig {
-  readonly name: string;
-  readonly schedule: string;
+/** When one account (or the whole source) runs: nightly incrementals and, on their own schedule, full runs. */
+export interface ScheduleConfig {
+  /** Cliniko account name; undefined for sources without accounts. */
+  readonly account?: string;
+  readonly incremental: string;
+  readonly full: string;
   readonly timezone: string;
 }
 
-export interface ScheduleConfig {
-  readonly schedule: string;
-  readonly timezone: string;
+export interface SourceConfig {
+  readonly enabled: boolean;
+  /** One entry per account (Cliniko), or a single one without an account. */
+  readonly schedules: readonly ScheduleConfig[];
+  readonly mapConcurrency: number;
+  readonly webhook: boolean;
+  readonly requestsPerMinute?: number;
+  /** The source's deploy settings (`SourceDeployment.settings`), e.g. Welkin's tenant and instance. */
+  readonly settings: Readonly<Record<string, string | undefined>>;
 }
 
 export interface PipelineConfig {
   readonly outputPrefix: string;
-  readonly clinikoAccounts: readonly ClinikoAccountConfig[];
-  readonly welkin: ScheduleConfig & { readonly enabled: boolean };
-  readonly webhook: { readonly enabled: boolean };
-  /** Days a finished run stays in the bucket; undefined keeps runs forever. */
+  readonly sources: ReadonlyMap<string, SourceConfig>;
+  /** Days a finished run stays in the bucket; undefined keeps runs forever. Current state always stays. */
   readonly retentionDays: number | undefined;
   readonly noncurrentVersionDays: number;
   readonly logRetentionDays: number;
-  readonly clinikoMapConcurrency: number;
-  /** Cliniko's documented limit per API user; split between the Map's parallel invocations. */
-  readonly clinikoRateLimitPerMinute: number;
-  readonly welkinMapConcurrency: number;
   /** Upper bound of Lambda invocations per resource per execution (guards a never-finishing loop). */
   readonly maxLoopIterations: number;
-  /** False when the account's concurrency quota is too small to reserve (new accounts have 10). */
+  /**
+   * Reserve concurrency per function. Off by default: new accounts have a quota of 10 concurrent executions
+   * and Lambda keeps 10 unreserved, so any reservation fails there. Turn on once the quota is raised.
+   */
   readonly reservedConcurrency: boolean;
-  readonly clinikoUserAgent: string;
+  /** The HTTP User-Agent sent upstream; Cliniko asks for a contact address in it. */
+  readonly userAgent: string | undefined;
   readonly alarmEmail: string | undefined;
+  /** An existing SNS topic the alarms go to, instead of (or besides) the email subscription. */
+  readonly alarmTopicArn: string | undefined;
   /** First `dt` partition projection offers (yyyy-MM-dd). */
   readonly projectionStartDate: string;
+  /** Names of the Athena reader roles; each gets its own policy and its own query results prefix. */
+  readonly readerRoles: readonly string[];
 }
 
-const DEFAULT_SCHEDULE = 'cron(0 3 * * ? *)';
-const DEFAULT_TIMEZONE = 'Australia/Sydney';
-const ACCOUNT_NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+const NAME = /^[a-z0-9][a-z0-9-]{0,30}$/;
+/** Full runs must come around well within the retention, so expiring runs never removes the newest full one. */
+export const MIN_RETENTION_DAYS = 35;
 
 function parseJsonish(value: unknown): unknown {
   // `cdk synth -c key=value` passes strings; cdk.json passes structured values.
@@ -63,6 +74,12 @@ function bool(value: unknown, fallback: boolean): boolean {
   return parsed === true || parsed === 'true';
 }
 
+function optionalString(value: unknown, key: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new ConfigError(`context ${key} must be a string`);
+  return value;
+}
+
 function parseDate(value: unknown, fallback: string): string {
   if (value === undefined || value === null) return fallback;
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
@@ -71,60 +88,106 @@ function parseDate(value: unknown, fallback: string): string {
   return value;
 }
 
-function parseAccounts(value: unknown): ClinikoAccountConfig[] {
-  const raw = parseJsonish(value) ?? [{ name: 'main' }];
-  if (!Array.isArray(raw) || raw.length === 0) {
+function names(value: unknown, key: string): string[] {
+  const raw = parseJsonish(value) ?? [];
+  if (!Array.isArray(raw) || raw.some((n) => typeof n !== 'string' || !NAME.test(n))) {
+    throw new ConfigError(`context ${key} must be an array of lowercase names (letters, digits, dashes)`);
+  }
+  if (new Set(raw).size !== raw.length) throw new ConfigError(`context ${key} names one entry twice`);
+  return raw as string[];
+}
+
+type RawSchedule = { name?: unknown; schedule?: unknown; fullSchedule?: unknown; timezone?: unknown };
+
+function scheduleOf(raw: RawSchedule, deployment: SourceDeployment, key: string): ScheduleConfig {
+  const defaults = deployment.schedules;
+  return {
+    incremental: optionalString(raw.schedule, `${key}.schedule`) ?? defaults.incremental,
+    full: optionalString(raw.fullSchedule, `${key}.fullSchedule`) ?? defaults.full,
+    timezone: optionalString(raw.timezone, `${key}.timezone`) ?? defaults.timezone,
+  };
+}
+
+function accountSchedules(raw: unknown, deployment: SourceDeployment, key: string): ScheduleConfig[] {
+  const accounts = parseJsonish(raw) ?? [{ name: 'main' }];
+  if (!Array.isArray(accounts) || accounts.length === 0) {
     throw new ConfigError(
-      'context clinikoAccounts must be a non-empty array of {name, schedule?, timezone?}',
+      `context ${key} must be a non-empty array of {name, schedule?, fullSchedule?, timezone?}`,
     );
   }
   const seen = new Set<string>();
-  return raw.map((entry: unknown) => {
-    const item = (typeof entry === 'string' ? { name: entry } : entry) as Partial<ClinikoAccountConfig>;
-    if (!item || typeof item.name !== 'string' || !ACCOUNT_NAME.test(item.name)) {
-      throw new ConfigError('each Cliniko account needs a name of lowercase letters, digits and dashes');
+  return accounts.map((entry: unknown, i) => {
+    const item = (typeof entry === 'string' ? { name: entry } : entry) as RawSchedule | null;
+    const name = item?.name;
+    if (!item || typeof name !== 'string' || !NAME.test(name)) {
+      throw new ConfigError(`context ${key}[${i}] needs a name of lowercase letters, digits and dashes`);
     }
-    if (seen.has(item.name)) throw new ConfigError(`duplicate Cliniko account ${item.name}`);
-    seen.add(item.name);
-    return {
-      name: item.name,
-      schedule: item.schedule ?? DEFAULT_SCHEDULE,
-      timezone: item.timezone ?? DEFAULT_TIMEZONE,
-    };
+    if (seen.has(name)) throw new ConfigError(`context ${key} names account ${name} twice`);
+    seen.add(name);
+    return { account: name, ...scheduleOf(item, deployment, `${key}[${i}]`) };
   });
 }
 
-/** Reads the deployment's settings from CDK context (cdk.json or `-c key=value`). */
-export function readConfig(node: Node): PipelineConfig {
+function sourceConfig(raw: unknown, deployment: SourceDeployment): SourceConfig {
+  const key = `sources.${deployment.source}`;
+  const item = (parseJsonish(raw) ?? {}) as RawSchedule & Record<string, unknown>;
+  if (typeof item !== 'object' || Array.isArray(item))
+    throw new ConfigError(`context ${key} must be an object`);
+  const settings = (parseJsonish(item.settings) ?? {}) as Record<string, unknown>;
+  return {
+    enabled: bool(item.enabled, true),
+    schedules: deployment.perAccount
+      ? accountSchedules(item.accounts, deployment, `${key}.accounts`)
+      : [scheduleOf(item, deployment, key)],
+    mapConcurrency: positiveInt(
+      item.mapConcurrency,
+      deployment.defaultMapConcurrency,
+      `${key}.mapConcurrency`,
+    ),
+    webhook: deployment.webhook !== undefined && bool(item.webhook, true),
+    requestsPerMinute:
+      item.requestsPerMinute === undefined
+        ? undefined
+        : positiveInt(item.requestsPerMinute, 1, `${key}.requestsPerMinute`),
+    settings: Object.fromEntries(
+      Object.keys(deployment.settings ?? {}).map((name) => [
+        name,
+        optionalString(settings[name], `${key}.settings.${name}`),
+      ]),
+    ),
+  };
+}
+
+function retentionOf(value: unknown): number | undefined {
+  if (value === undefined || value === null || value === 0 || value === '0') return undefined;
+  const days = positiveInt(value, 0, 'retentionDays');
+  if (days < MIN_RETENTION_DAYS) {
+    throw new ConfigError(
+      `context retentionDays must be 0 (keep runs) or at least ${MIN_RETENTION_DAYS}, above the full-run interval`,
+    );
+  }
+  return days;
+}
+
+/** Reads the deployment's settings from CDK context (cdk.json or `-c key=value`), one entry per source. */
+export function readConfig(node: Node, deployments: readonly SourceDeployment[]): PipelineConfig {
   const ctx = (key: string): unknown => node.tryGetContext(key);
-  const welkin = (parseJsonish(ctx('welkin')) ?? {}) as Partial<ScheduleConfig & { enabled: boolean }>;
-  const retention = ctx('retentionDays');
+  const sources = (parseJsonish(ctx('sources')) ?? {}) as Record<string, unknown>;
+  const known = new Set(deployments.map((d) => d.source));
+  const unknown = Object.keys(sources).filter((name) => !known.has(name));
+  if (unknown.length > 0) throw new ConfigError(`context sources names unknown source ${unknown.join(', ')}`);
   return {
     outputPrefix: String(ctx('outputPrefix') ?? 'snapshots').replace(/^\/+|\/+$/g, ''),
-    clinikoAccounts: parseAccounts(ctx('clinikoAccounts')),
-    welkin: {
-      enabled: welkin.enabled ?? true,
-      schedule: welkin.schedule ?? DEFAULT_SCHEDULE,
-      timezone: welkin.timezone ?? DEFAULT_TIMEZONE,
-    },
-    webhook: { enabled: bool(ctx('webhookEnabled'), true) },
-    retentionDays:
-      retention === undefined || retention === null || retention === 0 || retention === '0'
-        ? undefined
-        : positiveInt(retention, 0, 'retentionDays'),
+    sources: new Map(deployments.map((d) => [d.source, sourceConfig(sources[d.source], d)])),
+    retentionDays: retentionOf(ctx('retentionDays')),
     noncurrentVersionDays: positiveInt(ctx('noncurrentVersionDays'), 30, 'noncurrentVersionDays'),
     logRetentionDays: positiveInt(ctx('logRetentionDays'), 90, 'logRetentionDays'),
-    clinikoMapConcurrency: positiveInt(ctx('clinikoMapConcurrency'), 2, 'clinikoMapConcurrency'),
-    clinikoRateLimitPerMinute: positiveInt(
-      ctx('clinikoRateLimitPerMinute'),
-      200,
-      'clinikoRateLimitPerMinute',
-    ),
-    welkinMapConcurrency: positiveInt(ctx('welkinMapConcurrency'), 2, 'welkinMapConcurrency'),
     maxLoopIterations: positiveInt(ctx('maxLoopIterations'), 200, 'maxLoopIterations'),
-    reservedConcurrency: bool(ctx('reservedConcurrency'), true),
-    clinikoUserAgent: String(ctx('clinikoUserAgent') ?? 'clinic-pipe exporter (ops@example.com)'),
-    alarmEmail: typeof ctx('alarmEmail') === 'string' ? (ctx('alarmEmail') as string) : undefined,
+    reservedConcurrency: bool(ctx('reservedConcurrency'), false),
+    userAgent: optionalString(ctx('userAgent'), 'userAgent'),
+    alarmEmail: optionalString(ctx('alarmEmail'), 'alarmEmail'),
+    alarmTopicArn: optionalString(ctx('alarmTopicArn'), 'alarmTopicArn'),
     projectionStartDate: parseDate(ctx('projectionStartDate'), '2024-01-01'),
+    readerRoles: names(ctx('readerRoles') ?? ['analyst'], 'readerRoles'),
   };
 }

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
@@ -20,17 +21,17 @@ import {
   Succeed,
   TaskInput,
 } from 'aws-cdk-lib/aws-stepfunctions';
-import { EventBridgePutEvents, LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { tableSafe } from '../../shared/sources/deployment.js';
+import { acquireLease, releaseLease } from './execution-lease.js';
 import { acknowledgeServiceRole } from './functions.js';
-
-export const SNAPSHOT_EVENT_SOURCE = 'clinic-pipe';
-export const SNAPSHOT_DETAIL_TYPE = 'SnapshotCompleted';
+import { publishEachResult } from './snapshot-publish.js';
 /** Error names (PipelineError subclasses in shared/errors.ts) that a retry cannot fix. */
 export const NON_RETRYABLE_ERRORS = ['ConfigError', 'AuthError', 'InvalidEventError'];
 
 export interface ExportStateMachineProps {
-  readonly source: 'cliniko' | 'welkin';
+  readonly source: string;
   readonly exportFunction: IFunction;
   /** Resources exported when the execution input names none. */
   readonly defaultResources: readonly string[];
@@ -41,13 +42,19 @@ export interface ExportStateMachineProps {
   readonly maxLoopIterations: number;
   readonly eventBus: IEventBus;
   readonly bucketName: string;
+  /** Glue database of the `<source>_<resource>_runs` tables each finished run is registered in. */
+  readonly databaseName: string;
+  /** One execution at a time per source and account. */
+  readonly leaseTable: Table;
   readonly key: IKey;
   readonly logRetention: RetentionDays;
 }
 
 /**
  * One execution exports a set of resources of one source. Input (every field optional):
- * `{account?, mode?: 'full'|'incremental', resources?: string[]}`.
+ * `{account?, mode?: 'full'|'incremental', resources?: string[]}`. It first takes the source's (and account's)
+ * lease, so a second start waits and is then refused instead of running alongside; the lease is released at a
+ * successful end, and after a failure, timeout or abort by the clean-up function (see ExecutionCleanup).
  *
  * Per resource, the export Lambda is invoked with `{account, resources: [r], mode, checkpoint}` and
  * re-invoked with the checkpoint it returns while it answers `{done: false}`, so a resource may take
@@ -62,6 +69,7 @@ export class ExportStateMachine extends Construct {
   constructor(scope: Construct, id: string, props: ExportStateMachineProps) {
     super(scope, id);
     const { source } = props;
+    const lease = { table: props.leaseTable, source, perAccount: props.defaultAccount !== undefined };
 
     const defaults: Record<string, unknown> = { mode: 'incremental', resources: [...props.defaultResources] };
     if (props.defaultAccount !== undefined) defaults.account = props.defaultAccount;
@@ -113,20 +121,26 @@ export class ExportStateMachine extends Construct {
           ),
         }),
       )
-      .otherwise(new Succeed(this, 'AllResourcesExported'));
+      // A failed execution keeps its lease: the clean-up function releases it after discarding the runs.
+      .otherwise(releaseLease(this, lease, new Succeed(this, 'AllResourcesExported')));
 
+    // No fixed name: a failed first deploy leaves nothing behind that blocks the retry.
     const logGroup = new LogGroup(this, 'Logs', {
-      // The vendedlogs prefix keeps the resource policy small when many state machines log.
-      logGroupName: `/aws/vendedlogs/states/${Stack.of(this).stackName}-${source}-export`,
       retention: props.logRetention,
       encryptionKey: props.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
 
     this.stateMachine = new StateMachine(this, 'StateMachine', {
       comment: `Exports ${source} resources to S3 snapshots, looping each resource until done`,
       definitionBody: DefinitionBody.fromChainable(
-        setDefaults.next(mergeInput).next(perResource).next(summarize).next(count).next(anyFailed),
+        setDefaults
+          .next(mergeInput)
+          .next(acquireLease(this, lease))
+          .next(perResource)
+          .next(summarize)
+          .next(count)
+          .next(anyFailed),
       ),
       timeout: Duration.hours(24),
       tracingEnabled: true,
@@ -140,6 +154,11 @@ export class ExportStateMachine extends Construct {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
           'CloudWatch Logs delivery actions (logs:CreateLogDelivery and friends) and X-Ray writes support no resource-level permissions.',
+      },
+      {
+        id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${props.databaseName}/${tableSafe(source)}_*_runs]`,
+        reason:
+          "Registering finished runs as partitions of this source's own `<source>_<resource>_runs` tables (glue:CreatePartition only).",
       },
       {
         id: `AwsSolutions-IAM5[Resource::<${this.logicalIdOf(props.exportFunction)}.Arn>:*]`,
@@ -212,42 +231,13 @@ export class ExportStateMachine extends Construct {
       resultPath: '$.error',
     });
 
-    const publish = new EventBridgePutEvents(this, 'PublishSnapshotCompleted', {
-      entries: [
-        {
-          eventBus: props.eventBus,
-          source: SNAPSHOT_EVENT_SOURCE,
-          detailType: SNAPSHOT_DETAIL_TYPE,
-          detail: TaskInput.fromObject({
-            source: JsonPath.stringAt('$.source'),
-            resource: JsonPath.stringAt('$.resource'),
-            runId: JsonPath.stringAt('$.runId'),
-            manifestKey: JsonPath.stringAt('$.manifestKey'),
-            recordCount: JsonPath.numberAt('$.recordCount'),
-            bucket: props.bucketName,
-          }),
-        },
-      ],
-      resultSelector: { failedEntryCount: JsonPath.numberAt('$.FailedEntryCount') },
+    const publishEach = publishEachResult(this, {
+      source: props.source,
+      perAccount: props.defaultAccount !== undefined,
+      eventBus: props.eventBus,
+      bucketName: props.bucketName,
+      databaseName: props.databaseName,
     });
-    publish.addRetry({
-      errors: [Errors.TASKS_FAILED],
-      interval: Duration.seconds(2),
-      maxAttempts: 3,
-      backoffRate: 2,
-    });
-    const published = new Choice(this, 'Published')
-      .when(
-        Condition.numberGreaterThan('$.failedEntryCount', 0),
-        new Fail(this, 'PublishFailed', { error: 'PublishFailed', cause: 'EventBridge rejected the event' }),
-      )
-      .otherwise(new Succeed(this, 'EventPublished'));
-    const publishEach = new MapState(this, 'PublishEachResult', {
-      itemsPath: '$.response.results',
-      maxConcurrency: 1,
-      resultPath: JsonPath.DISCARD,
-    });
-    publishEach.itemProcessor(publish.next(published));
     publishEach.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const succeeded = new Pass(this, 'RecordSuccess', {

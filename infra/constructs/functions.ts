@@ -50,10 +50,11 @@ export class Functions extends Construct {
 
   add(id: string, fn: PipelineFunctionProps): NodejsFunction {
     const { props } = this;
+    // Not retained: a failed first deploy must leave nothing behind that blocks the retry.
     const logGroup = new LogGroup(this, `${id}Logs`, {
       retention: props.logRetention,
       encryptionKey: props.key,
-      removalPolicy: RemovalPolicy.RETAIN,
+      removalPolicy: RemovalPolicy.DESTROY,
     });
     // A bare role instead of AWSLambdaBasicExecutionRole: logs go to this one group only.
     const role = new Role(this, `${id}Role`, {
@@ -124,7 +125,7 @@ export class Functions extends Construct {
       Validations.of(func).acknowledge({
         id: 'HIPAA.Security-LambdaConcurrency',
         reason:
-          'Reserved concurrency disabled by the deployer (context reservedConcurrency=false): the account quota is too small to reserve.',
+          'Reserved concurrency is off unless the deployer turns it on (context reservedConcurrency=true): a new account has a quota of 10 and Lambda keeps 10 unreserved, so any reservation fails there.',
       });
     }
     Validations.of(func).acknowledge({

@@ -31,10 +31,9 @@ export function grantPrefixes(
       sid: 'ListOwnPrefixes',
       actions: ['s3:ListBucket'],
       resources: [bucket.bucketArn],
-      // IfExists: S3 answers a GET of a missing key (a first run's absent state file) with 404 only when the
-      // caller may list the bucket, and that implicit check carries no s3:prefix. A listing that names a
-      // prefix is still held to the function's own prefixes.
-      conditions: { StringLikeIfExists: { 's3:prefix': prefixes.map((prefix) => `${prefix}/*`) } },
+      // Listing only under the function's own prefixes. S3 then answers a GET of a missing key with 403 rather
+      // than 404; the sink tells the two apart by listing exactly that key (shared/output/s3-sink.ts).
+      conditions: { StringLike: { 's3:prefix': prefixes.map((prefix) => `${prefix}/*`) } },
     }),
   );
   principal.addToPrincipalPolicy(

@@ -9,7 +9,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Topic } from 'aws-cdk-lib/aws-sns';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
@@ -18,12 +18,18 @@ import { Construct } from 'constructs';
 export interface MonitoringProps {
   readonly key: IKey;
   readonly alarmEmail?: string;
+  /** An existing SNS topic (e.g. the on-call pager's) every alarm notifies besides the stack's own topic. */
+  readonly alarmTopicArn?: string;
 }
 
-/** The alarms topic and the alarms that feed it; every alarm fires on the first occurrence. */
+/**
+ * The alarms topic and the alarms that feed it; every alarm fires on the first occurrence. Deploys need a
+ * subscriber (an email or an existing topic; see infra/deploy-settings.ts), so alarms never go nowhere.
+ */
 export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Alarm[] = [];
+  private readonly targets: ITopic[];
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -33,6 +39,8 @@ export class Monitoring extends Construct {
       enforceSSL: true,
     });
     if (props.alarmEmail) this.topic.addSubscription(new EmailSubscription(props.alarmEmail));
+    this.targets = [this.topic];
+    if (props.alarmTopicArn) this.targets.push(Topic.fromTopicArn(this, 'AlarmTarget', props.alarmTopicArn));
   }
 
   stateMachineFailures(id: string, stateMachine: IStateMachine): void {
@@ -47,11 +55,11 @@ export class Monitoring extends Construct {
       period: Duration.minutes(5),
       label: 'Executions not succeeded',
     });
-    this.add(id, expression, 'An export state machine execution failed, timed out or was aborted');
+    this.alarmOn(id, expression, 'An export state machine execution failed, timed out or was aborted');
   }
 
   functionErrors(id: string, fn: IFunction): void {
-    this.add(
+    this.alarmOn(
       id,
       fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
       'A Lambda function threw',
@@ -59,14 +67,15 @@ export class Monitoring extends Construct {
   }
 
   queueNotEmpty(id: string, queue: IQueue, what: string): void {
-    this.add(
+    this.alarmOn(
       id,
       queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       `${what} holds messages`,
     );
   }
 
-  private add(id: string, metric: IMetric, description: string): void {
+  /** An alarm when the metric is above zero in any 5-minute period. */
+  alarmOn(id: string, metric: IMetric, description: string): void {
     const alarm = new Alarm(this, id, {
       metric,
       threshold: 0,
@@ -75,8 +84,10 @@ export class Monitoring extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
       alarmDescription: `${description}. See the runbook in README.md.`,
     });
-    alarm.addAlarmAction(new SnsAction(this.topic));
-    alarm.addOkAction(new SnsAction(this.topic));
+    for (const topic of this.targets) {
+      alarm.addAlarmAction(new SnsAction(topic));
+      alarm.addOkAction(new SnsAction(topic));
+    }
     this.alarms.push(alarm);
   }
 }

@@ -1,4 +1,5 @@
 import { Stack, Validations } from 'aws-cdk-lib';
+import { CfnWorkGroup } from 'aws-cdk-lib/aws-athena';
 import { ManagedPolicy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
@@ -8,23 +9,42 @@ export interface ReaderPolicyProps {
   readonly bucket: IBucket;
   readonly key: IKey;
   readonly outputPrefix: string;
+  /** Where this reader's query results go (`athena-results/<reader>`); no other reader can read them. */
   readonly athenaResultsPrefix: string;
   readonly databaseName: string;
+  /** This reader's own workgroup (it enforces the results location). */
   readonly workGroupName: string;
 }
 
 /**
- * What a BI tool or analyst role needs to query the snapshots through Athena, and nothing more: attach this
- * managed policy to that role (it is not attached to anything by the stack).
+ * What one BI tool or analyst role needs to query the snapshots through Athena, and nothing more: its own
+ * workgroup, whose enforced results location is its own prefix, and a managed policy to attach to that role (the
+ * stack attaches it to nothing). Query results hold PHI: readers never share a results prefix.
  */
 export class ReaderPolicy extends Construct {
   readonly policy: ManagedPolicy;
+  readonly workGroup: CfnWorkGroup;
 
   constructor(scope: Construct, id: string, props: ReaderPolicyProps) {
     super(scope, id);
     const stack = Stack.of(this);
     const { bucket, key, outputPrefix, athenaResultsPrefix } = props;
     const glue = (resource: string) => stack.formatArn({ service: 'glue', resource });
+    this.workGroup = new CfnWorkGroup(this, 'WorkGroup', {
+      name: props.workGroupName,
+      description: 'Queries over clinic-pipe snapshots; results are KMS-encrypted and expire after 30 days',
+      state: 'ENABLED',
+      recursiveDeleteOption: true,
+      workGroupConfiguration: {
+        enforceWorkGroupConfiguration: true,
+        publishCloudWatchMetricsEnabled: true,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${bucket.bucketName}/${athenaResultsPrefix}/`,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKey: key.keyArn },
+        },
+      },
+    });
 
     this.policy = new ManagedPolicy(this, 'Policy', {
       description: 'Query clinic-pipe snapshots with Athena (read snapshots, write own query results)',

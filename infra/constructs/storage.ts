@@ -11,7 +11,10 @@ import {
 import { Construct } from 'constructs';
 
 export interface StorageProps {
-  /** Prefixes holding export runs; `retentionDays` expires objects under each of them. */
+  /**
+   * Prefixes whose objects `retentionDays` expires: each resource's `dt=` run folders and the webhook folders,
+   * never a resource's `current/` state or `deletions/` (lifecycle rules cannot exclude, so they name what goes).
+   */
   readonly runPrefixes: readonly string[];
   readonly retentionDays: number | undefined;
   readonly noncurrentVersionDays: number;
@@ -30,7 +33,6 @@ export class Storage extends Construct {
 
     // One CMK for all PHI at rest (snapshots, secrets, queues, topic, logs): one key policy to audit.
     this.key = new Key(this, 'DataKey', {
-      alias: `alias/${stack.stackName}-data`,
       description: 'Encrypts clinic-pipe snapshots, secrets, queues, alarms topic and logs',
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.RETAIN,
@@ -101,7 +103,7 @@ export class Storage extends Construct {
         ? []
         : props.runPrefixes.map((prefix, i) => ({
             id: `expire-runs-${i}`,
-            prefix: `${prefix}/`,
+            prefix,
             expiration: Duration.days(props.retentionDays as number),
           }));
 

@@ -1,31 +1,24 @@
 import { Duration, Validations } from 'aws-cdk-lib';
-import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FunctionUrlAuthType, type IFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import type { IBucket } from 'aws-cdk-lib/aws-s3';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { Functions } from './functions.js';
-import { grantPrefixes, grantQueueSend, grantSecretRead, grantSecretReadWrite } from './grants.js';
+import type { WebhookDeployment } from '../../shared/sources/deployment.js';
+import { grantKeyViaSqs, grantQueueSend } from './grants.js';
+import { addSourceFunction, type SourceFunctionContext } from './source-function.js';
 
 export interface WebhookProps {
-  readonly functions: Functions;
-  readonly bucket: IBucket;
-  readonly key: IKey;
-  readonly outputPrefix: string;
-  readonly webhookSecret: ISecret;
-  readonly welkinCredentials: ISecret;
-  readonly welkinToken: ISecret;
-  readonly reservedConcurrency: { readonly receiver: number; readonly worker: number };
+  readonly context: SourceFunctionContext;
+  readonly deployment: WebhookDeployment;
+  /** Construct id prefix of the functions, e.g. `Welkin` (WelkinWebhook, WelkinWebhookWorker). */
+  readonly name: string;
 }
 
-const WORKER_TIMEOUT = Duration.seconds(60);
-
 /**
- * Welkin webhooks, ping and pull: a public Function URL authenticates the notice (shared secret header),
- * stores it under `welkin-events/` and queues it; a worker pulls the current record into `welkin-changes/`.
- * Notices the worker keeps failing on land in the dead-letter queue (alarmed).
+ * Webhooks, ping and pull: a public Function URL authenticates the notice, stores it and queues it; a worker
+ * pulls the changed records. The receiver holds only the webhook secret and its own prefix: a forged call is
+ * rejected in memory (no I/O) before anything else, and its concurrency is its own, apart from the worker's
+ * (the queue decouples them). Notices the worker keeps failing on land in the dead-letter queue (alarmed).
  */
 export class Webhook extends Construct {
   readonly receiver: IFunction;
@@ -36,7 +29,9 @@ export class Webhook extends Construct {
 
   constructor(scope: Construct, id: string, props: WebhookProps) {
     super(scope, id);
-    const { functions, bucket, key, outputPrefix } = props;
+    const { context, deployment } = props;
+    const { key } = context;
+    const workerTimeout = Duration.seconds(deployment.worker.timeoutSeconds);
 
     this.deadLetterQueue = new Queue(this, 'EventsDlq', {
       encryption: QueueEncryption.KMS,
@@ -53,65 +48,48 @@ export class Webhook extends Construct {
       encryptionMasterKey: key,
       enforceSSL: true,
       // Six times the worker timeout, as Lambda recommends for SQS event sources.
-      visibilityTimeout: Duration.seconds(WORKER_TIMEOUT.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(workerTimeout.toSeconds() * 6),
       retentionPeriod: Duration.days(4),
       deadLetterQueue: { queue: this.deadLetterQueue, maxReceiveCount: 5 },
     });
 
-    const receiver = functions.add('WelkinWebhook', {
-      entryDir: 'welkin-webhook',
-      serviceName: 'welkin-webhook',
-      description: 'Receives Welkin webhook notices: authenticates, stores, queues',
-      timeout: Duration.seconds(10),
-      memorySize: 256,
-      reservedConcurrentExecutions: props.reservedConcurrency.receiver,
-      environment: {
-        WELKIN_WEBHOOK_SECRET_ARN: props.webhookSecret.secretArn,
-        WEBHOOK_SECRET_HEADER: 'x-webhook-secret',
-        WEBHOOK_MAX_BYTES: String(256 * 1024),
-        WELKIN_EVENTS_QUEUE_URL: this.queue.queueUrl,
-        WELKIN_CREDENTIALS_SECRET_ARN: props.welkinCredentials.secretArn,
-      },
+    const receiver = addSourceFunction(context, `${props.name}Webhook`, deployment.receiver, {
+      [deployment.queueUrlEnv]: this.queue.queueUrl,
     });
-    grantSecretRead(receiver, props.webhookSecret, key);
-    grantSecretRead(receiver, props.welkinCredentials, key);
-    grantPrefixes(receiver, bucket, key, [`${outputPrefix}/welkin-events`]);
     grantQueueSend(receiver, this.queue, key);
-
-    // Auth is the shared-secret header checked in constant time by the handler: Welkin cannot sign SigV4.
+    // Auth is checked by the handler (shared secret or signed token): the sender cannot sign SigV4.
     const url = receiver.addFunctionUrl({ authType: FunctionUrlAuthType.NONE });
     this.url = url.url;
     Validations.of(receiver).acknowledge({
       id: 'HIPAA.Security-LambdaFunctionPublicAccessProhibited',
       reason:
-        'The webhook URL must be reachable by Welkin, which cannot sign AWS requests; every call is authenticated in code by the shared-secret header (constant-time compare) and rejected with 401 before anything is stored.',
+        'The webhook URL must be reachable by the vendor, which cannot sign AWS requests; every call is authenticated in code before anything is stored, and rejected calls do no I/O.',
     });
 
-    const worker = functions.add('WelkinWebhookWorker', {
-      entryDir: 'welkin-webhook-worker',
-      serviceName: 'welkin-webhook-worker',
-      description: 'Pulls the current Welkin record for each queued webhook notice',
-      timeout: WORKER_TIMEOUT,
-      memorySize: 512,
-      reservedConcurrentExecutions: props.reservedConcurrency.worker,
-      environment: {
-        WELKIN_CREDENTIALS_SECRET_ARN: props.welkinCredentials.secretArn,
-        WELKIN_TOKEN_SECRET_ARN: props.welkinToken.secretArn,
-      },
+    const worker = addSourceFunction(context, `${props.name}WebhookWorker`, deployment.worker);
+    // A mapping without SqsEventSource's grants: those give kms:Decrypt on the data key for any use; here the
+    // worker may decrypt only through SQS.
+    worker.addEventSourceMapping('Events', {
+      eventSourceArn: this.queue.queueArn,
+      batchSize: 10,
+      maxBatchingWindow: Duration.seconds(5),
+      reportBatchItemFailures: true,
+      // Two pollers at most: token endpoints block clients that ask too often.
+      maxConcurrency: 2,
     });
-    grantSecretRead(worker, props.welkinCredentials, key);
-    grantSecretReadWrite(worker, props.welkinToken, key);
-    grantPrefixes(worker, bucket, key, [`${outputPrefix}/welkin-changes`]);
-    worker.addEventSource(
-      new SqsEventSource(this.queue, {
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(5),
-        reportBatchItemFailures: true,
-        // Two pollers at most: the Welkin token endpoint blocks clients that ask too often.
-        maxConcurrency: 2,
+    worker.addToRolePolicy(
+      new PolicyStatement({
+        actions: [
+          'sqs:ReceiveMessage',
+          'sqs:DeleteMessage',
+          'sqs:ChangeMessageVisibility',
+          'sqs:GetQueueAttributes',
+          'sqs:GetQueueUrl',
+        ],
+        resources: [this.queue.queueArn],
       }),
     );
-
+    grantKeyViaSqs(worker, key);
     this.receiver = receiver;
     this.worker = worker;
   }

@@ -155,6 +155,7 @@ export class S3Sink implements Sink {
       return (await result.Body?.transformToString('utf8')) ?? '';
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey' || (error as Error).name === 'NotFound') return undefined;
+      if (isAccessDenied(error) && !(await this.exists(key).catch(() => true))) return undefined;
       throw this.sinkError('read of', key, error);
     }
   }
@@ -167,8 +168,21 @@ export class S3Sink implements Sink {
       return result.Body as AsyncIterable<Uint8Array> | undefined;
     } catch (error) {
       if ((error as Error).name === 'NoSuchKey' || (error as Error).name === 'NotFound') return undefined;
+      if (isAccessDenied(error) && !(await this.exists(key).catch(() => true))) return undefined;
       throw this.sinkError('read of', key, error);
     }
+  }
+
+  /**
+   * S3 answers a GET of a missing key with 403 instead of 404 unless the caller may list the whole bucket; the
+   * functions may list only their own prefixes, so a listing of exactly this key tells "absent" from "denied".
+   */
+  private async exists(key: string): Promise<boolean> {
+    const full = this.key(key);
+    const page = await this.options.client.send(
+      new ListObjectsV2Command({ Bucket: this.options.bucket, Prefix: full, MaxKeys: 1 }),
+    );
+    return (page.Contents ?? []).some((item) => item.Key === full);
   }
 
   async list(prefix: string): Promise<string[]> {
@@ -204,4 +218,9 @@ export class S3Sink implements Sink {
       throw this.sinkError('delete of', key, error);
     }
   }
+}
+
+function isAccessDenied(error: unknown): boolean {
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  return status === 403 || (error as Error).name === 'AccessDenied';
 }

@@ -5,11 +5,10 @@
  * stack: an env var named in `secrets` is the one the handler reads the secret's ARN from.
  */
 
-/** A Glue/Athena column: string unless typed; `jsonKey` when the record's field name differs. */
+/** A Glue/Athena column: the record's JSON key (the table lowercases it), string unless typed. */
 export interface ColumnDeployment {
   readonly name: string;
   readonly type?: string;
-  readonly jsonKey?: string;
 }
 
 export interface ResourceDeployment {

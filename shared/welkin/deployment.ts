@@ -15,28 +15,28 @@ const WEBHOOK_CHANGE_ENTITIES = [
 ];
 
 const NOTICE_COLUMNS: readonly ColumnDeployment[] = [
-  { name: 'source_id', jsonKey: 'sourceId' },
-  { name: 'source_name', jsonKey: 'sourceName' },
-  { name: 'patient_id', jsonKey: 'patientId' },
-  { name: 'tenant_name', jsonKey: 'tenantName' },
-  { name: 'instance_name', jsonKey: 'instanceName' },
-  { name: 'event_entity', jsonKey: 'eventEntity' },
-  { name: 'event_subtype', jsonKey: 'eventSubtype' },
+  { name: 'sourceId' },
+  { name: 'sourceName' },
+  { name: 'patientId' },
+  { name: 'tenantName' },
+  { name: 'instanceName' },
+  { name: 'eventEntity' },
+  { name: 'eventSubtype' },
   { name: 'url' },
-  { name: 'initiated_by', jsonKey: 'initiatedBy' },
-  { name: 'initiated_time', jsonKey: 'initiatedTime' },
-  { name: 'received_at', jsonKey: '_receivedAt' },
-  { name: 'dedupe_key', jsonKey: '_dedupeKey' },
+  { name: 'initiatedBy' },
+  { name: 'initiatedTime' },
+  { name: '_receivedAt' },
+  { name: '_dedupeKey' },
 ];
 
 const CHANGE_COLUMNS: readonly ColumnDeployment[] = [
   { name: 'id' },
-  { name: 'updated_at', jsonKey: 'updatedAt' },
-  { name: 'deleted', type: 'boolean', jsonKey: '_deleted' },
-  { name: 'deleted_id', jsonKey: '_id' },
-  { name: 'pulled_at', jsonKey: '_pulledAt' },
+  { name: 'updatedAt' },
+  { name: '_deleted', type: 'boolean' },
+  { name: '_id' },
+  { name: '_pulledAt' },
   // The notice the pull answered, as JSON text.
-  { name: 'notice', jsonKey: '_notice' },
+  { name: '_notice' },
 ];
 
 /** API credentials and the token cache shared by every function that calls Welkin. */
@@ -51,12 +51,8 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
   title: 'Welkin',
   perAccount: false,
   resources: WELKIN_RESOURCES.map((resource) => ({ name: resource.name })),
-  // Welkin records are camelCase; Glue columns are lowercase, so map them explicitly.
-  defaultColumns: [
-    { name: 'id' },
-    { name: 'created_at', jsonKey: 'createdAt' },
-    { name: 'updated_at', jsonKey: 'updatedAt' },
-  ],
+  // Welkin records are camelCase; the tables' columns are the lowercased keys (createdat, updatedat).
+  defaultColumns: [{ name: 'id' }, { name: 'createdAt' }, { name: 'updatedAt' }],
   secrets: [
     {
       id: 'credentials',

@@ -1,51 +1,71 @@
 import { App } from 'aws-cdk-lib';
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.js';
+import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
 import { ConfigError } from '../../shared/errors.js';
 
 function configWith(context: Record<string, unknown>) {
-  return readConfig(new App({ context }).node);
+  return readConfig(new App({ context }).node, SOURCE_DEPLOYMENTS);
 }
 
 describe('readConfig', () => {
-  it('defaults to one Cliniko account "main" nightly in Sydney, and keeps runs forever', () => {
+  it('defaults to every source, Cliniko account "main", weekly full runs, no reservation, runs kept forever', () => {
     // Prepare / Act
     const config = configWith({});
 
     // Assess
-    expect(config.clinikoAccounts).toEqual([
-      { name: 'main', schedule: 'cron(0 3 * * ? *)', timezone: 'Australia/Sydney' },
+    expect(config.sources.get('cliniko')?.schedules).toEqual([
+      {
+        account: 'main',
+        incremental: 'cron(0 3 * * ? *)',
+        full: 'cron(0 1 ? * SUN *)',
+        timezone: 'Australia/Sydney',
+      },
     ]);
+    expect(config.sources.get('welkin')).toMatchObject({
+      enabled: true,
+      webhook: true,
+      schedules: [{ incremental: 'cron(30 3 * * ? *)', full: 'cron(30 1 ? * SUN *)' }],
+      settings: { tenant: undefined, instance: undefined },
+    });
     expect(config.outputPrefix).toBe('snapshots');
     expect(config.retentionDays).toBeUndefined();
-    expect(config.clinikoMapConcurrency).toBe(2);
-    expect(config.reservedConcurrency).toBe(true);
+    expect(config.sources.get('cliniko')?.mapConcurrency).toBe(2);
+    expect(config.reservedConcurrency).toBe(false);
+    expect(config.readerRoles).toEqual(['analyst']);
   });
 
-  it('accepts accounts and numbers passed as strings with -c on the command line', () => {
+  it('accepts sources and numbers passed as strings with -c on the command line', () => {
     // Prepare / Act
     const config = configWith({
-      clinikoAccounts: '[{"name":"north","timezone":"Australia/Brisbane"},"south"]',
-      retentionDays: '30',
-      reservedConcurrency: 'false',
+      sources:
+        '{"cliniko":{"accounts":[{"name":"north","timezone":"Australia/Brisbane","fullSchedule":"cron(0 2 1 * ? *)"},"south"]},"welkin":{"enabled":false}}',
+      retentionDays: '60',
+      reservedConcurrency: 'true',
       outputPrefix: '/exports/',
+      readerRoles: '["bi","analyst"]',
     });
 
     // Assess
-    expect(config.clinikoAccounts.map((a) => [a.name, a.timezone])).toEqual([
-      ['north', 'Australia/Brisbane'],
-      ['south', 'Australia/Sydney'],
+    expect(config.sources.get('cliniko')?.schedules.map((s) => [s.account, s.timezone, s.full])).toEqual([
+      ['north', 'Australia/Brisbane', 'cron(0 2 1 * ? *)'],
+      ['south', 'Australia/Sydney', 'cron(0 1 ? * SUN *)'],
     ]);
-    expect(config.retentionDays).toBe(30);
-    expect(config.reservedConcurrency).toBe(false);
+    expect(config.sources.get('welkin')?.enabled).toBe(false);
+    expect(config.retentionDays).toBe(60);
+    expect(config.reservedConcurrency).toBe(true);
     expect(config.outputPrefix).toBe('exports');
+    expect(config.readerRoles).toEqual(['bi', 'analyst']);
   });
 
   it.each([
-    ['a duplicate account', { clinikoAccounts: [{ name: 'main' }, { name: 'main' }] }],
-    ['an account name unsafe in a path', { clinikoAccounts: [{ name: '../main' }] }],
-    ['no accounts', { clinikoAccounts: [] }],
-    ['a zero concurrency', { clinikoMapConcurrency: 0 }],
+    ['a duplicate account', { sources: { cliniko: { accounts: [{ name: 'main' }, { name: 'main' }] } } }],
+    ['an account name unsafe in a path', { sources: { cliniko: { accounts: [{ name: '../main' }] } } }],
+    ['no accounts', { sources: { cliniko: { accounts: [] } } }],
+    ['a zero concurrency', { sources: { cliniko: { mapConcurrency: 0 } } }],
+    ['an unknown source', { sources: { clinko: {} } }],
+    ['a retention shorter than the full-run interval', { retentionDays: 7 }],
+    ['a reader name unsafe in a path', { readerRoles: ['../bi'] }],
     ['a malformed projection date', { projectionStartDate: '01/01/2024' }],
   ])('rejects %s', (_what, context) => {
     // Prepare / Act / Assess

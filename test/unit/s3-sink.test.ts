@@ -76,6 +76,24 @@ describe('S3Sink small objects', () => {
     expect(missing).toBeUndefined();
   });
 
+  it('tells a missing key from a denied one when the role may list only its own prefix', async () => {
+    // Prepare: S3 answers 403 for a missing key to a caller without a bucket-wide ListBucket.
+    s3.on(GetObjectCommand).rejects(serviceError('AccessDenied', 403));
+    s3.on(ListObjectsV2Command, { Prefix: 'p/missing.json' }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command, { Prefix: 'p/locked.json' }).resolves({
+      Contents: [{ Key: 'p/locked.json' }],
+    });
+
+    // Act
+    const missing = await sink({ prefix: 'p' }).getText('missing.json');
+    const locked = sink({ prefix: 'p' }).getText('locked.json');
+
+    // Assess
+    expect(missing).toBeUndefined();
+    await expect(locked).rejects.toThrow(SinkError);
+    expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ MaxKeys: 1 });
+  });
+
   it('writes only when absent: If-None-Match on the wire, false on 412', async () => {
     // Prepare
     s3.on(PutObjectCommand, { Key: 'new.json' }).resolves({});

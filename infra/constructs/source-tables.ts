@@ -1,0 +1,95 @@
+import type { SourceDeployment, WebhookTableDeployment } from '../../shared/sources/deployment.js';
+import { tableSafe } from '../../shared/sources/deployment.js';
+import { type Catalog, enumPartition, projected, registeredPartition } from './catalog.js';
+
+const TOMBSTONE_COLUMNS = [{ name: 'id' }, { name: '_deleted_at' }, { name: '_run_id' }];
+
+export interface SourceTablesProps {
+  readonly deployment: SourceDeployment;
+  readonly outputPrefix: string;
+  /** Configured accounts of a per-account source (an `account` partition). */
+  readonly accounts: readonly string[];
+}
+
+/**
+ * Three views of each resource, all over the export's own layout:
+ * - `<source>_<resource>`: the current state. The table reads the files `current/_symlink/symlink.txt` lists,
+ *   which the current-state publisher swaps in one PUT after the new version is complete: every live record
+ *   once, deletions applied, never a partial run, and never the superseded versions beside it.
+ * - `<source>_<resource>_runs`: every completed run, with `dt` and `run` (the run id) as partition columns. Its
+ *   partitions are registered by the state machine once a run's manifest exists, so a run in progress or
+ *   abandoned is never listed.
+ * - `<source>_deletions`: the tombstones of every resource (`resource` and `dt` projected).
+ */
+export function addSourceTables(catalog: Catalog, props: SourceTablesProps): void {
+  const { deployment, outputPrefix } = props;
+  const source = deployment.source;
+  const accountPartitions = deployment.perAccount ? [enumPartition('account', props.accounts)] : [];
+  const base = deployment.perAccount ? `${outputPrefix}/account=${projected('account')}` : outputPrefix;
+  const name = (...parts: string[]) => [tableSafe(source), ...parts].join('_');
+  for (const resource of deployment.resources) {
+    const columns =
+      resource.columns && resource.columns.length > 0 ? resource.columns : deployment.defaultColumns;
+    catalog.addTable({
+      name: name(resource.name),
+      description: `${deployment.title} ${resource.name}: current state, one row per live record`,
+      location: `${base}/${source}/${resource.name}/current/_symlink`,
+      partitions: accountPartitions,
+      columns,
+      compressed: true,
+      input: 'symlink',
+    });
+    catalog.addTable({
+      name: name(resource.name, 'runs'),
+      description: `${deployment.title} ${resource.name}: every completed run (run = run id), one row per record per run`,
+      location: deployment.perAccount ? outputPrefix : `${outputPrefix}/${source}/${resource.name}`,
+      partitions: [
+        ...(deployment.perAccount ? [registeredPartition('account')] : []),
+        registeredPartition('dt'),
+        registeredPartition('run'),
+      ],
+      columns,
+      compressed: true,
+      input: 'folder',
+    });
+  }
+  catalog.addTable({
+    name: name('deletions'),
+    description: `${deployment.title}: records found deleted by full runs (tombstones), per resource`,
+    location: `${base}/${source}/${projected('resource')}/deletions/dt=${projected('dt')}`,
+    partitions: [
+      ...accountPartitions,
+      enumPartition(
+        'resource',
+        deployment.resources.map((r) => r.name),
+      ),
+      catalog.dayPartition,
+    ],
+    columns: TOMBSTONE_COLUMNS,
+    compressed: true,
+    input: 'folder',
+  });
+}
+
+/** Tables over a webhook's own output: accepted notices, and the records pulled for them. */
+export function addWebhookTables(
+  catalog: Catalog,
+  outputPrefix: string,
+  tables: readonly WebhookTableDeployment[],
+): void {
+  for (const table of tables) {
+    const entity = table.entities ? `${projected('entity')}/` : '';
+    catalog.addTable({
+      name: table.name,
+      description: table.description,
+      location: `${outputPrefix}/${table.folder}/${entity}dt=${projected('dt')}`,
+      partitions: [
+        ...(table.entities ? [enumPartition('entity', table.entities)] : []),
+        catalog.dayPartition,
+      ],
+      columns: table.columns,
+      compressed: table.compressed,
+      input: 'folder',
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { LEASE_REFUSED_ERROR, LEASE_SECONDS } from '../../infra/constructs/execution-lease.js';
+import { DEPLOYABLE, envOf, type Json, props, type SynthTemplate, synth } from './synth.js';
+
+let t: SynthTemplate;
+
+beforeAll(() => {
+  ({ template: t } = synth(DEPLOYABLE));
+});
+
+describe('one execution at a time per account and source (issue 11)', () => {
+  it('takes a lease with a conditional put before exporting anything', () => {
+    // Prepare / Act
+    const states = t.statesOf('ClinikoExportFlow');
+    const acquire = states.AcquireLease as Json;
+
+    // Assess: defaults merged first (the account comes from the input), then the lease, then the Map.
+    expect(states.MergeInput?.Next).toBe('AcquireLease');
+    expect(acquire).toMatchObject({
+      Type: 'Task',
+      QueryLanguage: 'JSONata',
+      Resource: 'arn:<ref>:states:::dynamodb:putItem',
+      Next: 'ExportEachResource',
+      Output: '{% $states.input %}',
+    });
+    const args = acquire.Arguments as { Item: Json; ConditionExpression: string };
+    expect(args.ConditionExpression).toBe('attribute_not_exists(#key) OR #expiresAt < :now');
+    expect(args.Item).toMatchObject({
+      lease: { S: "{% 'cliniko#' & $states.input.input.account %}" },
+      holder: { S: '{% $states.context.Execution.Id %}' },
+      expiresAt: { N: expect.stringContaining(`+ ${LEASE_SECONDS}`) },
+    });
+    const welkinKey = ((t.statesOf('WelkinExportFlow').AcquireLease as Json).Arguments as { Item: Json })
+      .Item;
+    expect(welkinKey.lease).toEqual({ S: 'welkin' });
+  });
+
+  it('lets a second start wait for the lease, then refuses it with a clear reason; never runs alongside', () => {
+    const acquire = t.statesOf('ClinikoExportFlow').AcquireLease as Json;
+    expect((acquire.Retry as Json[])[0]).toMatchObject({
+      ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'],
+      IntervalSeconds: 600,
+      MaxAttempts: 36,
+      BackoffRate: 1,
+    });
+    expect(acquire.Catch).toEqual([
+      { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'LeaseRefused' },
+    ]);
+    expect(t.statesOf('ClinikoExportFlow').LeaseRefused).toMatchObject({
+      Type: 'Fail',
+      Error: LEASE_REFUSED_ERROR,
+      Cause: expect.stringContaining('holds the lease'),
+    });
+  });
+
+  it('releases the lease at a successful end only if it still holds it; a failure leaves it to the clean-up', () => {
+    const states = t.statesOf('ClinikoExportFlow');
+    const anyFailed = states.AnyResourceFailed as Json;
+    expect(anyFailed.Default).toBe('ReleaseLease');
+    expect(states.ReleaseLease).toMatchObject({
+      Resource: 'arn:<ref>:states:::dynamodb:deleteItem',
+      Parameters: {
+        Key: { lease: { 'S.$': "States.Format('cliniko#{}', $.input.account)" } },
+        ConditionExpression: '#holder = :holder',
+        ExpressionAttributeValues: { ':holder': { 'S.$': '$$.Execution.Id' } },
+      },
+      Next: 'AllResourcesExported',
+    });
+    expect(states.ExportFailed?.Type).toBe('Fail');
+    const table = t.resourcesOf('AWS::DynamoDB::Table')[0]?.[1] as Json;
+    expect(props(table)).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+    });
+    expect(table.DeletionPolicy).toBe('Delete');
+  });
+});
+
+describe('stopped executions are cleaned up (issue 11)', () => {
+  it('routes FAILED, TIMED_OUT and ABORTED executions of each flow to the clean-up function', () => {
+    // Prepare
+    const cleanup = t.functionNamed('execution-cleanup');
+    const machine = t.logicalIdOf('AWS::StepFunctions::StateMachine', 'ClinikoExportFlow');
+
+    // Act
+    const rule = t
+      .resourcesOf('AWS::Events::Rule')
+      .map(([, r]) => props(r))
+      .find((r) => JSON.stringify(r.EventPattern).includes(machine)) as Json;
+    const target = (rule.Targets as Json[])[0] as Json;
+
+    // Assess
+    expect(rule.EventPattern).toEqual({
+      source: ['aws.states'],
+      'detail-type': ['Step Functions Execution Status Change'],
+      detail: { status: ['FAILED', 'TIMED_OUT', 'ABORTED'], stateMachineArn: [{ Ref: machine }] },
+    });
+    expect(target.Arn).toEqual({ 'Fn::GetAtt': [cleanup[0], 'Arn'] });
+    expect(target.RetryPolicy).toMatchObject({ MaximumRetryAttempts: 4 });
+    expect(target.DeadLetterConfig).toBeDefined();
+    const input = (target.InputTransformer as { InputTemplate: string }).InputTemplate;
+    expect(input).toContain('"source":"cliniko"');
+    expect(input).toContain('"defaultAccount":"main"');
+    expect(input).toContain('"execution":<detail>');
+    expect(envOf(cleanup[1]).LEASE_TABLE_NAME).toEqual({
+      Ref: t.logicalIdOf('AWS::DynamoDB::Table', 'Leases'),
+    });
+  });
+
+  it('alarms on every stopped execution and lets the clean-up touch only run folders, failures and the lease', () => {
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => props(a));
+    expect(alarms.filter((a) => a.MetricName === 'TriggeredRules')).toHaveLength(2);
+    const grants = JSON.stringify(t.statementsOf('ExecutionCleanupRole'));
+    expect(grants).toContain('dynamodb:DeleteItem');
+    expect(grants).toContain('/snapshots/account=main/cliniko/*');
+    expect(grants).toContain('/snapshots/account=north/cliniko/*');
+    expect(grants).toContain('/snapshots/welkin/*');
+    expect(grants).toContain('/snapshots/_failures/*');
+    expect(grants).not.toContain('secretsmanager');
+  });
+});

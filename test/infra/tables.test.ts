@@ -1,0 +1,147 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { DEPLOYABLE, type Json, props, type SynthTemplate, synth } from './synth.js';
+
+let t: SynthTemplate;
+let tables: Json[];
+
+beforeAll(() => {
+  ({ template: t } = synth({ ...DEPLOYABLE, retentionDays: 400 }));
+  tables = t.resourcesOf('AWS::Glue::Table').map(([, table]) => props(table).TableInput as Json);
+});
+
+function table(name: string): Json {
+  const found = tables.find((x) => x.Name === name);
+  if (!found) throw new Error(`no table ${name}`);
+  return found;
+}
+
+describe('tables right by default (issue 10)', () => {
+  it('reads every table with the Hive JSON SerDe, never OpenX', () => {
+    expect(tables.length).toBeGreaterThan(50);
+    for (const each of tables) {
+      expect(each.StorageDescriptor).toMatchObject({
+        SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
+      });
+    }
+  });
+
+  it('locates <source>_<resource> at the current state symlink, so it reads one complete version', () => {
+    const patients = table('cliniko_patients');
+    expect(patients.StorageDescriptor).toMatchObject({
+      InputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
+      Columns: expect.arrayContaining([{ Name: 'id', Type: 'string' }]),
+    });
+    expect(patients.PartitionKeys).toEqual([{ Name: 'account', Type: 'string' }]);
+    const params = patients.Parameters as Json;
+    expect(params['projection.account.values']).toBe('main,north');
+    expect(JSON.stringify(params['storage.location.template'])).toContain(
+      `/snapshots/account=\${account}/cliniko/patients/current/_symlink/`,
+    );
+    const welkin = table('welkin_patients');
+    expect(welkin.PartitionKeys).toEqual([]);
+    expect(JSON.stringify((welkin.StorageDescriptor as Json).Location)).toContain(
+      '/snapshots/welkin/patients/current/_symlink/',
+    );
+    // Camel-case keys read as their lowercased names under the Hive SerDe.
+    expect((welkin.StorageDescriptor as Json).Columns).toContainEqual({ Name: 'updatedat', Type: 'string' });
+  });
+
+  it('keeps raw runs queryable as <source>_<resource>_runs with the run id a column, completed runs only', () => {
+    const runs = table('cliniko_patients_runs');
+    expect(runs.PartitionKeys).toEqual([
+      { Name: 'account', Type: 'string' },
+      { Name: 'dt', Type: 'string' },
+      { Name: 'run', Type: 'string' },
+    ]);
+    // Not projected: the state machine registers a run's folder once its manifest exists.
+    expect((runs.Parameters as Json)['projection.enabled']).toBeUndefined();
+    const inner = t.innerStatesOf('ClinikoExportFlow');
+    const publish = (inner.PublishEachResult as Json).ItemProcessor as {
+      StartAt: string;
+      States: Record<string, Json>;
+    };
+    expect(publish.StartAt).toBe('DescribeSnapshot');
+    expect(publish.States.DescribeSnapshot?.Next).toBe('RegisterRunPartition');
+    expect(publish.States.RegisterRunPartition).toMatchObject({
+      Resource: 'arn:<ref>:states:::aws-sdk:glue:createPartition',
+      Parameters: { DatabaseName: 'testpipe', 'TableName.$': '$.partition.table' },
+      Catch: [{ ErrorEquals: ['Glue.AlreadyExistsException'], Next: 'PublishSnapshotCompleted' }],
+    });
+    const describe = publish.States.DescribeSnapshot?.Output as string;
+    expect(describe).toContain("'cliniko_' & $r.resource & '_runs'");
+    expect(describe).toContain('[$states.input.account, $dt, $r.runId]');
+  });
+
+  it('publishes SnapshotCompleted with the run, COPY and current manifests as s3 URLs', () => {
+    const publish = (
+      (t.innerStatesOf('WelkinExportFlow').PublishEachResult as Json).ItemProcessor as {
+        States: Record<string, Json>;
+      }
+    ).States;
+    const describe = publish.DescribeSnapshot?.Output as string;
+    for (const field of ['manifestUrl', 'copyManifestUrl', 'currentManifestUrl', 'currentCopyManifestUrl']) {
+      expect(describe).toContain(`"${field}"`);
+    }
+    expect(describe).toContain("($r.currentManifestKey ? 's3://<ref>/' & $r.currentManifestKey : null)");
+    const entry = (((publish.PublishSnapshotCompleted as Json).Parameters as Json).Entries as Json[])[0];
+    expect(entry).toMatchObject({
+      DetailType: 'SnapshotCompleted',
+      Source: 'clinic-pipe',
+      'Detail.$': '$.detail',
+    });
+  });
+
+  it('catalogs tombstones per source with projected resource and day', () => {
+    const deletions = table('welkin_deletions');
+    expect(deletions.PartitionKeys).toEqual([
+      { Name: 'resource', Type: 'string' },
+      { Name: 'dt', Type: 'string' },
+    ]);
+    expect(JSON.stringify((deletions.Parameters as Json)['storage.location.template'])).toContain(
+      `/snapshots/welkin/\${resource}/deletions/dt=\${dt}/`,
+    );
+    expect((deletions.StorageDescriptor as Json).Columns).toEqual([
+      { Name: 'id', Type: 'string' },
+      { Name: '_deleted_at', Type: 'string' },
+      { Name: '_run_id', Type: 'string' },
+    ]);
+  });
+});
+
+describe('full runs and retention (issue 10)', () => {
+  it('schedules a weekly full run besides the nightly incremental, per account', () => {
+    const inputs = t.resourcesOf('AWS::Scheduler::Schedule').map(([, s]) => {
+      const p = props(s);
+      return [p.ScheduleExpression, (p.Target as Json).Input];
+    });
+    expect(inputs).toEqual(
+      expect.arrayContaining([
+        ['cron(0 3 * * ? *)', JSON.stringify({ account: 'main', mode: 'incremental' })],
+        ['cron(0 1 ? * SUN *)', JSON.stringify({ account: 'main', mode: 'full' })],
+        ['cron(30 2 * * ? *)', JSON.stringify({ account: 'north', mode: 'incremental' })],
+        ['cron(0 1 ? * SUN *)', JSON.stringify({ account: 'north', mode: 'full' })],
+        ['cron(0 4 * * ? *)', JSON.stringify({ mode: 'incremental' })],
+        ['cron(30 1 ? * SUN *)', JSON.stringify({ mode: 'full' })],
+      ]),
+    );
+  });
+
+  it('expires run folders only, never the current state or the tombstones', () => {
+    const [, bucket] = t.resourcesOf('AWS::S3::Bucket').find(([id]) => id.includes('Snapshots')) as [
+      string,
+      Json,
+    ];
+    const rules = ((props(bucket).LifecycleConfiguration as Json).Rules as Json[]).filter(
+      (r) => r.ExpirationInDays,
+    );
+    const prefixes = rules.map((r) => r.Prefix as string);
+    expect(prefixes).toContain('snapshots/account=main/cliniko/patients/dt=');
+    expect(prefixes).toContain('snapshots/welkin/patients/dt=');
+    expect(prefixes).toContain('snapshots/welkin-events/');
+    for (const prefix of prefixes) {
+      if (prefix.includes('athena-results')) continue;
+      expect(prefix).toMatch(/\/dt=$|^snapshots\/welkin-(events|changes)\/$/);
+    }
+    expect(rules.filter((r) => r.ExpirationInDays === 400).length).toBe(prefixes.length - 1);
+  });
+});

@@ -1,0 +1,162 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { discardUnfinishedRuns, runStartOf } from '../../shared/export/discard-unfinished.js';
+import {
+  cleanUpStoppedExecution,
+  type LeaseStore,
+  parseStoppedExecutionEvent,
+} from '../../shared/lambda/stopped-execution.js';
+import { LocalSink } from '../../shared/output/local-sink.js';
+
+const STARTED = Date.parse('2026-12-01T03:00:00.400Z');
+const STOPPED = Date.parse('2026-12-01T05:00:00Z');
+const EXECUTION = 'arn:aws:states:ap-southeast-2:123456789012:execution:Cliniko:nightly-1';
+
+/** A lease table in memory with the same conditional release as the DynamoDB one. */
+class MemoryLeases implements LeaseStore {
+  readonly items = new Map<string, string>();
+  async holderOf(key: string) {
+    return this.items.get(key);
+  }
+  async release(key: string, holder: string) {
+    if (this.items.get(key) !== holder) return false;
+    this.items.delete(key);
+    return true;
+  }
+}
+
+function event(overrides: Record<string, unknown> = {}) {
+  return parseStoppedExecutionEvent({
+    source: 'cliniko',
+    perAccount: true,
+    defaultAccount: 'main',
+    defaultResources: ['patients', 'invoices'],
+    execution: {
+      executionArn: EXECUTION,
+      name: 'nightly-1',
+      status: 'TIMED_OUT',
+      startDate: STARTED,
+      stopDate: STOPPED,
+      input: '{"account":"main","mode":"full"}',
+      ...overrides,
+    },
+  });
+}
+
+describe('clean-up after a stopped execution', () => {
+  let root: string;
+  let sink: LocalSink;
+  let leases: MemoryLeases;
+  const deps = () => ({ sinkFor: (sub: string) => new LocalSink(join(root, sub)), leases });
+  const run = (resource: string, runId: string, files: string[]) =>
+    Promise.all(
+      files.map((f) =>
+        sink.putText(`cliniko/${resource}/dt=${runId.slice(0, 4)}-12-01/run=${runId}/${f}`, 'x\n'),
+      ),
+    );
+
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'cleanup-'));
+    sink = new LocalSink(join(root, 'account=main'));
+    leases = new MemoryLeases();
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  it('discards the parts of runs the execution left without a manifest, records it, then frees the lease', async () => {
+    // Prepare: an unfinished run of this execution, a finished one, and one from before it started.
+    await run('patients', '20261201T030000Z-aaaaaa', ['part-00000.ndjson.gz', 'part-00001.ndjson.gz']);
+    await run('invoices', '20261201T031500Z-bbbbbb', ['part-00000.ndjson.gz', '_manifest.json']);
+    await run('patients', '20261201T025959Z-cccccc', ['part-00000.ndjson.gz']);
+    leases.items.set('cliniko#main', EXECUTION);
+
+    // Act
+    const outcome = await cleanUpStoppedExecution(event(), deps());
+
+    // Assess
+    expect(outcome).toMatchObject({ leaseKey: 'cliniko#main', heldLease: true, released: true });
+    expect(outcome.discarded).toEqual([{ resource: 'patients', runId: '20261201T030000Z-aaaaaa', parts: 2 }]);
+    expect(await sink.list('cliniko')).toEqual([
+      'cliniko/invoices/dt=2026-12-01/run=20261201T031500Z-bbbbbb/_manifest.json',
+      'cliniko/invoices/dt=2026-12-01/run=20261201T031500Z-bbbbbb/part-00000.ndjson.gz',
+      'cliniko/patients/dt=2026-12-01/run=20261201T025959Z-cccccc/part-00000.ndjson.gz',
+    ]);
+    const record = JSON.parse((await new LocalSink(root).getText(outcome.failureKey)) ?? '{}');
+    expect(outcome.failureKey).toBe('_failures/cliniko/dt=2026-12-01/nightly-1.json');
+    expect(record).toMatchObject({ account: 'main', status: 'TIMED_OUT', heldLease: true });
+    expect(leases.items.size).toBe(0);
+  });
+
+  it('leaves everything alone for a start the lease refused, and keeps the running execution its lease', async () => {
+    // Prepare: another execution holds the lease and is writing a run.
+    const running = `${EXECUTION}-other`;
+    leases.items.set('cliniko#main', running);
+    await run('patients', '20261201T040000Z-dddddd', ['part-00000.ndjson.gz']);
+
+    // Act
+    const outcome = await cleanUpStoppedExecution(
+      event({ status: 'FAILED', error: 'ExecutionAlreadyRunning' }),
+      deps(),
+    );
+
+    // Assess
+    expect(outcome).toMatchObject({ heldLease: false, released: false, discarded: [] });
+    expect(await sink.list('cliniko')).toHaveLength(1);
+    expect(leases.items.get('cliniko#main')).toBe(running);
+  });
+
+  it('uses the execution input for account and resources, and the defaults when it names none', async () => {
+    // Prepare
+    leases.items.set('cliniko#main', EXECUTION);
+    await run('invoices', '20261201T030500Z-eeeeee', ['part-00000.ndjson.gz']);
+    await run('patients', '20261201T030500Z-ffffff', ['part-00000.ndjson.gz']);
+
+    // Act
+    const outcome = await cleanUpStoppedExecution(event({ input: '{"resources":["invoices"]}' }), deps());
+
+    // Assess: only the named resource was this execution's.
+    expect(outcome.discarded.map((d) => d.resource)).toEqual(['invoices']);
+  });
+
+  it('refuses an event whose input names a path outside the output', async () => {
+    // Prepare / Act / Assess
+    await expect(cleanUpStoppedExecution(event({ input: '{"account":"../x"}' }), deps())).rejects.toThrow(
+      /execution.input/,
+    );
+    expect(() => parseStoppedExecutionEvent({ source: 'cliniko' })).toThrow(/invalid event/);
+  });
+});
+
+describe('discardUnfinishedRuns', () => {
+  it('finds runs over a day boundary and never deletes anything but part files', async () => {
+    // Prepare
+    const root = await mkdtemp(join(tmpdir(), 'discard-'));
+    const sink = new LocalSink(root);
+    for (const key of [
+      'welkin/patients/dt=2026-11-30/run=20261130T235900Z-000001/part-00000.ndjson.gz',
+      'welkin/patients/dt=2026-11-30/run=20261130T235900Z-000001/notes.txt',
+      'welkin/patients/dt=2026-12-01/run=20261201T000100Z-000002/part-00000.ndjson.gz',
+      'welkin/patients/current/v=20261201T000100Z-000002/part-00000.ndjson.gz',
+    ]) {
+      await sink.putText(key, 'x\n');
+    }
+
+    // Act
+    const discarded = await discardUnfinishedRuns(sink, {
+      source: 'welkin',
+      resources: ['patients'],
+      from: new Date('2026-11-30T23:58:00Z'),
+      to: new Date('2026-12-01T00:30:00Z'),
+    });
+
+    // Assess
+    expect(discarded.map((d) => d.runId)).toEqual(['20261130T235900Z-000001', '20261201T000100Z-000002']);
+    expect(await sink.list('welkin')).toEqual([
+      'welkin/patients/current/v=20261201T000100Z-000002/part-00000.ndjson.gz',
+      'welkin/patients/dt=2026-11-30/run=20261130T235900Z-000001/notes.txt',
+    ]);
+    expect(runStartOf('not-a-run')).toBeUndefined();
+    await rm(root, { recursive: true, force: true });
+  });
+});
