@@ -1,6 +1,5 @@
-import { CLINIKO_DEPLOYMENT } from '../shared/cliniko/deployment.js';
 import type { SourceDeployment } from '../shared/sources/deployment.js';
-import { WELKIN_DEPLOYMENT } from '../shared/welkin/deployment.js';
+import { SOURCES } from '../shared/sources/registry.js';
 
-/** Every source the stack deploys, in the order of the source registry (shared/sources/registry.ts). */
-export const SOURCE_DEPLOYMENTS: readonly SourceDeployment[] = [CLINIKO_DEPLOYMENT, WELKIN_DEPLOYMENT];
+/** Every source the stack deploys: the module list, each module's own deployment description. */
+export const SOURCE_DEPLOYMENTS: readonly SourceDeployment[] = SOURCES.map((source) => source.deployment);

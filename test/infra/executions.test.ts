@@ -109,7 +109,7 @@ describe('stopped executions are cleaned up (issue 11)', () => {
 
   it('alarms on every stopped execution and lets the clean-up touch only run folders, failures and the lease', () => {
     const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => props(a));
-    expect(alarms.filter((a) => a.MetricName === 'TriggeredRules')).toHaveLength(2);
+    expect(alarms.filter((a) => a.MetricName === 'TriggeredRules')).toHaveLength(3);
     const grants = JSON.stringify(t.statementsOf('ExecutionCleanupRole'));
     expect(grants).toContain('dynamodb:DeleteItem');
     expect(grants).toContain('/snapshots/account=main/cliniko/*');

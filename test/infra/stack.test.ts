@@ -2,8 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nagFindings } from '../../infra/nag.js';
-import { CLINIKO_DEPLOYMENT } from '../../shared/cliniko/deployment.js';
-import { WELKIN_DEPLOYMENT } from '../../shared/welkin/deployment.js';
+import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
 import { actions, DEPLOYABLE, envOf, type Json, props, type SynthTemplate, synth } from './synth.js';
 
 // One synth for the whole file.
@@ -18,31 +17,39 @@ describe('ClinicPipeStack', () => {
   it('builds every source of the module list: functions, flows, schedules, secrets and tables', () => {
     // Prepare / Act: synthesized once in beforeAll.
     // Assess
-    const resources = CLINIKO_DEPLOYMENT.resources.length + WELKIN_DEPLOYMENT.resources.length;
+    const sources = SOURCE_DEPLOYMENTS.length;
+    const resources = SOURCE_DEPLOYMENTS.reduce((n, d) => n + d.resources.length, 0);
+    const webhooks = SOURCE_DEPLOYMENTS.filter((d) => d.webhook);
+    const webhookTables = webhooks.reduce((n, d) => n + (d.webhook?.tables.length ?? 0), 0);
+    const secrets = SOURCE_DEPLOYMENTS.reduce(
+      (n, d) => n + d.secrets.reduce((m, s) => m + (s.perAccount ? 2 : 1), 0),
+      0,
+    );
+    const functions = sources + webhooks.length * 2 + 1;
     const counts: Record<string, number> = {
-      // Two exports, the webhook receiver and worker, the clean-up function.
-      'AWS::Lambda::Function': 5,
-      'AWS::StepFunctions::StateMachine': 2,
-      // Incremental and full: two Cliniko accounts, one Welkin.
-      'AWS::Scheduler::Schedule': 6,
+      // One export per source, a receiver and worker per webhook, the clean-up function.
+      'AWS::Lambda::Function': functions,
+      'AWS::StepFunctions::StateMachine': sources,
+      // Incremental and full: two Cliniko accounts, one schedule pair for each other source.
+      'AWS::Scheduler::Schedule': (sources + 1) * 2,
       'AWS::S3::Bucket': 2,
       'AWS::KMS::Key': 1,
       'AWS::DynamoDB::Table': 1,
-      // Two Cliniko API keys, Welkin credentials, token cache, webhook secret.
-      'AWS::SecretsManager::Secret': 5,
-      'AWS::SQS::Queue': 3,
+      // Cliniko's per account, the others once.
+      'AWS::SecretsManager::Secret': secrets,
+      'AWS::SQS::Queue': 1 + webhooks.length * 2,
       'AWS::SNS::Topic': 1,
-      'AWS::Lambda::Url': 1,
-      'AWS::Lambda::EventSourceMapping': 1,
-      'AWS::Events::Rule': 2,
+      'AWS::Lambda::Url': webhooks.length,
+      'AWS::Lambda::EventSourceMapping': webhooks.length,
+      'AWS::Events::Rule': sources,
       'AWS::Glue::Database': 1,
       // Current state and runs per resource, deletions per source, webhook notices and changes.
-      'AWS::Glue::Table': resources * 2 + 2 + 2,
+      'AWS::Glue::Table': resources * 2 + sources + webhookTables,
       'AWS::Athena::WorkGroup': 1,
       'AWS::Events::EventBus': 1,
       'AWS::IAM::ManagedPolicy': 1,
-      // 2 state machines + 5 functions + 2 dead-letter queues + 2 clean-up rules.
-      'AWS::CloudWatch::Alarm': 11,
+      // Per state machine, function, dead-letter queue and clean-up rule.
+      'AWS::CloudWatch::Alarm': sources + functions + 1 + webhooks.length + sources,
     };
     for (const [type, count] of Object.entries(counts)) t.template.resourceCountIs(type, count);
   });
@@ -86,9 +93,10 @@ describe('ClinicPipeStack', () => {
       expect(props(secret).KmsKeyId).toEqual(keyArn);
       const value = props(secret).SecretString;
       if (value !== undefined) {
-        // Placeholders only: every field empty except Welkin's `env`.
+        // Placeholders only: every field empty except Welkin's `env` and Welkin v1's `scope`.
         const parsed = JSON.parse(value as string) as Record<string, string>;
-        for (const [field, v] of Object.entries(parsed)) expect(field === 'env' || v === '').toBe(true);
+        for (const [field, v] of Object.entries(parsed))
+          expect(['env', 'scope'].includes(field) || v === '').toBe(true);
       } else {
         expect(props(secret).GenerateSecretString).toBeDefined();
       }
@@ -225,11 +233,12 @@ describe('ClinicPipeStack', () => {
       .map(([id]) => id);
     expect(writers.sort()).toEqual([
       expect.stringContaining('WelkinExportRole'),
+      expect.stringContaining('WelkinV1ExportRole'),
       expect.stringContaining('WelkinWebhookWorkerRole'),
     ]);
     for (const role of ['WelkinExportRole', 'WelkinWebhookWorkerRole']) {
       const put = t.statementsOf(role).find((s) => actions(s).includes('secretsmanager:PutSecretValue'));
-      expect(put?.Resource).toEqual(secretOf('tokencache'));
+      expect(put?.Resource).toEqual(secretOf('WelkinSecretstokencache'));
     }
   });
 
