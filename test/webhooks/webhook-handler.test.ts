@@ -177,7 +177,7 @@ describe('welkin-webhook Lambda handler', () => {
     delete process.env.WELKIN_TENANT;
     process.env.WELKIN_CREDENTIALS_SECRET_ARN = CREDENTIALS_ARN;
     // Act / Assess
-    await expect(handler(event(JSON.stringify(makeNotice())))).rejects.toThrow(/WELKIN_TENANT is required/);
+    await expect(handler(event(JSON.stringify(makeNotice())))).rejects.toThrow(/^WELKIN_TENANT: not set/);
     expect(secrets.commandCalls(GetSecretValueCommand, { SecretId: CREDENTIALS_ARN })).toHaveLength(0);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
