@@ -1,48 +1,48 @@
-import type { NoticeQueue, QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
+import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 
-export interface InProcessQueueOptions {
+export interface InProcessQueueOptions<M = QueuedNotice> {
   /** Messages worked on at once. */
   concurrency?: number;
   /** Attempts per message before it is set aside as a dead letter. */
   maxAttempts?: number;
   retryDelayMs?: number;
-  onFailure?: (message: QueuedNotice, error: unknown, attempt: number) => void;
+  onFailure?: (message: M, error: unknown, attempt: number) => void;
 }
 
-export interface InProcessQueueStats {
+export interface InProcessQueueStats<M = QueuedNotice> {
   sent: number;
   done: number;
   retries: number;
-  deadLetters: QueuedNotice[];
+  deadLetters: M[];
 }
 
 /**
- * The local stand-in for SQS plus its Lambda trigger: bounded concurrency, retries, a dead-letter list.
+ * The local stand-in for SQS plus its Lambda trigger (any message type; V8 notices by default): bounded concurrency, retries, a dead-letter list.
  * Messages are copied through JSON on send, as SQS would, so nothing shares state with the sender.
  */
-export class InProcessQueue implements NoticeQueue {
-  private readonly waiting: { message: QueuedNotice; attempt: number }[] = [];
+export class InProcessQueue<M = QueuedNotice> {
+  private readonly waiting: { message: M; attempt: number }[] = [];
   private active = 0;
   private delayed = 0;
   private idleWaiters: (() => void)[] = [];
   private readonly counters = { sent: 0, done: 0, retries: 0 };
-  private readonly deadLetters: QueuedNotice[] = [];
+  private readonly deadLetters: M[] = [];
   private readonly concurrency: number;
   private readonly maxAttempts: number;
   private readonly retryDelayMs: number;
 
   constructor(
-    private readonly worker: (message: QueuedNotice) => Promise<void>,
-    private readonly options: InProcessQueueOptions = {},
+    private readonly worker: (message: M) => Promise<void>,
+    private readonly options: InProcessQueueOptions<M> = {},
   ) {
     this.concurrency = options.concurrency ?? 8;
     this.maxAttempts = options.maxAttempts ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 100;
   }
 
-  async send(message: QueuedNotice): Promise<void> {
+  async send(message: M): Promise<void> {
     this.counters.sent += 1;
-    this.waiting.push({ message: JSON.parse(JSON.stringify(message)) as QueuedNotice, attempt: 1 });
+    this.waiting.push({ message: JSON.parse(JSON.stringify(message)) as M, attempt: 1 });
     this.pump();
   }
 
@@ -52,7 +52,7 @@ export class InProcessQueue implements NoticeQueue {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
-  stats(): InProcessQueueStats {
+  stats(): InProcessQueueStats<M> {
     return { ...this.counters, deadLetters: [...this.deadLetters] };
   }
 
@@ -62,7 +62,7 @@ export class InProcessQueue implements NoticeQueue {
 
   private pump(): void {
     while (this.active < this.concurrency && this.waiting.length > 0) {
-      const item = this.waiting.shift() as { message: QueuedNotice; attempt: number };
+      const item = this.waiting.shift() as { message: M; attempt: number };
       this.active += 1;
       void this.run(item.message, item.attempt);
     }
@@ -73,7 +73,7 @@ export class InProcessQueue implements NoticeQueue {
     }
   }
 
-  private async run(message: QueuedNotice, attempt: number): Promise<void> {
+  private async run(message: M, attempt: number): Promise<void> {
     try {
       await this.worker(message);
       this.counters.done += 1;

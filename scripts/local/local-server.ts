@@ -40,29 +40,43 @@ async function readCapped(
   return { body: Buffer.concat(chunks), truncated };
 }
 
-/** The receiver core over plain HTTP on 127.0.0.1, for local runs and tests (any path is accepted). */
-export async function startLocalWebhookServer(
-  options: LocalWebhookServerOptions,
+/** What a receiver core answers one request with. */
+export interface ReceiverReply {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export interface ReceivedRequest {
+  method: string;
+  headers: IncomingMessage['headers'];
+  body: Buffer;
+  truncated: boolean;
+  /** http://127.0.0.1:PORT/path, without the query. */
+  url: string;
+}
+
+/** Any receiver core over plain HTTP on 127.0.0.1, for local runs and tests (any path is accepted). */
+export async function startLocalReceiver(
+  maxBytes: number,
+  handle: (request: ReceivedRequest) => Promise<ReceiverReply>,
+  port = 0,
 ): Promise<LocalWebhookServer> {
+  let origin = '';
   const server: Server = createServer((req, res) => {
     void (async () => {
-      const read = await readCapped(req, options.config.maxBytes).catch(() => undefined);
+      const read = await readCapped(req, maxBytes).catch(() => undefined);
       if (!read) {
         req.socket.destroy();
         return;
       }
-      const response = await receiveWebhook({
-        request: {
-          method: req.method ?? 'GET',
-          headers: req.headers,
-          body: read.body,
-          truncated: read.truncated,
-        },
-        config: options.config,
-        sink: options.sink,
-        queue: options.queue,
+      const path = new URL(req.url ?? '/', 'http://local.invalid').pathname;
+      const response = await handle({
+        method: req.method ?? 'GET',
+        headers: req.headers,
+        ...read,
+        url: `${origin}${path}`,
       });
-      options.onOutcome?.(response.outcome);
       res.writeHead(response.statusCode, {
         ...response.headers,
         'content-length': Buffer.byteLength(response.body),
@@ -75,16 +89,40 @@ export async function startLocalWebhookServer(
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(port, '127.0.0.1', () => resolve());
   });
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${bound}`;
   return {
-    url: `http://127.0.0.1:${port}/`,
-    port,
+    url: `${origin}/`,
+    port: bound,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+/** The Welkin V8 receiver core over plain HTTP on 127.0.0.1. */
+export function startLocalWebhookServer(options: LocalWebhookServerOptions): Promise<LocalWebhookServer> {
+  return startLocalReceiver(
+    options.config.maxBytes,
+    async (request) => {
+      const response = await receiveWebhook({
+        request: {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          truncated: request.truncated,
+        },
+        config: options.config,
+        sink: options.sink,
+        queue: options.queue,
+      });
+      options.onOutcome?.(response.outcome);
+      return response;
+    },
+    options.port,
+  );
 }

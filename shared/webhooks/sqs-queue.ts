@@ -3,22 +3,22 @@ import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { NoticeQueue, QueuedNotice } from '../welkin/webhooks/queued-notice.js';
 
 /**
- * An SQS queue (standard or FIFO). On a FIFO queue the dedupe key doubles as MessageDeduplicationId and
- * changes of one record share a message group, so they are pulled in order; a standard queue may deliver
- * twice, which the worker tolerates (it rewrites the same change file).
+ * An SQS queue (standard or FIFO) of webhook messages. On a FIFO queue the dedupe key doubles as
+ * MessageDeduplicationId and `groupOf` orders related messages; a standard queue may deliver twice, which
+ * the workers tolerate (they rewrite the same change files).
  */
-export class SqsNoticeQueue implements NoticeQueue {
+export class SqsMessageQueue<M extends { dedupeKey: string }> {
   private readonly fifo: boolean;
 
   constructor(
     private readonly client: SQSClient,
     private readonly queueUrl: string,
+    private readonly groupOf: (message: M) => string,
   ) {
     this.fifo = queueUrl.endsWith('.fifo');
   }
 
-  async send(message: QueuedNotice): Promise<void> {
-    const { notice } = message;
+  async send(message: M): Promise<void> {
     await this.client.send(
       new SendMessageCommand({
         QueueUrl: this.queueUrl,
@@ -26,12 +26,17 @@ export class SqsNoticeQueue implements NoticeQueue {
         ...(this.fifo
           ? {
               MessageDeduplicationId: message.dedupeKey,
-              MessageGroupId: createHash('sha256')
-                .update(`${notice.eventEntity}\u0000${notice.sourceId}`)
-                .digest('hex'),
+              MessageGroupId: createHash('sha256').update(this.groupOf(message)).digest('hex'),
             }
           : {}),
       }),
     );
+  }
+}
+
+/** Welkin V8 notices: changes of one record share a message group, so they are pulled in order. */
+export class SqsNoticeQueue extends SqsMessageQueue<QueuedNotice> implements NoticeQueue {
+  constructor(client: SQSClient, queueUrl: string) {
+    super(client, queueUrl, ({ notice }) => `${notice.eventEntity}\u0000${notice.sourceId}`);
   }
 }

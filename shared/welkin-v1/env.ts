@@ -16,8 +16,10 @@ export const WELKIN_V1_ENV = {
   credentialsSecretArn: 'WELKIN_V1_CREDENTIALS_SECRET_ARN',
   /** Lambdas: the shared access-token cache (managed by the functions). */
   tokenSecretArn: 'WELKIN_V1_TOKEN_SECRET_ARN',
-  /** Webhook receiver: JSON `{clientId, secret, previousSecret?}` we gave Welkin for signing notifications. */
+  /** Webhook receiver: the secret we gave Welkin for signing notifications (text, or {secret, previousSecret?}). */
   webhookSecretArn: 'WELKIN_V1_WEBHOOK_SECRET_ARN',
+  /** Webhook receiver: the client id we gave Welkin with that secret (the JWT's `iss`). */
+  webhookClientId: 'WELKIN_V1_WEBHOOK_CLIENT_ID',
   /** Webhook receiver: the notify URL (the JWT's `aud`); default: the URL the request arrived at. */
   notifyUrl: 'WELKIN_V1_NOTIFY_URL',
   /** Webhook receiver: largest accepted body in bytes. */
@@ -37,6 +39,7 @@ export const WELKIN_V1_LAMBDA_ENV = {
   ],
   webhook: [
     WELKIN_V1_ENV.webhookSecretArn,
+    WELKIN_V1_ENV.webhookClientId,
     WELKIN_V1_ENV.notifyUrl,
     WELKIN_V1_ENV.webhookMaxBytes,
     WELKIN_V1_ENV.eventsQueueUrl,

@@ -1,0 +1,68 @@
+import type { Sink } from '../../shared/output/sink.js';
+import { safeReason } from '../../shared/webhooks/safe-reason.js';
+import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
+import { WelkinV1Client } from '../../shared/welkin-v1/client.js';
+import type { WelkinV1Config } from '../../shared/welkin-v1/config.js';
+import { pullV1Notice, type V1PullOutcome } from '../../shared/welkin-v1/webhooks/pull-window.js';
+import type { V1QueuedNotice } from '../../shared/welkin-v1/webhooks/queued-notice.js';
+import {
+  receiveV1Notification,
+  type V1ReceiveOutcome,
+} from '../../shared/welkin-v1/webhooks/receive-notification.js';
+import type { V1ReceiverConfig } from '../../shared/welkin-v1/webhooks/receiver-config.js';
+import { InProcessQueue, type InProcessQueueStats } from './in-process-queue.js';
+import { type LocalWebhookServer, startLocalReceiver } from './local-server.js';
+
+export interface WelkinV1LocalServiceOptions {
+  sink: Sink;
+  receiver: V1ReceiverConfig;
+  api: WelkinV1Config;
+  tokenStore?: TokenStore;
+  onReceive?: (outcome: V1ReceiveOutcome) => void;
+  onPull?: (outcome: V1PullOutcome) => void;
+  onPullFailure?: (reason: string, attempt: number) => void;
+}
+
+export interface WelkinV1LocalService {
+  server: LocalWebhookServer;
+  client: WelkinV1Client;
+  /** Resolves when every queued pull has finished (or been dead-lettered). */
+  drain(): Promise<void>;
+  stats(): InProcessQueueStats<V1QueuedNotice>;
+  stop(): Promise<void>;
+}
+
+/**
+ * The v1 receiver and pull worker in one process, wired as in AWS but with an in-process queue: what the
+ * demo and the integration tests drive.
+ */
+export async function startWelkinV1LocalService(
+  options: WelkinV1LocalServiceOptions,
+): Promise<WelkinV1LocalService> {
+  const { sink } = options;
+  const client = new WelkinV1Client(options.api, options.tokenStore ?? new MemoryTokenStore());
+  const queue = new InProcessQueue<V1QueuedNotice>(
+    async (message) => {
+      for (const outcome of await pullV1Notice({ message, client, sink })) options.onPull?.(outcome);
+    },
+    {
+      retryDelayMs: 20,
+      onFailure: (_message, error, attempt) => options.onPullFailure?.(safeReason(error), attempt),
+    },
+  );
+  const server = await startLocalReceiver(options.receiver.maxBytes, async (request) => {
+    const response = await receiveV1Notification({ request, config: options.receiver, sink, queue });
+    options.onReceive?.(response.outcome);
+    return response;
+  });
+  return {
+    server,
+    client,
+    drain: () => queue.drain(),
+    stats: () => queue.stats(),
+    stop: async () => {
+      await server.stop();
+      await queue.drain();
+    },
+  };
+}
