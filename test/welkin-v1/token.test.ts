@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
@@ -84,8 +85,11 @@ describe('welkin-v1 tokens (JWT bearer assertion, shared token store)', () => {
     const store = new MemoryTokenStore();
     const sources = Array.from({ length: 5 }, () => sourceOf(sim, 3, store));
     // Act
+    // Each into its own folder: only the token is shared.
     const outcomes = await Promise.all(
-      sources.map(({ catalog }) => exportTo(out.path, { catalog, resources: ['calendars'] })),
+      sources.map(({ catalog }, index) =>
+        exportTo(join(out.path, String(index)), { catalog, resources: ['calendars'] }),
+      ),
     );
     // Assess
     expect(outcomes.flatMap((outcome) => outcome.failures)).toEqual([]);
