@@ -5,37 +5,37 @@
 import { parseArgs } from 'node:util';
 import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './bench/cliniko.js';
 import { benchWelkinMemory, benchWelkinThroughput, benchWelkinTokens } from './bench/welkin.js';
+import { stageProgress } from './cli/progress/stage-progress.js';
 
 const { values } = parseArgs({
   options: { json: { type: 'boolean', default: false }, quick: { type: 'boolean', default: false } },
 });
-const log = (line: string) => {
-  if (!values.json) process.stderr.write(`${line}\n`);
-};
+// A live line per step on a terminal, plain lines in logs; nothing with --json (stdout is the report).
+const stage = stageProgress(process.stderr, values.json);
 
 async function main() {
   const quick = values.quick;
-  log('cliniko: rate (limit 600/min, latency for ~1.3 in flight)...');
+  stage.begin('cliniko: rate (limit 600/min, latency for ~1.3 in flight)');
   const rate = await benchClinikoRate(600, quick ? 15 : 40);
-  log(`  ${JSON.stringify(rate)}`);
-  log('cliniko: throughput (100k rows, no limit)...');
+  stage.end(JSON.stringify(rate));
+  stage.begin('cliniko: throughput (100k rows, no limit)');
   const throughput = await benchClinikoThroughput(quick ? 20_000 : 100_000);
-  log(`  ${JSON.stringify(throughput)}`);
+  stage.end(JSON.stringify(throughput));
   const smallRows = quick ? 20_000 : 100_000;
   const bigRows = quick ? 200_000 : 1_000_000;
-  log(`cliniko: peak RSS of the bundled handler at ${smallRows} and ${bigRows} rows...`);
+  stage.begin(`cliniko: peak RSS of the bundled handler at ${smallRows} and ${bigRows} rows`);
   const small = await benchClinikoMemory(smallRows);
-  log(`  ${JSON.stringify(small)}`);
+  stage.note(JSON.stringify(small));
   const big = await benchClinikoMemory(bigRows);
-  log(`  ${JSON.stringify(big)}`);
-  log('welkin: throughput, peak RSS, token requests per lifetime with 20 exporters...');
+  stage.end(JSON.stringify(big));
+  stage.begin('welkin: throughput, peak RSS, token requests per lifetime with 20 exporters');
   const welkinThroughput = await benchWelkinThroughput(smallRows);
-  log(`  ${JSON.stringify(welkinThroughput)}`);
+  stage.note(JSON.stringify(welkinThroughput));
   const welkinSmall = await benchWelkinMemory(smallRows);
   const welkinBig = await benchWelkinMemory(bigRows);
-  log(`  ${JSON.stringify({ welkinSmall, welkinBig })}`);
+  stage.note(JSON.stringify({ welkinSmall, welkinBig }));
   const tokens = await benchWelkinTokens(20, quick ? 10 : 20, 3);
-  log(`  ${JSON.stringify(tokens)}`);
+  stage.end(JSON.stringify(tokens));
   const report = {
     cliniko: {
       rate: { ...rate, target: '>= 0.95', met: rate.ratio >= 0.95 },

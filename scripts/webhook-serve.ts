@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { UsageError } from '../shared/config-error.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { startLocalService } from './local/local-service.js';
@@ -13,13 +14,15 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: { port: { type: 'string', default: '0' }, out: { type: 'string' }, help: { type: 'boolean' } },
   });
+  const hint = 'see npm run webhook:serve -- --help';
   if (values.help) {
     console.log(USAGE);
     return;
   }
-  if (!values.out) throw new ConfigError(`--out is required; ${USAGE}`);
+  if (!values.out) throw new UsageError('--out', 'missing', `give a folder or s3://bucket/prefix (${hint})`);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new ConfigError(`--port must be 0..65535`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535)
+    throw new UsageError('--port', 'not a port number', 'give 0 to 65535 (0: any free port)');
   const sink = sinkFromLocation(values.out);
   const service = await startLocalService({
     port,
@@ -48,6 +51,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error) => {
-  console.error(describeError(error));
-  process.exit(1);
+  // Configuration and usage errors already read `NAME: what is wrong — what to do`; they exit 2, like export.
+  console.error(error instanceof ConfigError ? error.message : `error: ${describeError(error)}`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
 });
