@@ -29,7 +29,7 @@ export interface SnapshotPublishProps {
 
 /** `s3://<bucket>/<key>` of an optional result field, or null when the result has none (JSONata). */
 function urlOf(bucket: string, field: string): string {
-  return `($r.${field} ? 's3://${bucket}/' & $r.${field} : null)`;
+  return `($exists($r.${field}) ? 's3://${bucket}/' & $r.${field} : null)`;
 }
 
 /**
@@ -51,8 +51,8 @@ function describeExpression(props: SnapshotPublishProps): string {
         "copyManifestUrl": ${urlOf(bucket, 'copyManifestKey')},
         "currentManifestUrl": ${urlOf(bucket, 'currentManifestKey')},
         "currentCopyManifestUrl": ${urlOf(bucket, 'currentCopyManifestKey')},
-        "currentRecordCount": $r.currentRecordCount ? $r.currentRecordCount : null,
-        "deletedCount": $r.deletedCount ? $r.deletedCount : null
+        "currentRecordCount": $exists($r.currentRecordCount) ? $r.currentRecordCount : null,
+        "deletedCount": $exists($r.deletedCount) ? $r.deletedCount : null
       },
       "partition": {
         "table": '${tableSafe(props.source)}_' & $r.resource & '_runs',
