@@ -82,7 +82,9 @@ describe('tables right by default (issue 10)', () => {
     for (const field of ['manifestUrl', 'copyManifestUrl', 'currentManifestUrl', 'currentCopyManifestUrl']) {
       expect(describe).toContain(`"${field}"`);
     }
-    expect(describe).toContain("($exists($r.currentManifestKey) ? 's3://<ref>/' & $r.currentManifestKey : null)");
+    expect(describe).toContain(
+      "($exists($r.currentManifestKey) ? 's3://<ref>/' & $r.currentManifestKey : null)",
+    );
     const entry = (((publish.PublishSnapshotCompleted as Json).Parameters as Json).Entries as Json[])[0];
     expect(entry).toMatchObject({
       DetailType: 'SnapshotCompleted',

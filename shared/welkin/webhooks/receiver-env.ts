@@ -25,7 +25,10 @@ export const receiverEnvSchema = z.object({
     .meta({ description: 'the largest notice body accepted, in bytes (larger: 413)' }),
   // From the environment only: the public receiver has no access to the Welkin API credentials.
   WELKIN_TENANT: z.string().min(1).meta({ description: 'the tenant notices must name (set by the stack)' }),
-  WELKIN_INSTANCE: z.string().min(1).meta({ description: 'the instance notices must name (set by the stack)' }),
+  WELKIN_INSTANCE: z
+    .string()
+    .min(1)
+    .meta({ description: 'the instance notices must name (set by the stack)' }),
 });
 
 /** The webhook secret: a plain string, or JSON {secret, previousSecret?} so a rotation can overlap. */
