@@ -21,6 +21,22 @@ export async function publishPointers(
 ): Promise<void> {
   const { source, resource } = manifest;
   const folder = currentFolder(source, resource);
+  try {
+    await putLoaderPointers(sink, manifest);
+    await sink.putText(currentManifestKey(source, resource), `${JSON.stringify(manifest, null, 2)}\n`);
+  } catch (error) {
+    // The new version's files are about to be removed: point loaders and Athena back at the previous one.
+    await restoreLoaderPointers(sink, manifest, previous).catch(() => undefined);
+    throw error;
+  }
+  // Best effort: a version left behind is removed by the next publish.
+  await removeOldVersions(sink, folder, [manifest, previous]).catch(() => undefined);
+}
+
+/** The COPY manifest and the Athena symlink file of a version. */
+async function putLoaderPointers(sink: Sink, manifest: CurrentManifest): Promise<void> {
+  const { source, resource } = manifest;
+  const folder = currentFolder(source, resource);
   await sink.putText(
     currentCopyManifestKey(source, resource),
     `${JSON.stringify(copyManifestOf(sink, folder, manifest.files), null, 2)}\n`,
@@ -30,9 +46,16 @@ export async function publishPointers(
     symlinkTextOf(sink, folder, manifest.files),
     'text/plain',
   );
-  await sink.putText(currentManifestKey(source, resource), `${JSON.stringify(manifest, null, 2)}\n`);
-  // Best effort: a version left behind is removed by the next publish.
-  await removeOldVersions(sink, folder, [manifest, previous]).catch(() => undefined);
+}
+
+async function restoreLoaderPointers(
+  sink: Sink,
+  failed: CurrentManifest,
+  previous: CurrentManifest | undefined,
+): Promise<void> {
+  if (previous) return putLoaderPointers(sink, previous);
+  await sink.delete(currentCopyManifestKey(failed.source, failed.resource));
+  await sink.delete(currentSymlinkKey(failed.source, failed.resource));
 }
 
 async function removeOldVersions(
