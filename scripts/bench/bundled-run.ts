@@ -62,7 +62,7 @@ export async function runBundledHandler(options: {
   }
 }
 
-interface ChildLine {
+export interface ChildLine {
   ok: boolean;
   rows: number;
   seconds: number;
@@ -70,7 +70,7 @@ interface ChildLine {
   error?: string;
 }
 
-function runChild(bundle: string, event: unknown, env: Record<string, string>): Promise<ChildLine> {
+export function runChild(bundle: string, event: unknown, env: Record<string, string>): Promise<ChildLine> {
   return new Promise((resolveLine, reject) => {
     const child = spawn(
       process.execPath,

@@ -32,7 +32,7 @@ export interface CurrentPublished {
 }
 
 /** Records per partition: a partition's lines must fit comfortably in memory at once. */
-const RECORDS_PER_PARTITION = 16_384;
+const RECORDS_PER_PARTITION = 4_096;
 /** Deletion markers can be written with a pulledAt slightly before the previous publish listed them. */
 const MARKER_MARGIN_MS = 10 * 60_000;
 
@@ -77,7 +77,14 @@ export async function publishCurrentState(
     Math.min(1024, Math.max(1, Math.ceil(records / RECORDS_PER_PARTITION))),
     options.tempDir,
   );
-  const writerOptions = { sink, compress: options.compress, maxPartBytes: options.maxPartBytes };
+  // Level 1: the current state is rewritten after every run, and level 6 costs about three times the CPU
+  // for files about a fifth smaller.
+  const writerOptions = {
+    sink,
+    compress: options.compress,
+    maxPartBytes: options.maxPartBytes,
+    gzipLevel: 1,
+  };
   const liveFolder = currentVersionFolder(source, resource, latest.runId);
   const goneFolder = deletionsFolder(source, resource, latest.startedAt, latest.runId);
   const live = new NdjsonPartWriter({ ...writerOptions, folder: liveFolder });

@@ -1,8 +1,6 @@
-import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { splitLines } from './stored-lines.js';
 
 /** One spilled record: which input it came from, its raw id, and its line (absent when only the id counts). */
 export interface SpilledEntry {
@@ -11,7 +9,7 @@ export interface SpilledEntry {
   line: string | undefined;
 }
 
-const FLUSH_BYTES = 64 * 1024;
+const FLUSH_BYTES = 16 * 1024;
 
 /**
  * Hash-partitions records by id into files in a temp folder, so each partition can be deduplicated in
@@ -20,7 +18,8 @@ const FLUSH_BYTES = 64 * 1024;
  * `<seq>\t<raw id>\t<record>`: a raw JSON id never holds a tab or a newline (JSON escapes them).
  */
 export class SpillPartitions {
-  private readonly buffers: string[][];
+  // Bytes, not strings: a buffered string would keep alive the whole line its id was sliced from.
+  private readonly buffers: Buffer[];
   private readonly buffered: number[];
   private readonly files: FileHandle[] = [];
 
@@ -28,7 +27,7 @@ export class SpillPartitions {
     private readonly folder: string,
     readonly count: number,
   ) {
-    this.buffers = Array.from({ length: count }, () => []);
+    this.buffers = Array.from({ length: count }, () => Buffer.allocUnsafe(FLUSH_BYTES));
     this.buffered = new Array<number>(count).fill(0);
   }
 
@@ -51,10 +50,15 @@ export class SpillPartitions {
   async add(seq: number, id: string, line: string | undefined): Promise<void> {
     const index = partitionOf(id, this.count);
     const text = `${seq}\t${id}\t${line ?? ''}\n`;
-    (this.buffers[index] as string[]).push(text);
-    const size = (this.buffered[index] as number) + text.length;
-    this.buffered[index] = size;
-    if (size >= FLUSH_BYTES) await this.flush(index);
+    const bytes = Buffer.byteLength(text);
+    if ((this.buffered[index] as number) + bytes > FLUSH_BYTES) await this.flush(index);
+    if (bytes > FLUSH_BYTES) {
+      await (this.files[index] as FileHandle).writeFile(text, 'utf8');
+      return;
+    }
+    this.buffered[index] =
+      (this.buffered[index] as number) +
+      (this.buffers[index] as Buffer).write(text, this.buffered[index] as number);
   }
 
   /** Writes what is buffered; call once after the last `add`. */
@@ -64,13 +68,19 @@ export class SpillPartitions {
     this.files.length = 0;
   }
 
+  /** One partition's entries in the order added. The file is read whole: a partition is sized to fit. */
   async *entries(index: number): AsyncGenerator<SpilledEntry> {
-    const input = createReadStream(this.pathOf(index), { highWaterMark: 256 * 1024 });
-    for await (const text of splitLines(input)) {
-      const tab = text.indexOf('\t');
+    const text = await readFile(this.pathOf(index), 'utf8');
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const tab = text.indexOf('\t', start);
       const second = text.indexOf('\t', tab + 1);
-      const line = text.slice(second + 1);
-      yield { seq: Number(text.slice(0, tab)), id: text.slice(tab + 1, second), line: line || undefined };
+      yield {
+        seq: Number(text.slice(start, tab)),
+        id: text.slice(tab + 1, second),
+        line: second + 1 < end ? text.slice(second + 1, end) : undefined,
+      };
+      start = end + 1;
     }
   }
 
@@ -81,13 +91,11 @@ export class SpillPartitions {
   }
 
   private async flush(index: number): Promise<void> {
-    const buffer = this.buffers[index] as string[];
-    if (buffer.length === 0) return;
-    const chunk = buffer.join('');
-    this.buffers[index] = [];
+    const used = this.buffered[index] as number;
+    if (used === 0) return;
     this.buffered[index] = 0;
     // writeFile on a handle writes all of it from the current position (write() may write part of it).
-    await (this.files[index] as FileHandle).writeFile(chunk, 'utf8');
+    await (this.files[index] as FileHandle).writeFile((this.buffers[index] as Buffer).subarray(0, used));
   }
 }
 

@@ -11,6 +11,8 @@ export interface PartWriterOptions {
   /** Roll to a new part once this many bytes (as stored) were written. */
   maxPartBytes: number;
   firstPartIndex?: number;
+  /** zlib level (default 6); files rewritten on every run (the current state) trade some size for speed. */
+  gzipLevel?: number;
 }
 
 /** About how much text is turned into bytes at once (a single longer line is one batch of its own). */
@@ -102,7 +104,7 @@ export class NdjsonPartWriter {
       pending: Promise.resolve(),
     };
     if (this.options.compress) {
-      part.gzip = createGzip();
+      part.gzip = createGzip({ level: this.options.gzipLevel });
       // Gzip output is forwarded in order; each write waits for the sink so memory stays bounded.
       part.gzip.on('data', (data: Buffer) => {
         part.gzip?.pause();
