@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './bench/cliniko.js';
+import { benchCurrentState, currentStateFigures } from './bench/current-state.js';
 import { benchWelkinMemory, benchWelkinThroughput, benchWelkinTokens } from './bench/welkin.js';
 import { stageProgress } from './cli/progress/stage-progress.js';
 
@@ -36,6 +37,10 @@ async function main() {
   stage.note(JSON.stringify({ welkinSmall, welkinBig }));
   const tokens = await benchWelkinTokens(20, quick ? 10 : 20, 3);
   stage.end(JSON.stringify(tokens));
+  stage.begin(`current state: the bundled step at ${bigRows} rows, then the export's rows/s again to compare`);
+  const current = await benchCurrentState(bigRows);
+  const throughputAfter = await benchClinikoThroughput(quick ? 20_000 : 100_000);
+  stage.end(JSON.stringify({ current, throughputAfter }));
   const report = {
     cliniko: {
       rate: { ...rate, target: '>= 0.95', met: rate.ratio >= 0.95 },
@@ -43,6 +48,7 @@ async function main() {
       throughput,
       memory: memoryFigures(small, big),
     },
+    currentState: currentStateFigures(current, [throughput, throughputAfter]),
     welkin: {
       throughput: welkinThroughput,
       memory: memoryFigures(welkinSmall, welkinBig),

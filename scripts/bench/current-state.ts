@@ -74,7 +74,6 @@ export async function benchCurrentState(rows: number): Promise<CurrentStateFigur
   };
   const steps: CurrentStateStep[] = [];
   const measure = async (step: string, rowsIn: number) => {
-    process.stderr.write(`  current state: ${step}...\n`);
     const line = await runChild(
       bundle,
       { source: 'cliniko', resource: 'patients', subPrefix: 'account=main' },
@@ -158,6 +157,33 @@ function patientLine(index: number, revision: number): string {
     `"address_1":"${index % 400} Queen St","city":"Perth","state":"ACT","post_code":"3769","country":"Australia",` +
     `"notes":"Ünïcödé ✓ revision ${revision}","medicare":"2031236801","links":{"self":"https://api.au1.cliniko.com/v1/patients/${id}"}}`
   );
+}
+
+/**
+ * Against the bounds: every step's peak RSS <= 160 MB, its rows/s >= 5x the export's rows/s (the export timed
+ * just before and just after the steps, the mean taken: the machine's load moves both), no API request.
+ */
+export function currentStateFigures(
+  figures: CurrentStateFigures,
+  exports: readonly { rowsPerSecond: number }[],
+) {
+  const exportRowsPerSecond = Math.round(
+    exports.reduce((sum, item) => sum + item.rowsPerSecond, 0) / exports.length,
+  );
+  const steps = figures.steps.map((step) => ({
+    ...step,
+    vsExportRatio: round(step.rowsPerSecond / exportRowsPerSecond),
+    rssVsLimitRatio: round(step.maxRssMb / 160),
+  }));
+  return {
+    exportRowsPerSecond,
+    steps,
+    apiRequestsDuringSteps: figures.apiRequestsDuringSteps,
+    target: 'each step: rows/s >= 5x the export (vsExportRatio >= 5), peak RSS <= 160 MB; 0 API requests',
+    met:
+      figures.apiRequestsDuringSteps === 0 &&
+      steps.every((step) => step.vsExportRatio >= 5 && step.rssVsLimitRatio <= 1),
+  };
 }
 
 function round(value: number): number {
