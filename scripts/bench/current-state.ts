@@ -69,7 +69,7 @@ export async function benchCurrentState(rows: number): Promise<CurrentStateFigur
     S3_FORCE_PATH_STYLE: 'true',
     CLINIKO_BASE_URL: sim.url,
     CLINIKO_API_KEY: sim.apiKey,
-    NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS ?? EXPORTER_NODE_OPTIONS,
+    NODE_OPTIONS: EXPORTER_NODE_OPTIONS,
     ...(process.env.BENCH_TRACE ? { BENCH_TRACE: '1' } : {}),
   };
   const steps: CurrentStateStep[] = [];
