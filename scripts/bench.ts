@@ -16,8 +16,9 @@ const stage = stageProgress(process.stderr, values.json);
 
 async function main() {
   const quick = values.quick;
-  stage.begin('cliniko: rate (limit 600/min, latency for ~1.3 in flight)');
-  const rate = await benchClinikoRate(600, quick ? 15 : 40);
+  stage.begin('cliniko: rate (limit 600/min over 2.3 windows, latency for ~1.3 in flight)');
+  // Quick runs shorten the limiter's window (and its per-window limit with it), never the windows counted.
+  const rate = await benchClinikoRate(600, quick ? 15_000 : 60_000);
   stage.end(JSON.stringify(rate));
   stage.begin('cliniko: throughput (100k rows, no limit)');
   const throughput = await benchClinikoThroughput(quick ? 20_000 : 100_000);
@@ -43,8 +44,7 @@ async function main() {
   stage.end(JSON.stringify({ current, throughputAfter }));
   const report = {
     cliniko: {
-      rate: { ...rate, target: '>= 0.95', met: rate.ratio >= 0.95 },
-      rateLimited: { share: rate.rateLimitedShare, target: '<= 0.01', met: rate.rateLimitedShare <= 0.01 },
+      rate: { ...rate, target: '0.95 <= ratio <= 1.0, no window above 1.0, >= 2 windows, 429s <= 1%' },
       throughput,
       memory: memoryFigures(small, big),
     },

@@ -2,6 +2,14 @@ import { createHash } from 'node:crypto';
 import { sleepWithinRun } from './run-scope.js';
 
 /**
+ * Even spacing puts exactly `perMinute` starts in some 60 s windows; the moment a request reaches the server
+ * varies by tens of milliseconds on a busy machine (timers, the event loop), which would then make one window
+ * hold one too many: a 429 from a sliding-window limiter, and a pause that costs far more than it saved.
+ * Spreading `perMinute` starts over 1% more than 60 s (600 ms) absorbs that jitter for 1% of the rate.
+ */
+const JITTER_MARGIN_MS = 600;
+
+/**
  * Paces request starts evenly so that no 60 s window holds more than `perMinute` of them, and lets a 429 push
  * every caller back at once. One budget is shared by every request made with the same credential in the
  * process, because the upstream limit is per user, not per connection.
@@ -14,7 +22,7 @@ export class RequestBudget {
   rateLimited = 0;
 
   constructor(readonly perMinute: number) {
-    this.intervalMs = Number.isFinite(perMinute) && perMinute > 0 ? 60_000 / perMinute : 0;
+    this.intervalMs = Number.isFinite(perMinute) && perMinute > 0 ? (60_000 + JITTER_MARGIN_MS) / perMinute : 0;
   }
 
   /** Resolves when the caller may start its request. */

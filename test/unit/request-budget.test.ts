@@ -21,27 +21,45 @@ describe('RequestBudget', () => {
     vi.useRealTimers();
   });
 
-  it('spaces request starts evenly at 60 s / perMinute', async () => {
+  it('spaces request starts evenly at (60 s + a 600 ms jitter margin) / perMinute', async () => {
     // Prepare
-    const budget = new RequestBudget(600); // one start every 100 ms
+    const budget = new RequestBudget(600); // one start every 101 ms
 
     // Act
     const granted = acquireMany(budget, 3);
     await vi.advanceTimersByTimeAsync(0);
     const atZero = [...granted];
-    await vi.advanceTimersByTimeAsync(99);
-    const at99 = [...granted];
-    await vi.advanceTimersByTimeAsync(1);
-    const at100 = [...granted];
     await vi.advanceTimersByTimeAsync(100);
-    const at200 = [...granted];
+    const at100 = [...granted];
+    await vi.advanceTimersByTimeAsync(1);
+    const at101 = [...granted];
+    await vi.advanceTimersByTimeAsync(100);
+    const at201 = [...granted];
+    await vi.advanceTimersByTimeAsync(1);
+    const at202 = [...granted];
 
     // Assess
     expect(atZero).toEqual([0]);
-    expect(at99).toEqual([0]);
-    expect(at100).toEqual([0, 1]);
-    expect(at200).toEqual([0, 1, 2]);
+    expect(at100).toEqual([0]);
+    expect(at101).toEqual([0, 1]);
+    expect(at201).toEqual([0, 1]);
+    expect(at202).toEqual([0, 1, 2]);
     expect(budget.granted).toBe(3);
+  });
+
+  it('never grants more than perMinute starts in any 60 s window, with 600 ms to spare', async () => {
+    // Prepare
+    const budget = new RequestBudget(600);
+    const times: number[] = [];
+
+    // Act
+    for (let index = 0; index < 1_300; index += 1) void budget.acquire().then(() => times.push(Date.now()));
+    await vi.advanceTimersByTimeAsync(140_000);
+
+    // Assess
+    expect(times).toHaveLength(1_300);
+    const spans = times.slice(600).map((time, index) => time - (times[index] as number));
+    expect(Math.min(...spans)).toBeGreaterThanOrEqual(60_599);
   });
 
   it('holds every caller back until a 429 pause has passed', async () => {
@@ -99,7 +117,7 @@ describe('RequestBudget', () => {
       apiKey,
       userAgent: 'Test (t@example.com)',
       baseUrl: new URL('https://api.au1.cliniko.com/v1'),
-      requestsPerMinute: 60, // one start per second
+      requestsPerMinute: 60, // one start per 1.01 s
       timeoutMs: 60_000,
     };
     const first = new ClinikoClient(config, { fetch });
@@ -108,13 +126,13 @@ describe('RequestBudget', () => {
     // Act
     const a = first.getObject('/a');
     const b = second.getObject('/b');
-    await vi.advanceTimersByTimeAsync(999);
-    const beforeOneSecond = [...started];
+    await vi.advanceTimersByTimeAsync(1_009);
+    const beforeTheSlot = [...started];
     await vi.advanceTimersByTimeAsync(1);
     await Promise.all([a, b]);
 
     // Assess
-    expect(beforeOneSecond).toEqual(['/v1/a']);
+    expect(beforeTheSlot).toEqual(['/v1/a']);
     expect(started).toEqual(['/v1/a', '/v1/b']);
   });
 });
