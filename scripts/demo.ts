@@ -1,8 +1,8 @@
 /**
- * `npm start`: the whole product on this machine with nothing to configure. Starts the local Cliniko and
- * Welkin simulators, exports every resource of both to ./out/demo, sends a Welkin webhook notice through the
- * local receiver (which pulls the changed record), and queries the result with DuckDB. Nothing is left outside
- * the output folder: the Welkin token lives in a scratch folder removed at the end.
+ * `npm start`: the whole product on this machine with nothing to configure. Starts each registered source's
+ * local simulator, exports every resource of it to ./out/demo, sends a Welkin webhook notice through the local
+ * receiver (which pulls the changed record), and queries the result with DuckDB. Nothing is left outside the
+ * output folder: token files live in a scratch folder removed at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseEnv } from '../shared/config-error.js';
 import { LocalSink } from '../shared/output/local-sink.js';
-import { startClinikoSimulator } from '../simulators/cliniko/index.js';
+import { SOURCES } from '../shared/sources/registry.js';
+import { SIMULATORS } from '../simulators/registry.js';
 import { startWelkinSimulator } from '../simulators/welkin/index.js';
 import { demoEnvSchema } from './demo/demo-env.js';
 import { runWebhookDemo } from './demo/webhook-demo.js';
@@ -18,53 +19,53 @@ import { runExportCli } from './export.js';
 
 const OUT = resolve(parseEnv(demoEnvSchema, process.env).DEMO_OUT);
 const DEMO_RATE = 1_200;
+const DEMO_ROWS = 120;
+const DEMO_SEED = 7;
+
+const io = {
+  err: (line: string) => process.stderr.write(`${line}\n`),
+  out: (line: string) => process.stdout.write(`${line}\n`),
+  errStream: process.stderr,
+};
+
+/** Exports every resource of one source from its simulator; the CLI's exit code. */
+async function exportFromSimulator(name: string, scratchDir: string): Promise<number> {
+  const start = SIMULATORS[name];
+  if (!start) throw new Error(`no simulator for source ${name} (simulators/registry.ts)`);
+  const sim = await start({
+    rowsPerResource: DEMO_ROWS,
+    seed: DEMO_SEED,
+    requestsPerMinute: DEMO_RATE,
+    scratchDir,
+  });
+  try {
+    process.stdout.write(`${name}: simulator on loopback; writing to ${OUT}\n`);
+    return await runExportCli([name, '--out', OUT, '--full'], { ...io, env: { ...process.env, ...sim.env } });
+  } finally {
+    await sim.stop();
+  }
+}
+
+/** The webhook path, against a Welkin simulator of its own (the notice pulls one record back). */
+async function webhookFromSimulator(scratchDir: string): Promise<void> {
+  const welkin = await startWelkinSimulator({ rowsPerResource: DEMO_ROWS, seed: DEMO_SEED });
+  try {
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    await runWebhookDemo(welkin, new LocalSink(OUT), say, join(scratchDir, 'welkin-webhook-token.json'));
+  } finally {
+    await welkin.stop();
+  }
+}
 
 async function main(): Promise<number> {
   await rm(OUT, { recursive: true, force: true });
-  // Token file and its renewal lease: in a folder of the demo's own, not the shared per-client file.
   const scratch = await mkdtemp(join(tmpdir(), 'clinic-pipe-demo-'));
-  const tokenFile = join(scratch, 'welkin-token.json');
-  const cliniko = await startClinikoSimulator({
-    rowsPerResource: 120,
-    requestsPerMinute: DEMO_RATE,
-    seed: 7,
-  });
-  const welkin = await startWelkinSimulator({ rowsPerResource: 150, seed: 7 });
-  const io = {
-    err: (line: string) => process.stderr.write(`${line}\n`),
-    out: (line: string) => process.stdout.write(`${line}\n`),
-    errStream: process.stderr,
-  };
   try {
-    process.stdout.write(
-      `Cliniko simulator on ${cliniko.url}, Welkin simulator on ${welkin.baseUrl}; writing to ${OUT}\n`,
-    );
-    const clinikoCode = await runExportCli(['cliniko', '--out', OUT, '--full'], {
-      ...io,
-      env: {
-        ...process.env,
-        CLINIKO_API_KEY: cliniko.apiKey,
-        CLINIKO_USER_AGENT: 'Clinic Pipe Demo (demo@example.com)',
-        CLINIKO_BASE_URL: cliniko.url,
-        CLINIKO_REQUESTS_PER_MINUTE: String(DEMO_RATE),
-      },
-    });
-    const welkinCode = await runExportCli(['welkin', '--out', OUT, '--full'], {
-      ...io,
-      env: {
-        ...process.env,
-        WELKIN_TENANT: welkin.tenant,
-        WELKIN_INSTANCE: welkin.instance,
-        WELKIN_CLIENT_NAME: welkin.clientName,
-        WELKIN_CLIENT_SECRET: welkin.secret,
-        WELKIN_BASE_URL: welkin.baseUrl,
-        WELKIN_TOKEN_FILE: tokenFile,
-      },
-    });
-    if (clinikoCode !== 0 || welkinCode !== 0) return 1;
-    await runWebhookDemo(welkin, new LocalSink(OUT), (line) => process.stdout.write(`${line}\n`), tokenFile);
+    for (const source of SOURCES) {
+      if ((await exportFromSimulator(source.name, scratch)) !== 0) return 1;
+    }
+    await webhookFromSimulator(scratch);
   } finally {
-    await Promise.all([cliniko.stop(), welkin.stop()]);
     await rm(scratch, { recursive: true, force: true });
   }
   const duck = await (await DuckDBInstance.create(':memory:')).connect();

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Env } from '../shared/sources/source-module.js';
 import { startClinikoSimulator } from './cliniko/index.js';
 import { startWelkinSimulator } from './welkin/index.js';
@@ -8,6 +9,8 @@ export interface SimulatorOptions {
   seed?: number;
   /** Cliniko's per-key limit; the exporter is told the same budget. */
   requestsPerMinute?: number;
+  /** Where the CLI keeps this source's token file, so a run leaves nothing in the OS temp folder. */
+  scratchDir: string;
 }
 
 /** A simulator running on loopback, and the environment that points its source's CLI at it. */
@@ -35,7 +38,7 @@ export const SIMULATORS: Readonly<Record<string, SimulatorStarter>> = {
       stop: () => sim.stop(),
     };
   },
-  welkin: async ({ rowsPerResource, seed }) => {
+  welkin: async ({ rowsPerResource, seed, scratchDir }) => {
     const sim = await startWelkinSimulator({ rowsPerResource, seed });
     return {
       env: {
@@ -44,17 +47,19 @@ export const SIMULATORS: Readonly<Record<string, SimulatorStarter>> = {
         WELKIN_CLIENT_NAME: sim.clientName,
         WELKIN_CLIENT_SECRET: sim.secret,
         WELKIN_BASE_URL: sim.baseUrl,
+        WELKIN_TOKEN_FILE: join(scratchDir, 'welkin-token.json'),
       },
       stop: () => sim.stop(),
     };
   },
-  'welkin-v1': async ({ rowsPerResource, seed }) => {
+  'welkin-v1': async ({ rowsPerResource, seed, scratchDir }) => {
     const sim = await startWelkinV1Simulator({ rowsPerResource, seed });
     return {
       env: {
         WELKIN_V1_CLIENT_ID: sim.clientId,
         WELKIN_V1_CLIENT_SECRET: sim.clientSecret,
         WELKIN_V1_BASE_URL: sim.baseUrl,
+        WELKIN_V1_TOKEN_FILE: join(scratchDir, 'welkin-v1-token.json'),
       },
       stop: () => sim.stop(),
     };

@@ -31,12 +31,10 @@ describe('every resource of every source', () => {
       // Prepare
       const start = SIMULATORS[name];
       expect(start, `simulators/registry.ts has no simulator for source ${name}`).toBeDefined();
-      sim = await (start as NonNullable<typeof start>)({ rowsPerResource: 30, requestsPerMinute: 100_000 });
       dir = await mkdtemp(join(tmpdir(), `every-${name}-`));
-      const connection = await source.connectLocal({
-        ...sim.env,
-        WELKIN_TOKEN_FILE: join(dir, 'token.json'),
-      });
+      const options = { rowsPerResource: 30, requestsPerMinute: 100_000, scratchDir: dir };
+      sim = await (start as NonNullable<typeof start>)(options);
+      const connection = await source.connectLocal(sim.env);
 
       // Act
       const outcome = await runExport({
