@@ -38,7 +38,9 @@ async function main() {
   stage.note(JSON.stringify({ welkinSmall, welkinBig }));
   const tokens = await benchWelkinTokens(20, quick ? 10 : 20, 3);
   stage.end(JSON.stringify(tokens));
-  stage.begin(`current state: the bundled step at ${bigRows} rows, then the export's rows/s again to compare`);
+  stage.begin(
+    `current state: the bundled step at ${bigRows} rows, then the export's rows/s again to compare`,
+  );
   const current = await benchCurrentState(bigRows);
   const throughputAfter = await benchClinikoThroughput(quick ? 20_000 : 100_000);
   stage.end(JSON.stringify({ current, throughputAfter }));

@@ -22,7 +22,8 @@ export class RequestBudget {
   rateLimited = 0;
 
   constructor(readonly perMinute: number) {
-    this.intervalMs = Number.isFinite(perMinute) && perMinute > 0 ? (60_000 + JITTER_MARGIN_MS) / perMinute : 0;
+    this.intervalMs =
+      Number.isFinite(perMinute) && perMinute > 0 ? (60_000 + JITTER_MARGIN_MS) / perMinute : 0;
   }
 
   /** Resolves when the caller may start its request. */
