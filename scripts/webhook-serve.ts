@@ -3,6 +3,7 @@ import { UsageError } from '../shared/config-error.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { startLocalService } from './local/local-service.js';
+import { pullFailureLine, pullLine, receiveLine } from './local/outcome-lines.js';
 
 const USAGE = 'usage: npm run webhook:serve -- --port N --out <dir | s3://bucket/prefix>';
 
@@ -28,19 +29,9 @@ async function main(): Promise<void> {
     port,
     sink,
     env: process.env,
-    onReceive: (outcome) => {
-      if (outcome.kind === 'rejected') console.error(`rejected: ${outcome.reason}`);
-      else if (outcome.kind === 'failed') console.error(`failed (${outcome.stage}): ${outcome.error}`);
-      else
-        console.error(
-          `accepted ${outcome.entity} ${outcome.subtype} ${outcome.dedupeKey}${outcome.duplicate ? ' (duplicate)' : ''}${
-            outcome.withoutInitiatedTime ? ' (no initiatedTime)' : ''
-          }`,
-        );
-    },
-    onPull: (outcome) =>
-      console.error(`${outcome.kind} ${outcome.entity} ${outcome.subtype} ${outcome.dedupeKey}`),
-    onPullFailure: (reason, attempt) => console.error(`pull attempt ${attempt} failed: ${reason}`),
+    onReceive: (outcome) => console.error(receiveLine(outcome)),
+    onPull: (outcome) => console.error(pullLine(outcome)),
+    onPullFailure: (reason, attempt) => console.error(pullFailureLine(reason, attempt)),
   });
   console.log(`webhook receiver listening on ${service.server.url} (writing to ${sink.location})`);
   const shutdown = () => {

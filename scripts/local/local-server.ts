@@ -20,24 +20,40 @@ export interface LocalWebhookServer {
   stop(): Promise<void>;
 }
 
-// Past the limit the rest of an oversized body is read and dropped (so the client sees the 413 rather than
-// a reset), up to this much; beyond it the connection is cut.
-const DISCARD_LIMIT_BYTES = 16 * 1024 * 1024;
+// Past the limit the body is no longer kept: the answer (413) goes out at once and the rest is read and
+// dropped, so the client sees the 413 rather than a reset however much it sends. A client still sending
+// after this long is cut off.
+const DISCARD_DEADLINE_MS = 30_000;
 
-async function readCapped(
-  req: IncomingMessage,
-  maxBytes: number,
-): Promise<{ body: Buffer; truncated: boolean } | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  let truncated = false;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > DISCARD_LIMIT_BYTES) return undefined;
-    if (size > maxBytes) truncated = true;
-    else chunks.push(chunk as Buffer);
-  }
-  return { body: Buffer.concat(chunks), truncated };
+/** The body up to `maxBytes`; past that, `truncated` and whatever follows is discarded as it arrives. */
+function readCapped(req: IncomingMessage, maxBytes: number): Promise<{ body: Buffer; truncated: boolean }> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const overflow = () => {
+      const cutOff = setTimeout(() => req.socket.destroy(), DISCARD_DEADLINE_MS).unref();
+      req.once('end', () => clearTimeout(cutOff));
+      resolve({ body: Buffer.concat(chunks), truncated: true });
+    };
+    // A declared length over the limit needs no reading at all.
+    if (Number(req.headers['content-length']) > maxBytes) {
+      req.resume();
+      return overflow();
+    }
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= maxBytes) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData);
+      req.resume();
+      overflow();
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve({ body: Buffer.concat(chunks), truncated: false }));
+    req.once('error', reject);
+  });
 }
 
 /** What a receiver core answers one request with. */
@@ -66,6 +82,7 @@ export async function startLocalReceiver(
   const server: Server = createServer((req, res) => {
     void (async () => {
       const read = await readCapped(req, maxBytes).catch(() => undefined);
+      // The client went away mid-body: there is nobody to answer.
       if (!read) {
         req.socket.destroy();
         return;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HttpError } from '../../shared/errors.js';
+import { ConfigError, HttpError } from '../../shared/errors.js';
 import { JsonHttpClient, type JsonHttpClientOptions } from '../../shared/http/json-http-client.js';
 import { RequestBudget } from '../../shared/http/request-budget.js';
 import type { RetryPolicy } from '../../shared/http/retry-policy.js';
@@ -389,5 +389,38 @@ describe('JsonHttpClient', () => {
     // Assess
     expect(seen).toHaveLength(1);
     expect(error.message).toBe('Upstream: 404 (GET https://api.example.com/v1/missing)');
+  });
+
+  it('fails at once, naming the code, when the host does not resolve on the first request', async () => {
+    // Prepare
+    const notFound = new TypeError('fetch failed', { cause: { code: 'ENOTFOUND' } });
+    const { fetch, seen } = scriptedFetch([notFound, notFound, notFound]);
+
+    // Act
+    const act = client(fetch, { unreachableHint: 'check UPSTREAM_BASE_URL' }).request('GET', '/x');
+
+    // Assess
+    await expect(act).rejects.toThrow(ConfigError);
+    await expect(act).rejects.toThrow(
+      'Upstream: connection failed (ENOTFOUND) on the first request: check UPSTREAM_BASE_URL (GET https://api.example.com/v1/x)',
+    );
+    expect(seen).toHaveLength(1);
+  });
+
+  it('retries a refused connection once the host has answered before (a restart, not a wrong host)', async () => {
+    // Prepare
+    const refused = new TypeError('fetch failed', { cause: { code: 'ECONNREFUSED' } });
+    const { fetch, seen } = scriptedFetch([new Response('{}'), refused, refused, refused]);
+    const http = client(fetch);
+
+    // Act
+    await http.request('GET', '/first');
+    const error = await failure(http.request('GET', '/second'));
+
+    // Assess
+    expect(seen).toHaveLength(4);
+    expect(error.message).toBe(
+      'Upstream: connection failed (ECONNREFUSED) after 3 attempts (GET https://api.example.com/v1/second)',
+    );
   });
 });

@@ -67,3 +67,28 @@ describe('assertSafeBaseUrl', () => {
     expect(message).not.toContain('abc');
   });
 });
+
+describe('assertSafeBaseUrl and credentials in the URL', () => {
+  it.each([
+    'https://user:hunter2-secret@api.au1.cliniko.com/v1',
+    'https://only-user@api.live.welkincloud.io',
+    'http://sim:hunter2-secret@127.0.0.1:4010/v1',
+  ])('refuses %s without echoing what came before the @', (value) => {
+    // Act
+    const act = () => assertSafeBaseUrl(value, 'CLINIKO_BASE_URL');
+
+    // Assess
+    expect(act).toThrow(ConfigError);
+    expect(act).toThrow(
+      /^CLINIKO_BASE_URL: \S+ holds a user name or password \(user:password@\) — remove them/,
+    );
+    let message = '';
+    try {
+      act();
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).not.toContain('hunter2');
+    expect(message).not.toContain('only-user');
+  });
+});
