@@ -3,8 +3,11 @@
  * Nothing here is asserted in tests; this is where speed and memory are measured.
  */
 import { parseArgs } from 'node:util';
+import { benchBigPages } from './bench/big-pages.js';
+import { benchCliCpu } from './bench/cli-cpu.js';
 import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './bench/cliniko.js';
 import { benchCurrentState, currentStateFigures } from './bench/current-state.js';
+import { benchRecordPath } from './bench/record-path.js';
 import { benchWelkinMemory, benchWelkinThroughput, benchWelkinTokens } from './bench/welkin.js';
 import { stageProgress } from './cli/progress/stage-progress.js';
 
@@ -24,6 +27,21 @@ async function main() {
   const throughput = await benchClinikoThroughput(quick ? 20_000 : 100_000);
   stage.end(JSON.stringify(throughput));
   const smallRows = quick ? 20_000 : 100_000;
+  stage.begin(
+    `cliniko: record path vs JSON.parse + gzip + sha256 + write of the same pages (${smallRows} rows)`,
+  );
+  const recordPath = await benchRecordPath(smallRows);
+  stage.end(JSON.stringify(recordPath));
+  stage.begin(
+    `cliniko, welkin: unthrottled CLI CPU per row (${smallRows} rows, simulator in its own process)`,
+  );
+  const clinikoCpu = await benchCliCpu('cliniko', smallRows);
+  stage.note(JSON.stringify(clinikoCpu));
+  const welkinCpu = await benchCliCpu('welkin', smallRows);
+  stage.end(JSON.stringify(welkinCpu));
+  stage.begin('cliniko: peak RSS of the bundled handler on 4 MB pages (600 treatment notes of 40 KB)');
+  const bigPages = await benchBigPages();
+  stage.end(JSON.stringify(bigPages));
   const bigRows = quick ? 200_000 : 1_000_000;
   stage.begin(`cliniko: peak RSS of the bundled handler at ${smallRows} and ${bigRows} rows`);
   const small = await benchClinikoMemory(smallRows);
@@ -48,11 +66,15 @@ async function main() {
     cliniko: {
       rate: { ...rate, target: '0.95 <= ratio <= 1.0, no window above 1.0, >= 2 windows, 429s <= 1%' },
       throughput,
+      recordPath,
+      cpu: clinikoCpu,
+      bigPages,
       memory: memoryFigures(small, big),
     },
     currentState: currentStateFigures(current, [throughput, throughputAfter]),
     welkin: {
       throughput: welkinThroughput,
+      cpu: welkinCpu,
       memory: memoryFigures(welkinSmall, welkinBig),
       tokens: {
         ...tokens,

@@ -3,9 +3,12 @@ import type { WelkinConfig } from '../../shared/welkin/config.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { type BundledRun, runBundledHandler } from './bundled-run.js';
+import { startSimulatorProcess } from './simulator-process.js';
 import { type Throughput, timedExport } from './timed-export.js';
 
-function configOf(sim: WelkinSimulator): WelkinConfig {
+type SimulatorAddress = Pick<WelkinSimulator, 'tenant' | 'instance' | 'clientName' | 'secret' | 'baseUrl'>;
+
+function configOf(sim: SimulatorAddress): WelkinConfig {
   return {
     tenant: sim.tenant,
     instance: sim.instance,
@@ -17,11 +20,14 @@ function configOf(sim: WelkinSimulator): WelkinConfig {
   };
 }
 
-/** Rows per second through the Export API cursor, no latency (simulator in-process). */
+/** Rows per second through the Export API cursor, no latency, the simulator in a process of its own. */
 export async function benchWelkinThroughput(rows: number): Promise<Throughput> {
-  const sim = await startWelkinSimulator({ rowsPerResource: { PATIENT: rows }, seed: 5 });
+  const sim = await startSimulatorProcess<SimulatorAddress>('welkin', {
+    rowsPerResource: { PATIENT: rows },
+    seed: 5,
+  });
   try {
-    const { catalog } = welkinCatalog(configOf(sim), new MemoryTokenStore());
+    const { catalog } = welkinCatalog(configOf(sim.info), new MemoryTokenStore());
     const result = await timedExport(catalog, { resources: ['patients'], concurrency: 1 });
     if (result.rows !== rows)
       throw new Error(`welkin throughput run exported ${result.rows} of ${rows} rows`);

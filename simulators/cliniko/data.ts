@@ -75,6 +75,10 @@ export interface RowWorld {
   baseUrl: string;
   rowCount(resource: string): number;
   baseIdOf(resource: string, index: number): bigint;
+  /** Every free-text note this long (real treatment notes run to tens of KB); absent: the short pool. */
+  noteChars?: number;
+  /** Keep each row's JSON text once rendered (benches: serving must cost far less than exporting). */
+  cacheRowText?: boolean;
 }
 
 /** Generator for one row: each call draws the next value of that row's deterministic stream. */
@@ -118,7 +122,11 @@ export class RowGen {
 
   /** Cycles through the pool by index so any 12 consecutive rows cover every awkward string. */
   notes(): string {
-    return NOTES[(this.index + (this.salt % NOTES.length)) % NOTES.length] as string;
+    const note = NOTES[(this.index + (this.salt % NOTES.length)) % NOTES.length] as string;
+    const chars = this.world.noteChars;
+    if (!chars) return note;
+    const unit = note || 'Plain note';
+    return unit.repeat(Math.ceil(chars / unit.length)).slice(0, chars);
   }
 
   money(maxDollars: number): string {

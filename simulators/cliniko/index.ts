@@ -50,6 +50,10 @@ export interface ClinikoSimulatorOptions {
   omitNextLinkEveryNthList?: number;
   /** Every Nth list request answers an empty list with the true `total_entries`. Default off. */
   emptyPageEveryNthList?: number;
+  /** Length of every free-text note (long treatment notes make pages of MBs). Default: short notes. */
+  noteChars?: number;
+  /** Keep rendered rows (memory ~ their text) so serving a page again costs little; for benches. */
+  cacheRowText?: boolean;
 }
 
 export type ClinikoFaults = Partial<
@@ -146,6 +150,8 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     baseUrl,
     rowCount: (name) => storeOf(name).rows,
     baseIdOf: (name, i) => storeOf(name).baseId(i),
+    noteChars: opts.noteChars,
+    cacheRowText: opts.cacheRowText,
   });
   const nowS = () => Math.floor(Date.now() / 1000);
   const indexOrThrow = (store: ResourceStore, id: string): number => {

@@ -37,6 +37,22 @@ export function rowObject(world: RowWorld, store: ResourceStore, i: number): Rec
   return row;
 }
 
+const renderedRows = new WeakMap<ResourceStore, Map<number, { version: string; text: string }>>();
+
+/** A row's JSON text; with `cacheRowText`, rendered once per version of the row (edits, flags, base URL). */
+function rowText(world: RowWorld, store: ResourceStore, i: number): string {
+  if (!world.cacheRowText) return toJsonText(rowObject(world, store, i));
+  const meta = store.meta(i);
+  const version = `${meta.updatedS}|${meta.archivedS}|${meta.cancelledS}|${meta.active}|${meta.edits}|${world.baseUrl}`;
+  const rows = renderedRows.get(store) ?? new Map<number, { version: string; text: string }>();
+  renderedRows.set(store, rows);
+  const cached = rows.get(i);
+  if (cached?.version === version) return cached.text;
+  const text = toJsonText(rowObject(world, store, i));
+  rows.set(i, { version, text });
+  return text;
+}
+
 /**
  * Archived rows (and cancelled ones on appointment-like lists) are hidden unless a filter names that
  * column, e.g. `archived_at:*`. Id range filters are not here: they become an index range instead.
@@ -187,6 +203,6 @@ export function listBody(
   const links: Record<string, JsonValue> = { self: pageUrl(query.page) };
   if (query.page * query.perPage < total && !lies.omitNext) links.next = pageUrl(query.page + 1);
   if (query.page > 1) links.previous = pageUrl(query.page - 1);
-  const rows = indexes.map((i) => toJsonText(rowObject(world, store, i)));
+  const rows = indexes.map((i) => rowText(world, store, i));
   return `{${JSON.stringify(listKey)}:[${rows.join(',')}],"total_entries":${total},"links":${toJsonText(links)}}`;
 }
