@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { UsageError } from '../shared/config-error.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
+import { usageErrorOf } from './cli/args-error.js';
 import { startLocalService } from './local/local-service.js';
 import { pullFailureLine, pullLine, receiveLine } from './local/outcome-lines.js';
 
@@ -12,10 +13,24 @@ const USAGE = 'usage: npm run webhook:serve -- --port N --out <dir | s3://bucket
  * (WELKIN_BASE_URL: the simulator in the demo). Logs one line per notice: entity, subtype, dedupe key.
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: { port: { type: 'string', default: '0' }, out: { type: 'string' }, help: { type: 'boolean' } },
-  });
   const hint = 'see npm run webhook:serve -- --help';
+  const { values } = (() => {
+    try {
+      return parseArgs({
+        options: {
+          port: { type: 'string', default: '0' },
+          out: { type: 'string' },
+          help: { type: 'boolean' },
+        },
+      });
+    } catch (error) {
+      throw usageErrorOf(
+        error,
+        { port: { value: '<0..65535>' }, out: { value: '<dir | s3://bucket/prefix>' } },
+        hint,
+      );
+    }
+  })();
   if (values.help) {
     console.log(USAGE);
     return;

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError } from '../../shared/config-error.js';
+import { usageErrorOf } from './args-error.js';
 
 export const HELP_HINT = 'see npm run export -- --help';
 
@@ -10,8 +10,6 @@ export const EXPORT_OPTIONS = {
   full: { type: 'boolean', meaning: 'a full snapshot even when a watermark allows an incremental run' },
   help: { type: 'boolean', meaning: 'this help; `<source> --help` for one source' },
 } as const;
-
-type OptionName = keyof typeof EXPORT_OPTIONS;
 
 export interface ExportArgs {
   positionals: string[];
@@ -36,35 +34,6 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
     });
     return { positionals, ...values, full: values.full === true, help: values.help === true };
   } catch (error) {
-    throw usageErrorOf(error);
+    throw usageErrorOf(error, EXPORT_OPTIONS, HELP_HINT);
   }
-}
-
-/** Node's parseArgs errors carry a code and name the option in quotes: `Unknown option '--ful'`. */
-function usageErrorOf(error: unknown): unknown {
-  if (!(error instanceof TypeError) || !('code' in error)) return error;
-  const option = /'(-{1,2}[^' ]+)/.exec(error.message)?.[1] ?? 'option';
-  switch (error.code) {
-    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION':
-      return new UsageError(option, 'unknown option', suggestion(option));
-    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE':
-      return error.message.includes('argument missing')
-        ? new UsageError(option, 'needs a value', `write ${option} ${placeholderOf(option)}`)
-        : new UsageError(option, 'takes no value', `write ${option} alone`);
-    default:
-      return new UsageError(option, error.message.split('\n')[0] ?? 'not understood', HELP_HINT);
-  }
-}
-
-function suggestion(option: string): string {
-  const typed = option.replace(/^-+/, '');
-  const near = (Object.keys(EXPORT_OPTIONS) as OptionName[]).find(
-    (name) => typed.length > 0 && (name.startsWith(typed) || typed.startsWith(name)),
-  );
-  return near ? `did you mean --${near}? (${HELP_HINT})` : HELP_HINT;
-}
-
-function placeholderOf(option: string): string {
-  const spec = EXPORT_OPTIONS[option.replace(/^-+/, '') as OptionName];
-  return spec && 'value' in spec ? spec.value : '<value>';
 }
