@@ -1,5 +1,5 @@
 import { EXPORTER_NODE_OPTIONS } from '../lambda/runtime-options.js';
-import type { SecretAccess, SourceDeployment } from '../sources/deployment.js';
+import type { ColumnDeployment, SecretAccess, SourceDeployment } from '../sources/deployment.js';
 import { WELKIN_V1_ENV as ENV } from './env.js';
 import { WELKIN_V1_RESOURCES } from './resources.js';
 
@@ -9,7 +9,14 @@ export const WELKIN_V1_API_ACCESS: readonly SecretAccess[] = [
   { secret: 'token-cache', env: ENV.tokenSecretArn, write: true },
 ];
 
-/** What the stack deploys for Welkin v1: the export (the ping-and-pull webhook is added beside it). */
+/** Stored notifications: `{notices: [...], _receivedAt, _dedupeKey}`, the list kept as JSON text. */
+const NOTICE_COLUMNS: readonly ColumnDeployment[] = [
+  { name: 'notices' },
+  { name: '_receivedAt' },
+  { name: '_dedupeKey' },
+];
+
+/** What the stack deploys for Welkin v1: the export and the ping-and-pull webhook. */
 export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
   source: 'welkin-v1',
   title: 'Welkin v1',
@@ -26,6 +33,13 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
       description: 'Welkin v1 API client: {"clientId","clientSecret","scope"}',
       placeholder: { clientId: '', clientSecret: '', scope: 'all' },
       noRotationReason: 'vendor-issued API credential with no rotation API; rotated by hand per the runbook',
+    },
+    {
+      id: 'webhook-secret',
+      description:
+        'Secret signing Welkin v1 update notifications (HS256), given to Welkin with client id clinic-pipe',
+      generatedLength: 48,
+      noRotationReason: 'the value is also configured in Welkin; rotate both together per the runbook',
     },
     {
       id: 'token-cache',
@@ -51,4 +65,46 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
     timezone: 'Australia/Sydney',
   },
   defaultMapConcurrency: 2,
+  webhook: {
+    receiver: {
+      entryDir: 'welkin-v1-webhook',
+      description: 'Receives Welkin v1 update notifications: verifies the signed JWT, stores, queues',
+      timeoutSeconds: 10,
+      memoryMb: 256,
+      reservedConcurrency: 20,
+      // The signing secret only: the receiver never holds the API credentials.
+      secrets: [{ secret: 'webhook-secret', env: ENV.webhookSecretArn }],
+      prefixes: ['welkin-v1-events'],
+      environment: { [ENV.webhookClientId]: 'clinic-pipe', [ENV.webhookMaxBytes]: String(256 * 1024) },
+    },
+    worker: {
+      entryDir: 'welkin-v1-webhook-worker',
+      description: 'Pulls the changed Welkin v1 records of each queued update notification',
+      timeoutSeconds: 300,
+      memoryMb: 512,
+      reservedConcurrency: 2,
+      secrets: WELKIN_V1_API_ACCESS,
+      prefixes: ['welkin-v1-changes'],
+    },
+    queueUrlEnv: ENV.eventsQueueUrl,
+    authentication:
+      'Give Welkin this URL as the notify URL, with client id clinic-pipe and the webhook-secret value (HS256 JWT)',
+    tables: [
+      {
+        name: 'welkin_v1_events',
+        description: 'Welkin v1 update notifications as received (one row per distinct notification)',
+        folder: 'welkin-v1-events',
+        columns: NOTICE_COLUMNS,
+        compressed: false,
+      },
+      {
+        name: 'welkin_v1_changes',
+        description: 'Welkin v1 records pulled for each notified window',
+        folder: 'welkin-v1-changes',
+        entities: WELKIN_V1_RESOURCES.map((resource) => resource.name),
+        columns: [{ name: 'id' }, { name: 'created_at' }, { name: 'updated_at' }],
+        compressed: false,
+      },
+    ],
+  },
 };

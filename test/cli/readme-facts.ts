@@ -7,6 +7,7 @@ import { outputEnvSchema } from '../../shared/lambda/output-env.js';
 import type { FunctionDeployment } from '../../shared/sources/deployment.js';
 import { SOURCES } from '../../shared/sources/registry.js';
 import { receiverEnvSchema } from '../../shared/welkin/webhooks/receiver-env.js';
+import { v1ReceiverEnvSchema } from '../../shared/welkin-v1/webhooks/receiver-env.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const README = readFileSync(join(REPO, 'README.md'), 'utf8');
@@ -17,6 +18,7 @@ export const ENV_SCHEMAS: readonly z.ZodObject<z.ZodRawShape>[] = [
   ...SOURCES.map((source) => source.localEnv),
   outputEnvSchema,
   receiverEnvSchema,
+  v1ReceiverEnvSchema,
   demoEnvSchema,
 ];
 

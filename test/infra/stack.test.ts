@@ -234,6 +234,7 @@ describe('ClinicPipeStack', () => {
     expect(writers.sort()).toEqual([
       expect.stringContaining('WelkinExportRole'),
       expect.stringContaining('WelkinV1ExportRole'),
+      expect.stringContaining('WelkinV1WebhookWorkerRole'),
       expect.stringContaining('WelkinWebhookWorkerRole'),
     ]);
     for (const role of ['WelkinExportRole', 'WelkinWebhookWorkerRole']) {

@@ -95,10 +95,12 @@ describe('welkin-v1 webhooks: ping and pull over HTTP', () => {
     expect(events).toHaveLength(1);
     expect(await sink.getText(events[0] as string)).toContain('"_dedupeKey"');
     const changes = await sink.list('welkin-v1-changes/patients');
-    const parts = changes.filter((key) => key.endsWith('.ndjson'));
-    const lines = (await Promise.all(parts.map((key) => sink.getText(key)))).join('').trim().split('\n');
+    const day = new Date().toISOString().slice(0, 10);
+    expect(changes).toEqual([
+      expect.stringMatching(new RegExp(`^welkin-v1-changes/patients/dt=${day}/[0-9a-f]{64}-0\\.ndjson$`)),
+    ]);
+    const lines = ((await sink.getText(changes[0] as string)) ?? '').trim().split('\n');
     expect(lines.map((line) => JSON.parse(line).id).sort()).toEqual([first, second].sort());
-    expect(changes.some((key) => key.endsWith('/_pulled.json'))).toBe(true);
     expect(outcomes).toMatchObject([{ kind: 'accepted', entries: 1, duplicate: false }]);
   });
 

@@ -10,10 +10,9 @@ export function v1EventKey(receivedAt: Date, dedupeKey: string): string {
 }
 
 /**
- * `welkin-v1-changes/<resource>/dt=YYYY-MM-DD/notice=<dedupeKey>-<entry>/`: the records pulled for one entry
- * of one notification, in NDJSON parts, with `_pulled.json` written last. `resource` is a name from the
- * resource table, so it is a safe path segment.
+ * `welkin-v1-changes/<resource>/dt=YYYY-MM-DD/<dedupeKey>-<entry>.ndjson`: the records pulled for one entry of
+ * one notification. `resource` is a name from the resource table, so it is a safe path segment.
  */
-export function v1ChangeFolder(resource: string, pulledAt: Date, dedupeKey: string, entry: number): string {
-  return joinKey('welkin-v1-changes', resource, `dt=${day(pulledAt)}`, `notice=${dedupeKey}-${entry}`);
+export function v1ChangeKey(resource: string, pulledAt: Date, dedupeKey: string, entry: number): string {
+  return joinKey('welkin-v1-changes', resource, `dt=${day(pulledAt)}`, `${dedupeKey}-${entry}.ndjson`);
 }

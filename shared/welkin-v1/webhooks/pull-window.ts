@@ -1,26 +1,24 @@
 import { IdHashSet } from '../../export/id-hash-set.js';
-import { NdjsonPartWriter } from '../../output/ndjson-part-writer.js';
-import { joinKey, type Sink } from '../../output/sink.js';
+import type { Sink, Upload } from '../../output/sink.js';
 import type { WelkinV1Client } from '../client.js';
 import { FindPager } from '../find-pager.js';
 import { welkinV1Resource } from '../resources.js';
-import { v1ChangeFolder } from './layout.js';
+import { v1ChangeKey } from './layout.js';
 import type { V1QueuedNotice } from './queued-notice.js';
 
 /** Safe to log: names, counts and keys only. */
 export type V1PullOutcome =
-  | { kind: 'pulled'; resource: string; dedupeKey: string; entry: number; records: number; folder: string }
+  | { kind: 'pulled'; resource: string; dedupeKey: string; entry: number; records: number; key?: string }
   | { kind: 'skipped'; resource: string; dedupeKey: string; entry: number; reason: string };
-
-const MAX_PART_BYTES = 64 * 1024 * 1024;
 
 /**
  * The "pull" of ping and pull: each entry's window is asked for again through the v1 Find pager (its token,
  * origin pinning, next links, tie handling and end confirmation), and the changed records go to the entry's
  * change folder, `_pulled.json` last. The notice's `href` is checked, never followed: the request is built
- * from our resource table, so a notice cannot steer the token anywhere. A repeat (SQS or Welkin redelivery)
- * rewrites the same keys with fresher data. A failure deletes what this attempt wrote and throws, so the
- * queue retries and finally dead-letters it.
+ * from our resource table, so a notice cannot steer the token anywhere. Records stream into one upload per
+ * entry, visible only once complete (none for an empty window). A repeat (SQS or Welkin redelivery) rewrites
+ * the same key with fresher data. A failure aborts the upload and throws, so the queue retries and finally
+ * dead-letters the notice.
  */
 export async function pullV1Notice(options: {
   message: V1QueuedNotice;
@@ -48,37 +46,29 @@ async function pullEntry(
     return { kind: 'skipped', ...ids, reason: 'href is not this API’s Find URL for the resource' };
   }
   const pulledAt = (options.now ?? (() => new Date()))();
-  const folder = v1ChangeFolder(resource.name, pulledAt, message.dedupeKey, entry);
-  const writer = new NdjsonPartWriter({ sink, folder, compress: false, maxPartBytes: MAX_PART_BYTES });
+  const key = v1ChangeKey(resource.name, pulledAt, message.dedupeKey, entry);
   // A window can be large (a bulk edit): the engine's compact id set, not a Set of strings.
   const seen = new IdHashSet();
+  let upload: Upload | undefined;
   let records = 0;
   try {
-    const pager = new FindPager(client, resource);
     // The window as notified, both ends as Welkin wrote them (microseconds kept).
-    for await (const page of pager.pages({ since: notice.from, until: notice.to })) {
-      const lines = page.records.filter((record) => seen.add(record.id));
-      await writer.writeLines(lines.map((record) => record.json));
+    for await (const page of new FindPager(client, resource).pages({
+      since: notice.from,
+      until: notice.to,
+    })) {
+      const lines = page.records.filter((record) => seen.add(record.id)).map((record) => record.json);
+      if (lines.length === 0) continue;
+      upload ??= sink.openUpload(key, 'application/x-ndjson');
+      await upload.write(Buffer.from(`${lines.join('\n')}\n`, 'utf8'));
       records += lines.length;
     }
-    const files = await writer.close();
-    const summary = {
-      ...ids,
-      from: notice.from,
-      to: notice.to,
-      pulledAt: pulledAt.toISOString(),
-      records,
-      files,
-    };
-    await sink.putText(joinKey(folder, '_pulled.json'), `${JSON.stringify(summary)}\n`);
-    return { kind: 'pulled', ...ids, records, folder };
+    await upload?.finish();
   } catch (error) {
-    await writer.abort().catch(() => undefined);
-    await Promise.all(
-      writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)),
-    );
+    await upload?.abort().catch(() => undefined);
     throw error;
   }
+  return { kind: 'pulled', ...ids, records, ...(upload ? { key } : {}) };
 }
 
 /** The notice's href must be a Find URL on the API's origin for that very resource. */
