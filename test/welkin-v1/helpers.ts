@@ -52,5 +52,6 @@ export async function exportedIds(root: string, resource: string): Promise<strin
 
 export async function tempDir(): Promise<{ path: string; remove: () => Promise<void> }> {
   const path = await mkdtemp(join(tmpdir(), 'welkin-v1-'));
-  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+  // Retries: a failed run's clean-up may still be removing its own files when the test ends.
+  return { path, remove: () => rm(path, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 }) };
 }
