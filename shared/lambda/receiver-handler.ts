@@ -24,7 +24,7 @@ export interface DeliveryResponse {
   statusCode: number;
   headers: Record<string, string>;
   body: string;
-  outcome: { kind: 'accepted' | 'failed' | 'rejected'; reason?: string };
+  outcome: { kind: 'accepted' | 'failed' | 'rejected' };
 }
 
 export interface ReceiverSpec<Config> {
@@ -72,7 +72,7 @@ export function receiverHandler<Config>(spec: ReceiverSpec<Config>) {
   const log = ({ outcome }: DeliveryResponse) => {
     if (outcome.kind === 'accepted') logger.info('delivery accepted', { ...outcome });
     else if (outcome.kind === 'failed') logger.error('delivery not accepted', { ...outcome });
-    else logger.warn('delivery rejected', { reason: outcome.reason });
+    else logger.warn('delivery rejected', { ...outcome });
   };
 
   return async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
