@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole product on this machine with nothing to configure. Starts each registered source's
  * local simulator, exports every resource of it to ./out/demo, sends a Welkin webhook notice through the local
- * receiver (which pulls the changed record), and queries the result with DuckDB. Nothing is left outside the
+ * receiver (which pulls the changed record) and a signed Welkin v1 notification (pulled through the Find pager), and queries the result with DuckDB. Nothing is left outside the
  * output folder: token files live in a scratch folder removed at the end.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { SIMULATORS } from '../simulators/registry.js';
 import { startWelkinSimulator } from '../simulators/welkin/index.js';
 import { demoEnvSchema } from './demo/demo-env.js';
 import { runWebhookDemo } from './demo/webhook-demo.js';
+import { runWelkinV1WebhookDemo } from './demo/welkin-v1-webhook-demo.js';
 import { runExportCli } from './export.js';
 
 const OUT = resolve(parseEnv(demoEnvSchema, process.env).DEMO_OUT);
@@ -65,6 +66,7 @@ async function main(): Promise<number> {
       if ((await exportFromSimulator(source.name, scratch)) !== 0) return 1;
     }
     await webhookFromSimulator(scratch);
+    await runWelkinV1WebhookDemo(new LocalSink(OUT), (line) => process.stdout.write(`${line}\n`));
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
@@ -74,6 +76,8 @@ async function main(): Promise<number> {
       `FROM read_ndjson_auto('${OUT}/cliniko/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
     `SELECT count(*) AS welkin_patients, count(DISTINCT id) AS distinct_ids, max(updatedAt) AS latest_update ` +
       `FROM read_ndjson_auto('${OUT}/welkin/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
+    `SELECT count(*) AS welkin_v1_patients, count(DISTINCT id) AS distinct_ids, max(updated_at) AS latest_update ` +
+      `FROM read_ndjson_auto('${OUT}/welkin-v1/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
   ];
   const lines = [
     '',
