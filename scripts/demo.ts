@@ -13,6 +13,7 @@ import { LocalSink } from '../shared/output/local-sink.js';
 import { SOURCES } from '../shared/sources/registry.js';
 import { SIMULATORS } from '../simulators/registry.js';
 import { startWelkinSimulator } from '../simulators/welkin/index.js';
+import { runCurrentStateDemo } from './demo/current-state-demo.js';
 import { demoEnvSchema } from './demo/demo-env.js';
 import { runWebhookDemo } from './demo/webhook-demo.js';
 import { runWelkinV1WebhookDemo } from './demo/welkin-v1-webhook-demo.js';
@@ -67,6 +68,17 @@ async function main(): Promise<number> {
     }
     await webhookFromSimulator(scratch);
     await runWelkinV1WebhookDemo(new LocalSink(OUT), (line) => process.stdout.write(`${line}\n`));
+    // The same simulated clinic, changed: edits and deletes, an incremental and a full run, DuckDB counts.
+    const say = (line: string) => process.stdout.write(`${line}\n`);
+    const exact = await runCurrentStateDemo({
+      out: OUT,
+      rows: DEMO_ROWS,
+      seed: DEMO_SEED,
+      rate: DEMO_RATE,
+      io,
+      print: say,
+    });
+    if (!exact) return 1;
   } finally {
     await rm(scratch, { recursive: true, force: true });
   }
