@@ -9,6 +9,7 @@ import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './
 import { benchCurrentState, currentStateFigures } from './bench/current-state.js';
 import { benchRecordPath } from './bench/record-path.js';
 import { benchWelkinMemory, benchWelkinThroughput, benchWelkinTokens } from './bench/welkin.js';
+import { benchWelkinV1Throughput } from './bench/welkin-v1.js';
 import { stageProgress } from './cli/progress/stage-progress.js';
 
 const { values } = parseArgs({
@@ -56,6 +57,9 @@ async function main() {
   stage.note(JSON.stringify({ welkinSmall, welkinBig }));
   const tokens = await benchWelkinTokens(20, quick ? 10 : 20, 3);
   stage.end(JSON.stringify(tokens));
+  stage.begin(`welkin-v1: throughput (${smallRows} rows, page[from] advance over 3-row ties, no next links)`);
+  const v1Throughput = await benchWelkinV1Throughput(smallRows);
+  stage.end(JSON.stringify(v1Throughput));
   stage.begin(
     `current state: the bundled step at ${bigRows} rows, then the export's rows/s again to compare`,
   );
@@ -70,6 +74,14 @@ async function main() {
       cpu: clinikoCpu,
       bigPages,
       memory: memoryFigures(small, big),
+    },
+    welkinV1: {
+      throughput: v1Throughput,
+      // Same run, same machine: the v1 pager against the V8 Export API pager.
+      vsWelkinRowsPerSecondRatio:
+        Math.round((v1Throughput.rowsPerSecond / welkinThroughput.rowsPerSecond) * 100) / 100,
+      // Each page re-reads the boundary instant once; the floor is rows / page size + the confirming request.
+      requestsPerFloor: Math.round((v1Throughput.requests / (Math.ceil(smallRows / 500) + 1)) * 100) / 100,
     },
     currentState: currentStateFigures(current, [throughput, throughputAfter]),
     welkin: {

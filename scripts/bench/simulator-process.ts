@@ -9,7 +9,7 @@ export interface SimulatorProcess<Info> {
 
 /** Starts a simulator in its own process (see simulator-child.ts) and waits until it listens. */
 export async function startSimulatorProcess<Info>(
-  kind: 'cliniko' | 'welkin',
+  kind: 'cliniko' | 'welkin' | 'welkin-v1',
   options: Record<string, unknown>,
 ): Promise<SimulatorProcess<Info>> {
   const child = spawn(
