@@ -1,5 +1,5 @@
 import { receiverHandler } from '../../shared/lambda/receiver-handler.js';
-import { SqsMessageQueue } from '../../shared/webhooks/sqs-queue.js';
+import { SqsMessageQueue } from '../../shared/lambda/sqs-queue.js';
 import { WELKIN_V1_ENV } from '../../shared/welkin-v1/env.js';
 import type { V1QueuedNotice } from '../../shared/welkin-v1/webhooks/queued-notice.js';
 import { receiveV1Notification } from '../../shared/welkin-v1/webhooks/receive-notification.js';

@@ -7,8 +7,8 @@ import { configProblem } from '../config-error.js';
 import { describeError } from '../errors.js';
 import type { Sink } from '../output/sink.js';
 import type { Env } from '../sources/source-module.js';
-import { TtlCache } from '../webhooks/ttl-cache.js';
 import { outputEnvFrom, outputSink } from './output-env.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** One delivery to a Function URL, as the receivers read it. */
 export interface DeliveryRequest {

@@ -4,8 +4,8 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Sink } from '../output/sink.js';
 import type { Env } from '../sources/source-module.js';
-import { TtlCache } from '../webhooks/ttl-cache.js';
 import { outputEnvFrom, outputSink } from './output-env.js';
+import { TtlCache } from './ttl-cache.js';
 
 /** How the worker reports each message: outcomes are safe to log (no record ids, no bodies). */
 export interface BatchReport {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TtlCache } from '../../shared/webhooks/ttl-cache.js';
+import { TtlCache } from '../../shared/lambda/ttl-cache.js';
 import { webhookSecretsFrom } from '../../shared/welkin/webhooks/receiver-env.js';
 
 describe('webhook secret value', () => {

@@ -54,3 +54,8 @@ export function toQueuedNotice(
 export interface NoticeQueue {
   send(message: QueuedNotice): Promise<void>;
 }
+
+/** FIFO message group: changes of one record share it, so they are pulled in order. */
+export function noticeGroup({ notice }: QueuedNotice): string {
+  return `${notice.eventEntity}\u0000${notice.sourceId}`;
+}

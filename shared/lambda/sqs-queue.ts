@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import type { NoticeQueue, QueuedNotice } from '../welkin/webhooks/queued-notice.js';
 
 /**
  * An SQS queue (standard or FIFO) of webhook messages. On a FIFO queue the dedupe key doubles as
@@ -31,12 +30,5 @@ export class SqsMessageQueue<M extends { dedupeKey: string }> {
           : {}),
       }),
     );
-  }
-}
-
-/** Welkin V8 notices: changes of one record share a message group, so they are pulled in order. */
-export class SqsNoticeQueue extends SqsMessageQueue<QueuedNotice> implements NoticeQueue {
-  constructor(client: SQSClient, queueUrl: string) {
-    super(client, queueUrl, ({ notice }) => `${notice.eventEntity}\u0000${notice.sourceId}`);
   }
 }
