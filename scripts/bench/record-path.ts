@@ -15,8 +15,12 @@ import { startSimulatorProcess } from './simulator-process.js';
 import { timedExport } from './timed-export.js';
 
 const USER_AGENT = 'Clinic Pipe Bench (bench@example.com)';
-/** The exporter cannot beat parse + gzip + hash + write of the same bytes by more than this: it does all but the parse. */
-const PHYSICAL_BOUND = 1.25;
+/**
+ * The record path gzips, hashes and writes at least the bytes the limit does, so it can beat the limit only by
+ * the limit's JSON.parse time: rows/s ratio <= t(limit) / (t(limit) - t(parse)). Measured in the same run; the
+ * margin absorbs the noise of a shared machine. Above that the measurement is wrong.
+ */
+const NOISE_MARGIN = 1.15;
 /** Alternating runs of each side; the best of each is kept (other work on the machine only slows a run down). */
 const ROUNDS = 5;
 
@@ -27,6 +31,8 @@ export interface RecordPathFigures {
   /** JSON.parse + gzip + sha256 + write of the same page texts, in this process. */
   limitRowsPerSecond: number;
   ratio: number;
+  /** Above this the bench fails: the record path would be faster than gzip + sha256 + write alone. */
+  physicalBound: number;
   target: string;
   met: boolean;
   /** End to end: HTTP from the simulator in its own process, everything else as above (not judged). */
@@ -81,18 +87,19 @@ export async function benchRecordPath(
     );
     let recordPath = 0;
     let limit = 0;
+    let parseOnly = 0;
     for (let round = 0; round < ROUNDS; round += 1) {
       recordPath = Math.max(
         recordPath,
         await recordPathRowsPerSecond(pages, pageRowCount, join(dir, `run-${round}`)),
       );
       limit = Math.max(limit, await limitRowsPerSecond(pages, join(dir, `limit-${round}.ndjson.gz`)));
+      parseOnly = Math.max(parseOnly, parseRowsPerSecond(pages));
     }
     const ratio = round3(recordPath / limit);
-    if (ratio > PHYSICAL_BOUND) {
-      throw new Error(
-        `record path ratio ${ratio} is above the physical bound ${PHYSICAL_BOUND}: the bench is wrong`,
-      );
+    const bound = round3((NOISE_MARGIN * (1 / limit)) / Math.max(1e-12, 1 / limit - 1 / parseOnly));
+    if (ratio > bound) {
+      throw new Error(`record path ratio ${ratio} is above the physical bound ${bound}: the bench is wrong`);
     }
     const { catalog } = clinikoCatalog({
       apiKey: sim.info.apiKey,
@@ -108,7 +115,8 @@ export async function benchRecordPath(
       recordPathRowsPerSecond: Math.round(recordPath),
       limitRowsPerSecond: Math.round(limit),
       ratio,
-      target: `>= 0.8 (and <= ${PHYSICAL_BOUND}, the physical bound)`,
+      physicalBound: bound,
+      target: `>= 0.8 (and <= the physical bound: the limit without its JSON.parse, x${NOISE_MARGIN})`,
       met: ratio >= 0.8,
       endToEnd: {
         rows,
@@ -142,6 +150,13 @@ async function recordPathRowsPerSecond(
   if (!outcome.done || outcome.manifest.recordCount !== rows)
     throw new Error('record path run did not complete');
   return rows / seconds;
+}
+
+function parseRowsPerSecond(pages: readonly string[]): number {
+  const started = performance.now();
+  let rows = 0;
+  for (const text of pages) rows += (JSON.parse(text) as { patients: unknown[] }).patients.length;
+  return rows / ((performance.now() - started) / 1000);
 }
 
 function round3(value: number): number {
