@@ -1,5 +1,6 @@
 import { describeDuration } from '../describe-duration.js';
 import { AuthError, ConfigError, describeError } from '../errors.js';
+import { HostUnreachableError } from '../http/json-http-client.js';
 import { RateLimitError } from '../http/rate-limit-wait.js';
 import { RunStoppedError } from '../http/request-deadline.js';
 import type { ResourceFailure, RunStopped } from './run-export.js';
@@ -46,11 +47,16 @@ export class RunStop {
 
 /**
  * A failure every other resource would hit too and that no retry fixes now: a rejected credential, a wrong
- * host (ConfigError raised on the first request), or a rate limit that resets too far away (the limit is per
- * API user). Carrying on would only repeat it once per resource.
+ * host (ConfigError raised on the first request), a host that never answered at all, or a rate limit that
+ * resets too far away (the limit is per API user). Carrying on would only repeat it once per resource.
  */
 export function stopsTheRun(error: unknown): boolean {
-  return error instanceof AuthError || error instanceof ConfigError || error instanceof RateLimitError;
+  return (
+    error instanceof AuthError ||
+    error instanceof ConfigError ||
+    error instanceof HostUnreachableError ||
+    error instanceof RateLimitError
+  );
 }
 
 /** The one line for a stopped run: the failure that stopped it, or the deadline; and what it cut off. */

@@ -8,6 +8,9 @@ import { AttemptDeadline, readBodyText } from './request-deadline.js';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { assertRunGoing, currentRunSignal } from './run-scope.js';
 
+/** Retries ran out before this host had answered anything in this process: it stops the whole run. */
+export class HostUnreachableError extends HttpError {}
+
 export interface HttpResult {
   status: number;
   headers: Headers;
@@ -116,6 +119,8 @@ export class JsonHttpClient {
             fetch: this.options.fetch,
           }),
         );
+        // Headers came back: the host exists and listens, whatever happens to the body.
+        this.answered = true;
         text = await readBodyText(response, deadline);
       } catch (error) {
         if (deadline.ended?.kind === 'run-stopped') throw deadline.ended.reason;
@@ -133,14 +138,18 @@ export class JsonHttpClient {
           });
         }
         if (failures >= this.retry.retries) {
-          throw new HttpError(
-            `${service}: ${reason} after ${failures + 1} attempts (${where})`,
-            undefined,
-            where,
-            {
-              cause: error,
-            },
-          );
+          const attempts = `${reason} after ${failures + 1} attempts`;
+          if (!this.answered) {
+            // Not one answer from this host in this run: every other request would wait the same way.
+            const hint = this.options.unreachableHint ?? 'check the base URL and the network';
+            throw new HostUnreachableError(
+              `${service}: ${attempts}; the host never answered: ${hint} (${where})`,
+              undefined,
+              where,
+              { cause: error },
+            );
+          }
+          throw new HttpError(`${service}: ${attempts} (${where})`, undefined, where, { cause: error });
         }
         await sleep(backoffDelayMs(failures, this.retry, this.options.random));
         failures += 1;
@@ -148,7 +157,6 @@ export class JsonHttpClient {
       } finally {
         deadline.dispose();
       }
-      this.answered = true;
       const { status } = response;
       if (status >= 200 && status < 300) return { status, headers: response.headers, text };
       if (status >= 300 && status < 400) {

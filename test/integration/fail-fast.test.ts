@@ -8,6 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runExportCli } from '../../scripts/export.js';
 import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import { CLINIKO_RESOURCES } from '../../shared/cliniko/resources.js';
+import { runExport } from '../../shared/export/run-export.js';
 import { runExportInvocation } from '../../shared/lambda/run-invocation.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
@@ -191,5 +192,66 @@ describe('failures no retry fixes stop the whole run at once', () => {
     ]);
     expect(notStarted(run.err, 'cliniko')).toEqual(['invoices', 'patients', 'taxes', 'users']);
     await expect(readdir(out)).resolves.toEqual([]);
+  });
+
+  it('a host that never answers: retries run out once, then one line and every other resource not started', async () => {
+    // Prepare: accepts connections, never answers.
+    hostile = await startHostileServer(() => undefined);
+    const { catalog } = clinikoCatalog({
+      apiKey: 'silent-host-key-au1',
+      userAgent: USER_AGENT,
+      baseUrl: new URL(`${hostile.url}/v1`),
+      requestsPerMinute: 100_000,
+      timeoutMs: 100,
+      retry: { retries: 2, baseDelayMs: 1, maxDelayMs: 2, rateLimitRetries: 0 },
+    });
+
+    // Act
+    const outcome = await runExport({
+      catalog,
+      sink: new LocalSink(out),
+      settings: { compress: true, maxPartBytes: 1 << 20, overlapMs: 0 },
+      mode: 'full',
+      resources: ['patients', 'invoices', 'taxes', 'users'],
+      concurrency: 2,
+    });
+
+    // Assess
+    expect(outcome.failures).toHaveLength(1);
+    expect(outcome.failures[0]?.message).toMatch(
+      /^cliniko\/\w+: Cliniko: request timed out after 3 attempts; the host never answered: check CLINIKO_BASE_URL/,
+    );
+    expect(outcome.stopped?.notStarted).toHaveLength(3);
+    // Two resources were in flight; each tried at most three times before the run stopped.
+    expect(hostile.seen.length).toBeLessThanOrEqual(6);
+  });
+
+  it('a Lambda invocation is stopped before its own timeout when requests hang, failing with one line', async () => {
+    // Prepare: 16 s left, of which the watchdog keeps 15 s: it fires after about one second.
+    hostile = await startHostileServer(() => undefined);
+    const { catalog } = clinikoCatalog({
+      apiKey: 'lambda-watchdog-key-au1',
+      userAgent: USER_AGENT,
+      baseUrl: new URL(`${hostile.url}/v1`),
+      requestsPerMinute: 100_000,
+      timeoutMs: 600_000,
+    });
+
+    // Act
+    const failure = await runExportInvocation({
+      request: { mode: 'full', resources: ['patients', 'taxes'] },
+      catalog,
+      sink: new LocalSink(out),
+      settings: { compress: true, maxPartBytes: 1 << 20, overlapMs: 0, concurrency: 1 },
+      remainingMs: () => 16_000,
+      marginMs: 1_000,
+      logger: quietLogger,
+    }).catch((error: Error) => error);
+
+    // Assess
+    expect((failure as Error).name).toBe('RunStoppedError');
+    const [line, cutOff] = (failure as Error).message.split('; not started: ');
+    expect(line).toBe('cliniko: run deadline of 1 s reached: every resource was stopped');
+    expect(cutOff?.split(', ').sort()).toEqual(['patients', 'taxes']);
   });
 });

@@ -1,6 +1,10 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError, HttpError } from '../../shared/errors.js';
-import { JsonHttpClient, type JsonHttpClientOptions } from '../../shared/http/json-http-client.js';
+import {
+  HostUnreachableError,
+  JsonHttpClient,
+  type JsonHttpClientOptions,
+} from '../../shared/http/json-http-client.js';
 import { RequestBudget } from '../../shared/http/request-budget.js';
 import type { RetryPolicy } from '../../shared/http/retry-policy.js';
 
@@ -236,13 +240,14 @@ describe('JsonHttpClient', () => {
     const timedOut = await failure(client(timeouts, { timeoutMs: 10 }).request('GET', '/slow'));
     const reset = await failure(client(drops).request('GET', '/gone'));
 
-    // Assess
+    // Assess: neither host ever answered, which stops the whole run (HostUnreachableError).
     expect(timedOut.message).toBe(
-      'Upstream: request timed out after 3 attempts (GET https://api.example.com/v1/slow)',
+      'Upstream: request timed out after 3 attempts; the host never answered: check the base URL and the network (GET https://api.example.com/v1/slow)',
     );
     expect(reset.message).toBe(
-      'Upstream: connection failed (ECONNRESET) after 3 attempts (GET https://api.example.com/v1/gone)',
+      'Upstream: connection failed (ECONNRESET) after 3 attempts; the host never answered: check the base URL and the network (GET https://api.example.com/v1/gone)',
     );
+    expect(timedOut).toBeInstanceOf(HostUnreachableError);
     expect(timedOut.status).toBeUndefined();
   });
 
