@@ -15,8 +15,9 @@ const EPOCH = '1970-01-01T00:00:00.000000+00:00';
  * - Without one, `page[from]` moves to the last row's updated_at minus one microsecond, which returns the
  *   rows of that instant again whether the API treats `page[from]` as inclusive or exclusive; the ids already
  *   emitted there are dropped. Rows must then come in updated_at order.
- * - The end is never read from one signal: a short page is followed by one more request, and paging stops
- *   only when a request brings nothing new. A full page that brings nothing new means more rows share one
+ * - The end is never read from one signal: paging stops only when a request brings nothing new after a short
+ *   page or after another request that brought nothing new (so a short page costs one more request, and an
+ *   empty window two requests). A full page that brings nothing new means more rows share one
  *   updated_at than a page holds and no next link gets past them: that fails loudly rather than loop or skip.
  *
  * Incremental runs ask for `[since, until]` with `page[to]` frozen at the run start. Full snapshots leave
@@ -45,6 +46,9 @@ export class FindPager implements ResourcePager {
     let url = position.next
       ? this.checkedNext(position.next, 'checkpoint')
       : this.firstUrl(position.from, to);
+    // True after a request that brought a short page or nothing new: the next one that brings nothing new
+    // confirms the end. An empty first answer is asked again too: one signal is never proof.
+    let endSignalled = false;
     for (;;) {
       const { text, where } = await this.client.getText(url);
       const page = parseFindPage(text, where, this.resource.timestamped);
@@ -58,8 +62,11 @@ export class FindPager implements ResourcePager {
               `share one updated_at (${position.from}), which page[from] cannot get past`,
           );
         }
-        return;
+        if (endSignalled) return;
+        endSignalled = true;
+        continue;
       }
+      endSignalled = !next && !this.isFull(page);
       if (next && fresh.length === 0 && next.toString() === url.toString()) {
         throw new MalformedResponseError(`${where}: the next link points back at the same page`);
       }

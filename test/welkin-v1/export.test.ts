@@ -142,6 +142,18 @@ describe('welkin-v1 export over HTTP against the simulator', () => {
     expect((await exportedIds(root, 'patients')).length).toBe(5);
   });
 
+  it('asks an empty window twice before calling it empty', async () => {
+    // Prepare
+    const { sim, root } = await setUp({ rowsPerResource: 0, nextLinks: 'none' });
+    const { catalog } = sourceOf(sim, 10);
+    // Act
+    const outcome = await exportTo(root, { catalog, resources: ['patients'] });
+    // Assess
+    expect(outcome.failures).toEqual([]);
+    expect(sim.stats().findRequests).toBe(2);
+    expect(await exportedIds(root, 'patients')).toEqual([]);
+  });
+
   it('resumes from a checkpoint with no gap and no repeat', async () => {
     // Prepare
     const { sim, root } = await setUp({ rowsPerResource: 30, tieSize: 4, nextLinks: 'none' });
