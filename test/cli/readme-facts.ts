@@ -1,35 +1,62 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { z } from 'zod';
-import { COMMON_ENV } from '../../scripts/cli/help.js';
-import { demoEnvSchema } from '../../scripts/demo/demo-env.js';
-import { outputEnvSchema } from '../../shared/lambda/output-env.js';
+import { z } from 'zod';
 import type { FunctionDeployment } from '../../shared/sources/deployment.js';
 import { SOURCES } from '../../shared/sources/registry.js';
-import { receiverEnvSchema } from '../../shared/welkin/webhooks/receiver-env.js';
-import { v1ReceiverEnvSchema } from '../../shared/welkin-v1/webhooks/receiver-env.js';
 
 export const REPO = resolve(import.meta.dirname, '../..');
 export const README = readFileSync(join(REPO, 'README.md'), 'utf8');
 
-/** Every config schema: what the CLI, the demo and the functions parse. */
-export const ENV_SCHEMAS: readonly z.ZodObject<z.ZodRawShape>[] = [
-  ...COMMON_ENV,
-  ...SOURCES.map((source) => source.localEnv),
-  outputEnvSchema,
-  receiverEnvSchema,
-  v1ReceiverEnvSchema,
-  demoEnvSchema,
-];
+type EnvSchema = z.ZodObject<z.ZodRawShape>;
 
 /** Passed through to child processes, never configuration. */
 const NOT_CONFIGURATION = new Set(['PATH']);
 const SCANNED = ['shared', 'functions', 'scripts', 'simulators', 'infra'];
 const READS = [/\b(?:process\.)?env\??\.([A-Z][A-Z0-9_]+)\b/g, /\benv\[\s*['"]([A-Z][A-Z0-9_]+)['"]\s*\]/g];
 
-/** Every variable the code reads: schema keys, the stack's wiring, and direct `env.NAME` reads in source. */
-export function variablesReadByCode(): Set<string> {
-  const names = new Set<string>(ENV_SCHEMAS.flatMap((schema) => Object.keys(schema.shape)));
+/** `export const fooEnvSchema = z.object(`: how every config module declares what it reads. */
+const SCHEMA_EXPORT = /export const (\w+EnvSchema) = z\s*\.object\(/g;
+
+/**
+ * Every config schema: each `…EnvSchema` exported by a source file (found by scanning, so a new config module
+ * is checked without being listed here), and each source module's `localEnv`.
+ */
+export async function envSchemas(): Promise<EnvSchema[]> {
+  const schemas: EnvSchema[] = SOURCES.map((source) => source.localEnv);
+  for (const file of SCANNED.flatMap((folder) => sourceFiles(join(REPO, folder)))) {
+    const names = [...readFileSync(file, 'utf8').matchAll(SCHEMA_EXPORT)].map((match) => match[1] as string);
+    if (names.length === 0) continue;
+    const module = (await import(file)) as Record<string, unknown>;
+    for (const name of names)
+      if (module[name] instanceof z.ZodObject) schemas.push(module[name] as EnvSchema);
+  }
+  return schemas;
+}
+
+/** `export const FOO_ENV = {key: 'FOO_BAR', …}`: a module's variable names in one place, read as `env[FOO_ENV.key]`. */
+const NAME_MAP_EXPORT = /export const (\w+_ENV) = \{/g;
+
+export async function variableNameMaps(): Promise<string[]> {
+  const names: string[] = [];
+  for (const file of SCANNED.flatMap((folder) => sourceFiles(join(REPO, folder)))) {
+    const maps = [...readFileSync(file, 'utf8').matchAll(NAME_MAP_EXPORT)].map((match) => match[1] as string);
+    if (maps.length === 0) continue;
+    const module = (await import(file)) as Record<string, unknown>;
+    for (const map of maps) {
+      for (const value of Object.values(module[map] ?? {})) {
+        if (typeof value === 'string' && /^[A-Z][A-Z0-9_]+$/.test(value)) names.push(value);
+      }
+    }
+  }
+  return names;
+}
+
+/**
+ * Every variable the code reads: schema keys, name maps, the stack's wiring, and direct `env.NAME` reads in
+ * source.
+ */
+export function variablesReadByCode(schemas: readonly EnvSchema[], nameMaps: readonly string[]): Set<string> {
+  const names = new Set<string>([...schemas.flatMap((schema) => Object.keys(schema.shape)), ...nameMaps]);
   for (const source of SOURCES) for (const name of deploymentVariables(source.deployment)) names.add(name);
   for (const file of SCANNED.flatMap((folder) => sourceFiles(join(REPO, folder)))) {
     const text = readFileSync(file, 'utf8');
