@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { describeDuration } from '../describe-duration.js';
 import { AuthError, ConfigError, describeError } from '../errors.js';
 import { HostUnreachableError } from '../http/json-http-client.js';
@@ -14,6 +15,9 @@ export class RunStop {
   private readonly timer: NodeJS.Timeout | undefined;
 
   constructor(deadlineMs?: number) {
+    // Every in-flight request and every wait of the run listens (and stops listening when it ends): many at
+    // once is normal, not a leak, and must not print Node's warning into the CLI's output.
+    setMaxListeners(10_000, this.controller.signal);
     if (deadlineMs !== undefined && Number.isFinite(deadlineMs)) {
       this.timer = setTimeout(
         () =>
