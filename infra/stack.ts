@@ -150,10 +150,10 @@ function expiringPrefixes(
     ? source.schedules.map((s) => `${prefix}/account=${s.account}/${deployment.source}`)
     : [`${prefix}/${deployment.source}`];
   const runs = bases.flatMap((base) => deployment.resources.map((r) => `${base}/${r.name}/dt=`));
-  const webhook =
-    source.webhook && deployment.webhook
-      ? deployment.webhook.tables.map((t) => `${prefix}/${t.folder}/`)
-      : [];
+  const hook = source.webhook ? deployment.webhook : undefined;
+  const webhook = hook
+    ? [...hook.receiver.prefixes, ...hook.worker.prefixes].map((p) => `${prefix}/${p}/`)
+    : [];
   return [...runs, ...webhook];
 }
 

@@ -66,6 +66,28 @@ describe('the webhook receiver (issue 11)', () => {
   });
 });
 
+describe('the Welkin v1 webhook receiver', () => {
+  it('holds only its signing secret and its own prefix, never the API credentials', () => {
+    // Prepare
+    const [, receiver] = t.functionNamed('welkin-v1-webhook');
+    const credentials = t.logicalIdOf('AWS::SecretsManager::Secret', 'WelkinV1Secretscredentials');
+    const role = (props(receiver).Role as { 'Fn::GetAtt': [string] })['Fn::GetAtt'][0];
+
+    // Act
+    const env = envOf(receiver);
+    const grants = JSON.stringify(t.statementsOf(role.replace(/[0-9A-F]{8}$/, '')));
+
+    // Assess
+    expect(Object.keys(env)).toEqual(
+      expect.arrayContaining(['WELKIN_V1_WEBHOOK_SECRET_ARN', 'WELKIN_V1_EVENTS_QUEUE_URL']),
+    );
+    expect(Object.keys(env)).not.toContain('WELKIN_V1_CREDENTIALS_SECRET_ARN');
+    expect(grants).not.toContain(credentials);
+    expect(grants).toContain('/snapshots/welkin-v1-events/*');
+    expect(grants).not.toContain('welkin-v1-changes');
+  });
+});
+
 describe('alarms and User-Agent are deploy settings (issue 11)', () => {
   it('refuses to build a deployable stack without them, in one line naming each', () => {
     // Prepare / Act

@@ -140,6 +140,7 @@ describe('full runs and retention (issue 10)', () => {
     expect(prefixes).toContain('snapshots/account=main/cliniko/patients/dt=');
     expect(prefixes).toContain('snapshots/welkin/patients/dt=');
     expect(prefixes).toContain('snapshots/welkin-events/');
+    expect(prefixes).toContain('snapshots/welkin-v1-events/');
     for (const prefix of prefixes) {
       if (prefix.includes('athena-results')) continue;
       expect(prefix).toMatch(/\/dt=$|^snapshots\/welkin(-v1)?-(events|changes)\/$/);
