@@ -1,9 +1,9 @@
 import { setMaxListeners } from 'node:events';
 import { describeDuration } from '../describe-duration.js';
 import { AuthError, ConfigError, describeError } from '../errors.js';
-import { HostUnreachableError } from '../http/json-http-client.js';
 import { RateLimitError } from '../http/rate-limit-wait.js';
 import { RunStoppedError } from '../http/request-deadline.js';
+import { HostUnreachableError } from '../http/transport-error.js';
 import type { ResourceFailure, RunStopped } from './run-export.js';
 
 /**

@@ -7,9 +7,9 @@ import { sleep } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { assertRunGoing, currentRunSignal } from './run-scope.js';
+import { HostUnreachableError, NEVER_ANSWERS, transportErrorCode } from './transport-error.js';
 
-/** Retries ran out before this host had answered anything in this process: it stops the whole run. */
-export class HostUnreachableError extends HttpError {}
+export { HostUnreachableError };
 
 export interface HttpResult {
   status: number;
@@ -217,18 +217,4 @@ export class JsonHttpClient {
       });
     }
   }
-}
-
-/** Failures that mean "no server here" rather than "the server hiccupped". */
-const NEVER_ANSWERS = new Set(['ENOTFOUND', 'ECONNREFUSED']);
-
-/** The system error code (ECONNREFUSED, ENOTFOUND, ECONNRESET, ...) fetch wraps in its TypeError's cause. */
-function transportErrorCode(error: unknown): string | undefined {
-  let current: unknown = error;
-  for (let depth = 0; depth < 4 && current instanceof Object; depth += 1) {
-    const { code } = current as { code?: unknown };
-    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return undefined;
 }

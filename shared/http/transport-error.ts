@@ -1,0 +1,18 @@
+import { HttpError } from '../errors.js';
+
+/** Retries ran out before this host had answered anything in this process: it stops the whole run. */
+export class HostUnreachableError extends HttpError {}
+
+/** Failures that mean "no server here" rather than "the server hiccupped". */
+export const NEVER_ANSWERS = new Set(['ENOTFOUND', 'ECONNREFUSED']);
+
+/** The system error code (ECONNREFUSED, ENOTFOUND, ECONNRESET, ...) fetch wraps in its TypeError's cause. */
+export function transportErrorCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && current instanceof Object; depth += 1) {
+    const { code } = current as { code?: unknown };
+    if (typeof code === 'string' && /^E[A-Z_]+$/.test(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
