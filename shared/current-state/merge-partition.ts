@@ -33,12 +33,9 @@ export interface MergeRules {
  * is gone when a later full run did not list it (detected by the first such run), or when a deletion marker
  * was pulled after the version we hold was read; otherwise its latest line is live.
  */
-export async function mergePartition(
-  entries: AsyncIterable<SpilledEntry>,
-  rules: MergeRules,
-): Promise<PartitionOutcome> {
+export function mergePartition(entries: Iterable<SpilledEntry>, rules: MergeRules): PartitionOutcome {
   const latest = new Map<string, SpilledEntry>();
-  for await (const entry of entries) latest.set(entry.id, entry);
+  for (const entry of entries) latest.set(entry.id, entry);
   const fullRuns = rules.inputs.flatMap((input, seq) => (input.kind === 'full' ? [seq] : []));
   const outcome: PartitionOutcome = { live: [], deleted: [] };
   for (const [id, entry] of latest) {

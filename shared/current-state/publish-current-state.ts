@@ -92,7 +92,7 @@ export async function publishCurrentState(
   try {
     await spillInputs(sink, partitions, previous, runs);
     for (let index = 0; index < partitions.count; index += 1) {
-      const outcome = await mergePartition(partitions.entries(index), { inputs, markers, latest });
+      const outcome = mergePartition(await partitions.entries(index), { inputs, markers, latest });
       await writeInChunks(live, outcome.live);
       await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
     }

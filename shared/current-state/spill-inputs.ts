@@ -6,7 +6,7 @@ import { currentFolder } from './layout.js';
 import type { CompletedRun } from './pending-runs.js';
 import { rawIdOf } from './record-id.js';
 import type { SpillPartitions } from './spill-partitions.js';
-import { storedLines } from './stored-lines.js';
+import { storedLineBatches } from './stored-lines.js';
 
 /** A stored record the current state cannot key: no retry fixes it. */
 export class UnkeyedRecordError extends PipelineError {}
@@ -45,24 +45,27 @@ async function spillFiles(
 ): Promise<void> {
   let unkeyed = 0;
   for (const file of files) {
+    const where = `${folder}/${file.path}`;
     let lineNumber = 0;
-    for await (const line of storedLines(sink, folder, file)) {
-      lineNumber += 1;
-      const id = idOf(line, `${folder}/${file.path}:${lineNumber}`);
-      if (id === undefined) unkeyed += 1;
-      if (unkeyed > 1)
-        throw new UnkeyedRecordError(`${folder}/${file.path}:${lineNumber}: a second record without an id`);
-      await partitions.add(seq, id ?? SINGLETON_ID, idsOnly ? undefined : line);
+    for await (const batch of storedLineBatches(sink, folder, file)) {
+      for (const line of batch) {
+        lineNumber += 1;
+        const id = idOf(line, where, lineNumber);
+        if (id === undefined) unkeyed += 1;
+        if (unkeyed > 1)
+          throw new UnkeyedRecordError(`${where}:${lineNumber}: a second record without an id`);
+        // Most adds only buffer; awaiting only when one writes keeps a line from costing a promise.
+        const written = partitions.add(seq, id ?? SINGLETON_ID, idsOnly ? undefined : line);
+        if (written) await written;
+      }
     }
   }
 }
 
-function idOf(line: string, where: string): string | undefined {
+function idOf(line: string, where: string, lineNumber: number): string | undefined {
   try {
-    return rawIdOf(line);
+    return rawIdOf(line, where);
   } catch (error) {
-    throw new UnkeyedRecordError(`${where}: not a JSON record (${(error as Error).message})`, {
-      cause: error,
-    });
+    throw new UnkeyedRecordError(`${where}:${lineNumber}: not a JSON record`, { cause: error });
   }
 }

@@ -10,6 +10,7 @@ export interface SpilledEntry {
 }
 
 const FLUSH_BYTES = 16 * 1024;
+const NEWLINE = 0x0a;
 
 /**
  * Hash-partitions records by id into files in a temp folder, so each partition can be deduplicated in
@@ -47,18 +48,29 @@ export class SpillPartitions {
     return join(this.folder, `partition-${index}.tsv`);
   }
 
-  async add(seq: number, id: string, line: string | undefined): Promise<void> {
+  /** Buffers one entry; a promise only when a buffer had to be written first (await it before the next add). */
+  add(seq: number, id: string, line: string | undefined): Promise<void> | undefined {
     const index = partitionOf(id, this.count);
-    const text = `${seq}\t${id}\t${line ?? ''}\n`;
-    const bytes = Buffer.byteLength(text);
-    if ((this.buffered[index] as number) + bytes > FLUSH_BYTES) await this.flush(index);
+    const head = `${seq}\t${id}\t`;
+    // Written piece by piece: no string is built per record.
+    const bytes = Buffer.byteLength(head) + (line === undefined ? 0 : Buffer.byteLength(line)) + 1;
+    const used = this.buffered[index] as number;
+    if (used + bytes > FLUSH_BYTES) return this.flushThenAdd(index, `${head}${line ?? ''}\n`, bytes);
+    const buffer = this.buffers[index] as Buffer;
+    let at = used + buffer.write(head, used);
+    if (line !== undefined) at += buffer.write(line, at);
+    buffer[at] = NEWLINE;
+    this.buffered[index] = at + 1;
+    return undefined;
+  }
+
+  private async flushThenAdd(index: number, text: string, bytes: number): Promise<void> {
+    await this.flush(index);
     if (bytes > FLUSH_BYTES) {
       await (this.files[index] as FileHandle).writeFile(text, 'utf8');
       return;
     }
-    this.buffered[index] =
-      (this.buffered[index] as number) +
-      (this.buffers[index] as Buffer).write(text, this.buffered[index] as number);
+    this.buffered[index] = (this.buffers[index] as Buffer).write(text, 0);
   }
 
   /** Writes what is buffered; call once after the last `add`. */
@@ -69,19 +81,21 @@ export class SpillPartitions {
   }
 
   /** One partition's entries in the order added. The file is read whole: a partition is sized to fit. */
-  async *entries(index: number): AsyncGenerator<SpilledEntry> {
+  async entries(index: number): Promise<SpilledEntry[]> {
     const text = await readFile(this.pathOf(index), 'utf8');
+    const entries: SpilledEntry[] = [];
     let start = 0;
     for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
       const tab = text.indexOf('\t', start);
       const second = text.indexOf('\t', tab + 1);
-      yield {
+      entries.push({
         seq: Number(text.slice(start, tab)),
         id: text.slice(tab + 1, second),
         line: second + 1 < end ? text.slice(second + 1, end) : undefined,
-      };
+      });
       start = end + 1;
     }
+    return entries;
   }
 
   async dispose(): Promise<void> {

@@ -9,8 +9,8 @@ const input = (kind: MergeInput['kind'], n: number): MergeInput => ({
   finishedAt: `2026-01-0${n}T01:00:00.000Z`,
 });
 
-async function* entries(list: SpilledEntry[]): AsyncGenerator<SpilledEntry> {
-  yield* list;
+function entries(list: SpilledEntry[]): Iterable<SpilledEntry> {
+  return list;
 }
 
 const entry = (seq: number, id: string, line: string | undefined = `${id}@${seq}`): SpilledEntry => ({
@@ -27,7 +27,7 @@ describe('mergePartition', () => {
     spilled.push(entry(1, '2'), entry(1, '4'), entry(2, '1'), entry(2, '5'));
 
     // Act
-    const outcome = await mergePartition(entries(spilled), {
+    const outcome = mergePartition(entries(spilled), {
       inputs,
       markers: new Map(),
       latest: inputs[2] as MergeInput,
@@ -48,7 +48,7 @@ describe('mergePartition', () => {
     const spilled = [entry(0, '1'), entry(0, '2'), entry(1, '2'), entry(1, '3')];
 
     // Act
-    const outcome = await mergePartition(entries(spilled), {
+    const outcome = mergePartition(entries(spilled), {
       inputs,
       markers: new Map(),
       latest: inputs[1] as MergeInput,
@@ -70,7 +70,7 @@ describe('mergePartition', () => {
     ]);
 
     // Act
-    const outcome = await mergePartition(entries(spilled), {
+    const outcome = mergePartition(entries(spilled), {
       inputs,
       markers,
       latest: inputs[1] as MergeInput,
