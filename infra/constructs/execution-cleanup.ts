@@ -11,7 +11,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Functions } from './functions.js';
-import { grantPrefixes } from './grants.js';
+import { grantKeyViaDynamoDb, grantPrefixes } from './grants.js';
 import type { Monitoring } from './monitoring.js';
 
 /** Execution statuses after which a run may be left unfinished. */
@@ -69,14 +69,8 @@ export class ExecutionCleanup extends Construct {
         resources: [props.leaseTable.tableArn],
       }),
     );
-    // The lease table is encrypted with the data key; DynamoDB asks KMS on the function's behalf.
-    this.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['kms:Decrypt'],
-        resources: [props.key.keyArn],
-        conditions: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } },
-      }),
-    );
+    // The lease table is encrypted with the data key; DynamoDB uses it on the function's behalf.
+    grantKeyViaDynamoDb(this.function, props.key);
   }
 
   /** Cleans up after every stopped execution of this state machine. */

@@ -26,6 +26,7 @@ import { Construct } from 'constructs';
 import { tableSafe } from '../../shared/sources/deployment.js';
 import { acquireLease, releaseLease } from './execution-lease.js';
 import { acknowledgeServiceRole } from './functions.js';
+import { grantKeyViaDynamoDb } from './grants.js';
 import { publishEachResult } from './snapshot-publish.js';
 /** Error names (PipelineError subclasses in shared/errors.ts) that a retry cannot fix. */
 export const NON_RETRYABLE_ERRORS = ['ConfigError', 'AuthError', 'InvalidEventError'];
@@ -148,6 +149,8 @@ export class ExportStateMachine extends Construct {
       logs: { destination: logGroup, level: LogLevel.ALL, includeExecutionData: false },
     });
 
+    // The lease table is encrypted with the data key; CDK's DynamoDB tasks grant the table, not the key.
+    grantKeyViaDynamoDb(this.stateMachine, props.key);
     acknowledgeServiceRole(this.stateMachine.role);
     Validations.of(this.stateMachine).acknowledge(
       {

@@ -120,3 +120,17 @@ export function grantKeyViaSqs(grantee: IGrantable, key: IKey): void {
     }),
   );
 }
+
+/**
+ * The data key for a KMS-encrypted DynamoDB table (the lease table): callers of a customer-managed-key table need
+ * it, and CDK's Step Functions DynamoDB tasks do not grant it.
+ */
+export function grantKeyViaDynamoDb(grantee: IGrantable, key: IKey): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      resources: [key.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(key).region}.amazonaws.com` } },
+    }),
+  );
+}

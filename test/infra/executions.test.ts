@@ -73,6 +73,14 @@ describe('one execution at a time per account and source (issue 11)', () => {
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
     });
     expect(table.DeletionPolicy).toBe('Delete');
+    // The table's key is the data key: the flow may use it through DynamoDB only.
+    const key = JSON.stringify(
+      t
+        .statementsOf('ClinikoExportFlowStateMachineRole')
+        .filter((s) => JSON.stringify(s).includes('dynamodb.')),
+    );
+    expect(key).toContain('kms:Encrypt');
+    expect(key).toContain('kms:ViaService');
   });
 });
 
