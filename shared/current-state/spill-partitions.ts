@@ -1,6 +1,7 @@
 import { type FileHandle, mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
 
 /** One spilled record: which input it came from, its raw id, and its line (absent when only the id counts). */
 export interface SpilledEntry {
@@ -23,6 +24,8 @@ export class SpillPartitions {
   private readonly buffers: Buffer[];
   private readonly buffered: number[];
   private readonly files: FileHandle[] = [];
+  /** An interrupted CLI (SIGINT/SIGTERM) removes the spill folder too. */
+  private forgetUndo: () => void = () => undefined;
 
   private constructor(
     private readonly folder: string,
@@ -34,6 +37,7 @@ export class SpillPartitions {
 
   static async create(count: number, parent = tmpdir()): Promise<SpillPartitions> {
     const partitions = new SpillPartitions(await mkdtemp(join(parent, 'current-state-')), count);
+    partitions.forgetUndo = undoOnInterrupt(() => rm(partitions.folder, { recursive: true, force: true }));
     try {
       for (let index = 0; index < count; index += 1)
         partitions.files.push(await open(partitions.pathOf(index), 'w'));
@@ -102,6 +106,7 @@ export class SpillPartitions {
     await Promise.all(this.files.map((file) => file.close().catch(() => undefined)));
     this.files.length = 0;
     await rm(this.folder, { recursive: true, force: true });
+    this.forgetUndo();
   }
 
   private async flush(index: number): Promise<void> {
