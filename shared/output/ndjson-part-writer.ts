@@ -66,7 +66,7 @@ export class NdjsonPartWriter {
     const chunk = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
     part.records += lines.length;
     if (part.gzip) {
-      if (!part.gzip.write(chunk)) await new Promise<void>((resolve) => part.gzip?.once('drain', resolve));
+      await this.compressed(part, part.gzip, chunk);
     } else {
       await this.store(part, chunk);
     }
@@ -118,6 +118,25 @@ export class NdjsonPartWriter {
     }
     this.part = part;
     return part;
+  }
+
+  /**
+   * Feeds one batch to gzip and waits until zlib has taken it and every byte it produced so far is stored.
+   * The roll-over check then sees the same size whatever the thread pool's timing (it used to race zlib and
+   * miss a roll-over on a busy machine).
+   */
+  private async compressed(part: OpenPart, gzip: Gzip, chunk: Buffer): Promise<void> {
+    await new Promise<void>((resolve, reject) =>
+      gzip.write(chunk, (error) => (error ? reject(error) : resolve())),
+    );
+    for (;;) {
+      const seen = part.pending;
+      await seen;
+      if (part.pending !== seen) continue;
+      // Output buffered while the sink was busy is emitted on the next tick after resume().
+      if (gzip.readableLength === 0) return;
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   private async store(part: OpenPart, data: Buffer): Promise<void> {
