@@ -15,8 +15,8 @@ export interface Tombstone {
   runId: string;
 }
 
-export interface PartitionOutcome {
-  live: string[];
+export interface PartitionOutcome<Line = string> {
+  live: Line[];
   deleted: Tombstone[];
 }
 
@@ -31,13 +31,17 @@ export interface MergeRules {
 /**
  * The current state of one partition. The latest line of an id wins (entries arrive in input order). An id
  * is gone when a later full run did not list it (detected by the first such run), or when a deletion marker
- * was pulled after the version we hold was read; otherwise its latest line is live.
+ * was pulled after the version we hold was read; otherwise its latest line is live. A line is whatever the
+ * caller holds for it: the text, or where to read it (so a partition of big records costs no text).
  */
-export function mergePartition(entries: Iterable<SpilledEntry>, rules: MergeRules): PartitionOutcome {
-  const latest = new Map<string, SpilledEntry>();
+export function mergePartition<Line = string>(
+  entries: Iterable<SpilledEntry<Line>>,
+  rules: MergeRules,
+): PartitionOutcome<Line> {
+  const latest = new Map<string, SpilledEntry<Line>>();
   for (const entry of entries) latest.set(entry.id, entry);
   const fullRuns = rules.inputs.flatMap((input, seq) => (input.kind === 'full' ? [seq] : []));
-  const outcome: PartitionOutcome = { live: [], deleted: [] };
+  const outcome: PartitionOutcome<Line> = { live: [], deleted: [] };
   for (const [id, entry] of latest) {
     const detectedBy = fullRuns.find((seq) => seq > entry.seq);
     if (detectedBy !== undefined) {

@@ -8,7 +8,7 @@ import { type MergeInput, mergePartition, type Tombstone } from './merge-partiti
 import { type CompletedRun, completedRunsAfter } from './pending-runs.js';
 import { publishPointers } from './publish-pointers.js';
 import { spillInputs } from './spill-inputs.js';
-import { SpillPartitions } from './spill-partitions.js';
+import { type LineRef, SpillPartitions } from './spill-partitions.js';
 import { deletionMarkersSince, hasDeletionMarkers } from './welkin-deletion-markers.js';
 
 export class CurrentStateError extends PipelineError {}
@@ -31,10 +31,12 @@ export interface CurrentPublished {
   manifestKey: string;
 }
 
-/** Records per partition: a partition's lines must fit comfortably in memory at once. */
+/** Records per partition: a partition's ids and line offsets (never its lines) are held in memory at once. */
 const RECORDS_PER_PARTITION = 4_096;
 /** Deletion markers can be written with a pulledAt slightly before the previous publish listed them. */
 const MARKER_MARGIN_MS = 10 * 60_000;
+const LINES_PER_WRITE = 2_000;
+const BYTES_PER_WRITE = 1024 * 1024;
 
 /**
  * Builds and publishes the current state of one resource from the stored previous current state and the
@@ -93,7 +95,7 @@ export async function publishCurrentState(
     await spillInputs(sink, partitions, previous, runs);
     for (let index = 0; index < partitions.count; index += 1) {
       const outcome = mergePartition(await partitions.entries(index), { inputs, markers, latest });
-      await writeInChunks(live, outcome.live);
+      await writeLiveLines(live, partitions, outcome.live);
       await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
     }
     const files = await live.close();
@@ -179,8 +181,28 @@ function tombstoneLine(tombstone: Tombstone): string {
 }
 
 async function writeInChunks(writer: NdjsonPartWriter, lines: string[]): Promise<void> {
-  for (let start = 0; start < lines.length; start += 2_000)
-    await writer.writeLines(lines.slice(start, start + 2_000));
+  for (let start = 0; start < lines.length; start += LINES_PER_WRITE)
+    await writer.writeLines(lines.slice(start, start + LINES_PER_WRITE));
+}
+
+/** Lines written in batches bounded by bytes as well as by count: a batch of big records stays small. */
+async function writeLiveLines(
+  writer: NdjsonPartWriter,
+  partitions: SpillPartitions,
+  refs: readonly LineRef[],
+): Promise<void> {
+  let batch: string[] = [];
+  let bytes = 0;
+  for (const ref of refs) {
+    batch.push(partitions.lineOf(ref));
+    bytes += ref.length;
+    if (batch.length >= LINES_PER_WRITE || bytes >= BYTES_PER_WRITE) {
+      await writer.writeLines(batch);
+      batch = [];
+      bytes = 0;
+    }
+  }
+  if (batch.length > 0) await writer.writeLines(batch);
 }
 
 async function removeFiles(sink: Sink, folder: string, writer: NdjsonPartWriter): Promise<void> {
