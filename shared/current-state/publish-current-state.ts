@@ -8,7 +8,7 @@ import { type MergeInput, mergePartition, type Tombstone } from './merge-partiti
 import { type CompletedRun, completedRunsAfter } from './pending-runs.js';
 import { publishPointers } from './publish-pointers.js';
 import { spillInputs } from './spill-inputs.js';
-import { type LineRef, SpillPartitions } from './spill-partitions.js';
+import { SpillPartitions } from './spill-partitions.js';
 import { deletionMarkersSince, hasDeletionMarkers } from './welkin-deletion-markers.js';
 
 export class CurrentStateError extends PipelineError {}
@@ -94,8 +94,9 @@ export async function publishCurrentState(
   try {
     await spillInputs(sink, partitions, previous, runs);
     for (let index = 0; index < partitions.count; index += 1) {
-      const outcome = mergePartition(await partitions.entries(index), { inputs, markers, latest });
-      await writeLiveLines(live, partitions, outcome.live);
+      const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
+      for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE))
+        await live.writeChunk(chunk.bytes, chunk.lines);
       await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
     }
     const files = await live.close();
@@ -183,26 +184,6 @@ function tombstoneLine(tombstone: Tombstone): string {
 async function writeInChunks(writer: NdjsonPartWriter, lines: string[]): Promise<void> {
   for (let start = 0; start < lines.length; start += LINES_PER_WRITE)
     await writer.writeLines(lines.slice(start, start + LINES_PER_WRITE));
-}
-
-/** Lines written in batches bounded by bytes as well as by count: a batch of big records stays small. */
-async function writeLiveLines(
-  writer: NdjsonPartWriter,
-  partitions: SpillPartitions,
-  refs: readonly LineRef[],
-): Promise<void> {
-  let batch: string[] = [];
-  let bytes = 0;
-  for (const ref of refs) {
-    batch.push(partitions.lineOf(ref));
-    bytes += ref.length;
-    if (batch.length >= LINES_PER_WRITE || bytes >= BYTES_PER_WRITE) {
-      await writer.writeLines(batch);
-      batch = [];
-      bytes = 0;
-    }
-  }
-  if (batch.length > 0) await writer.writeLines(batch);
 }
 
 async function removeFiles(sink: Sink, folder: string, writer: NdjsonPartWriter): Promise<void> {

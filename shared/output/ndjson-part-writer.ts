@@ -61,10 +61,14 @@ export class NdjsonPartWriter {
     if (from < lines.length) await this.writeBatch(lines.slice(from));
   }
 
-  private async writeBatch(lines: readonly string[]): Promise<void> {
+  private writeBatch(lines: readonly string[]): Promise<void> {
+    return this.writeChunk(Buffer.from(`${lines.join('\n')}\n`, 'utf8'), lines.length);
+  }
+
+  /** Lines already encoded: `chunk` holds `records` whole lines, each ending with a newline. */
+  async writeChunk(chunk: Buffer, records: number): Promise<void> {
     const part = this.part ?? this.open();
-    const chunk = Buffer.from(`${lines.join('\n')}\n`, 'utf8');
-    part.records += lines.length;
+    part.records += records;
     if (part.gzip) {
       await this.compressed(part, part.gzip, chunk);
     } else {
