@@ -10,7 +10,8 @@ import type { SourceModule } from '../shared/sources/source-module.js';
 import { exportHelp } from './cli/help.js';
 import { HELP_HINT, parseExportArgs } from './cli/options.js';
 import { printable } from './cli/printable.js';
-import { type ProgressTarget, progressReporter } from './cli/progress/progress-reporter.js';
+import { progressReporter } from './cli/progress/progress-reporter.js';
+import type { ProgressTarget } from './cli/progress/progress-target.js';
 import { resourceList } from './cli/resource-list.js';
 
 /** A CLI run that takes longer than this is stuck somewhere: stop it with one line rather than sit silent. */

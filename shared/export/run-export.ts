@@ -7,7 +7,7 @@ import { resourceCheckpointSchema } from './checkpoint.js';
 import { type ExportMode, exportResource } from './export-resource.js';
 import type { ExportSettings } from './export-settings.js';
 import { type ResourceCatalog, selectResources } from './resource-catalog.js';
-import { RunStop, stoppedReport, stopsTheRun } from './run-stop.js';
+import { type ResourceFailure, RunStop, type RunStopped, stoppedReport, stopsTheRun } from './run-stop.js';
 
 export const resourceResultSchema = z.object({
   source: z.string(),
@@ -35,20 +35,6 @@ export const runCheckpointSchema = z.object({
   results: z.array(resourceResultSchema),
 });
 export type RunCheckpoint = z.infer<typeof runCheckpointSchema>;
-
-export interface ResourceFailure {
-  resource: string;
-  message: string;
-  /** The class of the underlying error (ConfigError, AuthError, HttpError, ...), for retry decisions. */
-  errorName: string;
-}
-
-/** The run was stopped as a whole: `message` is the one line to show, `notStarted` the resources it cut off. */
-export interface RunStopped {
-  message: string;
-  errorName: string;
-  notStarted: string[];
-}
 
 export type RunOutcome =
   | { done: true; results: ResourceResult[]; failures: ResourceFailure[]; stopped?: RunStopped }

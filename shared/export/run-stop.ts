@@ -4,7 +4,20 @@ import { AuthError, ConfigError, describeError } from '../errors.js';
 import { RateLimitError } from '../http/rate-limit-wait.js';
 import { RunStoppedError } from '../http/request-deadline.js';
 import { HostUnreachableError } from '../http/transport-error.js';
-import type { ResourceFailure, RunStopped } from './run-export.js';
+
+export interface ResourceFailure {
+  resource: string;
+  message: string;
+  /** The class of the underlying error (ConfigError, AuthError, HttpError, ...), for retry decisions. */
+  errorName: string;
+}
+
+/** The run was stopped as a whole: `message` is the one line to show, `notStarted` the resources it cut off. */
+export interface RunStopped {
+  message: string;
+  errorName: string;
+  notStarted: string[];
+}
 
 /**
  * Stops a whole export run: by its watchdog (a run-level deadline that always fires), or by the first

@@ -2,7 +2,7 @@ import { createLogUpdate } from 'log-update';
 import type { ProgressEvent } from '../../../shared/export/run-export.js';
 import { printable } from '../printable.js';
 import { formatCount, formatDuration, ProgressBoard } from './progress-board.js';
-import type { ProgressReporter, ProgressTarget } from './progress-reporter.js';
+import type { ProgressReporter, ProgressTarget } from './progress-target.js';
 import { counts, currentStateLine, outcomeLine, requestsPerMinute } from './resource-line.js';
 
 /** Redraws at most this often: smooth to the eye, cheap next to the export. */

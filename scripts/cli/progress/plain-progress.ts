@@ -1,7 +1,7 @@
 import type { ProgressEvent } from '../../../shared/export/run-export.js';
 import { printable } from '../printable.js';
 import { ProgressBoard } from './progress-board.js';
-import type { ProgressReporter, ProgressTarget } from './progress-reporter.js';
+import type { ProgressReporter, ProgressTarget } from './progress-target.js';
 import { counts, currentStateLine, outcomeLine, requestsPerMinute } from './resource-line.js';
 
 /** At most one line per resource this often: a log is read later, it needs no animation. */

@@ -1,23 +1,6 @@
-import type { ProgressEvent } from '../../../shared/export/run-export.js';
 import { LiveProgress } from './live-progress.js';
 import { PlainProgress } from './plain-progress.js';
-
-/** Shows a run's progress; `stop` leaves the terminal as it found it. */
-export interface ProgressReporter {
-  onEvent(event: ProgressEvent): void;
-  stop(): void;
-}
-
-export interface ProgressTarget {
-  source: string;
-  /** HTTP requests made so far by the source, for requests per minute. */
-  requestCount: () => number;
-  /** Plain lines (CI, Lambda, pipes) go through here. */
-  err: (line: string) => void;
-  /** stderr itself: a live display needs the stream, and only when it is a terminal. */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  now?: () => number;
-}
+import type { ProgressReporter, ProgressTarget } from './progress-target.js';
 
 /** A live display per resource on a terminal; plain lines anywhere else. */
 export function progressReporter(target: ProgressTarget): ProgressReporter {
