@@ -1,11 +1,9 @@
 import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
-import { JsonHttpClient } from '../http/json-http-client.js';
-import { sharedBudget } from '../http/request-budget.js';
+import type { JsonHttpClient } from '../http/json-http-client.js';
 import { redactUrl } from '../redact.js';
-import { retryAfterMs } from '../welkin/client.js';
 import { jwtExpiresAt } from '../welkin/jwt-expiry.js';
-import { type RenewalLimit, sharedRenewalLimit } from '../welkin/renewal-limit.js';
-import { TokenProvider } from '../welkin/token-provider.js';
+import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from '../welkin/token-authorised-http.js';
+import type { TokenProvider } from '../welkin/token-provider.js';
 import type { CachedToken, TokenStore } from '../welkin/token-store.js';
 import { signAssertion } from './assertion.js';
 import { clientKey, type WelkinV1Config } from './config.js';
@@ -13,13 +11,7 @@ import { explainWelkinV1Error, welkinV1ErrorCodes } from './error-body.js';
 
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 
-export interface WelkinV1ClientDeps {
-  fetch?: typeof fetch;
-  /** Overrides for tests: renewal limit, lease and poll timings. */
-  limit?: RenewalLimit;
-  leaseMs?: number;
-  pollMs?: number;
-}
+export type WelkinV1ClientDeps = TokenAuthorisedDeps;
 
 /**
  * Welkin v1 over HTTP: the JWT-bearer token exchange, then Bearer-authorised GETs that renew once on a 401.
@@ -35,44 +27,25 @@ export class WelkinV1Client {
     store: TokenStore,
     deps: WelkinV1ClientDeps = {},
   ) {
-    const key = clientKey(config);
-    const explain = (status: number, text: string) => explainWelkinV1Error(status, text);
-    this.tokenHttp = new JsonHttpClient({
-      service: 'Welkin v1 token endpoint',
+    ({
+      tokenHttp: this.tokenHttp,
+      tokens: this.tokens,
+      http: this.http,
+    } = tokenAuthorisedHttp({
+      service: 'Welkin v1',
       baseUrl: config.baseUrl,
-      authorize: async () => ({}),
-      headers: { accept: 'application/json' },
-      // Short, so that three attempts fit in the renewal lease others wait on (TokenProvider, 45 s).
-      timeoutMs: Math.min(config.timeoutMs, 10_000),
-      retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 5_000, rateLimitRetries: 0 },
-      fetch: deps.fetch,
-      explain,
-      errorCodes: welkinV1ErrorCodes,
-    });
-    this.tokens = new TokenProvider({
+      timeoutMs: config.timeoutMs,
+      retry: config.retry,
+      requestsPerMinute: config.requestsPerMinute,
+      credentialKey: clientKey(config),
       store,
+      deps,
       requestToken: () => this.requestToken(),
       // The v1 reference documents no 401 body: any 401 renews once (the HTTP client allows one retry).
       isRenewableRejection: () => true,
-      limit: deps.limit ?? sharedRenewalLimit(key),
-      leaseMs: deps.leaseMs,
-      pollMs: deps.pollMs,
-    });
-    this.http = new JsonHttpClient({
-      service: 'Welkin v1',
-      baseUrl: config.baseUrl,
-      authorize: async () => ({ authorization: `Bearer ${await this.tokens.token()}` }),
-      headers: { accept: 'application/json' },
-      budget: sharedBudget(key, config.requestsPerMinute ?? Number.POSITIVE_INFINITY),
-      timeoutMs: config.timeoutMs,
-      retry: config.retry,
-      fetch: deps.fetch,
-      retryAfterMs,
-      onUnauthorized: (text, sent) =>
-        this.tokens.renewAfterRejection(text, sent.authorization?.replace(/^Bearer /, '')),
-      explain,
+      explain: (status, text) => explainWelkinV1Error(status, text),
       errorCodes: welkinV1ErrorCodes,
-    });
+    }));
   }
 
   /** `{base}/v1/{path}?{params}` as an absolute URL. */

@@ -1,22 +1,15 @@
 import { AuthError, HttpError } from '../errors.js';
-import { JsonHttpClient } from '../http/json-http-client.js';
+import type { JsonHttpClient } from '../http/json-http-client.js';
 import { JsonReads, type ListPage } from '../http/json-reads.js';
-import { sharedBudget } from '../http/request-budget.js';
 import { apiClientKey, type WelkinConfig } from './config.js';
 import { explainWelkinError, welkinErrorCodes } from './error-body.js';
-import { type RenewalLimit, sharedRenewalLimit } from './renewal-limit.js';
-import { TokenProvider } from './token-provider.js';
+import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from './token-authorised-http.js';
+import type { TokenProvider } from './token-provider.js';
 import type { TokenStore } from './token-store.js';
 
 export type WelkinPage = ListPage;
 
-export interface WelkinClientDeps {
-  fetch?: typeof fetch;
-  /** Overrides for tests: renewal limit, lease and poll timings. */
-  limit?: RenewalLimit;
-  leaseMs?: number;
-  pollMs?: number;
-}
+export type WelkinClientDeps = TokenAuthorisedDeps;
 
 const UNREACHABLE_HINT = 'check WELKIN_ENV (or WELKIN_BASE_URL) and the network';
 
@@ -34,46 +27,24 @@ export class WelkinClient {
   ) {
     const explain = (status: number, text: string, url: URL) =>
       explainWelkinError(status, text, url.pathname);
-    // One key per API client for the process-wide pacing budget and renewal cap (a hash, never the secret).
-    const credentialKey = apiClientKey(config);
-    this.tokenHttp = new JsonHttpClient({
-      service: 'Welkin token endpoint',
-      baseUrl: config.baseUrl,
-      authorize: async () => ({}),
-      headers: { accept: 'application/json' },
-      // Short, so that three attempts fit in the renewal lease others wait on (TokenProvider, 45 s).
-      timeoutMs: Math.min(config.timeoutMs, 10_000),
-      // Every attempt counts toward Welkin's 100-per-5-minutes block: few retries, and a 429 (the block
-      // itself) is final rather than retried into a longer block.
-      retry: { retries: 2, baseDelayMs: 500, maxDelayMs: 5_000, rateLimitRetries: 0 },
-      fetch: deps.fetch,
-      explain,
-      errorCodes: welkinErrorCodes,
-      unreachableHint: UNREACHABLE_HINT,
-    });
-    this.tokens = new TokenProvider({
-      store,
-      requestToken: () => this.requestToken(),
-      limit: deps.limit ?? sharedRenewalLimit(credentialKey),
-      leaseMs: deps.leaseMs,
-      pollMs: deps.pollMs,
-    });
-    this.http = new JsonHttpClient({
+    ({
+      tokenHttp: this.tokenHttp,
+      tokens: this.tokens,
+      http: this.http,
+    } = tokenAuthorisedHttp({
       service: 'Welkin',
       baseUrl: config.baseUrl,
-      authorize: async () => ({ authorization: `Bearer ${await this.tokens.token()}` }),
-      headers: { accept: 'application/json' },
-      budget: sharedBudget(credentialKey, config.requestsPerMinute ?? Number.POSITIVE_INFINITY),
       timeoutMs: config.timeoutMs,
       retry: config.retry,
-      fetch: deps.fetch,
-      retryAfterMs,
-      onUnauthorized: (text, sent) =>
-        this.tokens.renewAfterRejection(text, sent.authorization?.replace(/^Bearer /, '')),
+      requestsPerMinute: config.requestsPerMinute,
+      credentialKey: apiClientKey(config),
+      store,
+      deps,
+      requestToken: () => this.requestToken(),
       explain,
       errorCodes: welkinErrorCodes,
       unreachableHint: UNREACHABLE_HINT,
-    });
+    }));
     this.reads = new JsonReads(this.http, 'Welkin');
   }
 
@@ -123,13 +94,4 @@ export class WelkinClient {
     }
     return token;
   }
-}
-
-/** `Retry-After` in seconds or as an HTTP date; Welkin's recorded responses carry none, so backoff applies. */
-export function retryAfterMs(response: Response, now: number = Date.now()): number | undefined {
-  const value = response.headers.get('retry-after');
-  if (!value) return undefined;
-  if (/^\d+(\.\d+)?$/.test(value.trim())) return Math.min(Number(value) * 1000, 10 * 60_000);
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.min(Math.max(0, date - now), 10 * 60_000) : undefined;
 }

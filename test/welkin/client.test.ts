@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AuthError, ConfigError, HttpError } from '../../shared/errors.js';
-import { retryAfterMs, WelkinClient } from '../../shared/welkin/client.js';
+import { WelkinClient } from '../../shared/welkin/client.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
+import { retryAfterMs } from '../../shared/welkin/retry-after.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, SECRET, testConfig, welkinError } from './helpers.js';
 
