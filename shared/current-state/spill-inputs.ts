@@ -54,9 +54,7 @@ async function spillFiles(
         if (id === undefined) unkeyed += 1;
         if (unkeyed > 1)
           throw new UnkeyedRecordError(`${where}:${lineNumber}: a second record without an id`);
-        // Most adds only buffer; awaiting only when one writes keeps a line from costing a promise.
-        const written = partitions.add(seq, id ?? SINGLETON_ID, idsOnly ? undefined : line);
-        if (written) await written;
+        partitions.add(seq, id ?? SINGLETON_ID, idsOnly ? undefined : line);
       }
     }
   }

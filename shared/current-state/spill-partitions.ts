@@ -1,3 +1,4 @@
+import { writeSync } from 'node:fs';
 import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,26 +58,28 @@ export class SpillPartitions {
     return join(this.folder, `partition-${index}.tsv`);
   }
 
-  /** Buffers one entry; a promise only when a buffer had to be written first (await it before the next add). */
-  add(seq: number, id: string, line: string | undefined): Promise<void> | undefined {
+  /** Buffers one entry, writing its partition's buffer first when full. */
+  add(seq: number, id: string, line: string | undefined): void {
     const index = partitionOf(id, this.count);
     const head = `${seq}\t${id}\t`;
     // Written piece by piece: no string is built per record.
     const bytes = Buffer.byteLength(head) + (line === undefined ? 0 : Buffer.byteLength(line)) + 1;
     const used = this.buffered[index] as number;
-    if (used + bytes > FLUSH_BYTES) return this.flushThenAdd(index, `${head}${line ?? ''}\n`, bytes);
+    if (used + bytes > FLUSH_BYTES) {
+      this.flushThenAdd(index, `${head}${line ?? ''}\n`, bytes);
+      return;
+    }
     const buffer = this.buffers[index] as Buffer;
     let at = used + buffer.write(head, used);
     if (line !== undefined) at += buffer.write(line, at);
     buffer[at] = NEWLINE;
     this.buffered[index] = at + 1;
-    return undefined;
   }
 
-  private async flushThenAdd(index: number, text: string, bytes: number): Promise<void> {
-    await this.flush(index);
+  private flushThenAdd(index: number, text: string, bytes: number): void {
+    this.flush(index);
     if (bytes > FLUSH_BYTES) {
-      await (this.files[index] as FileHandle).writeFile(text, 'utf8');
+      writeAll((this.files[index] as FileHandle).fd, Buffer.from(text, 'utf8'));
       return;
     }
     this.buffered[index] = (this.buffers[index] as Buffer).write(text, 0);
@@ -84,7 +87,7 @@ export class SpillPartitions {
 
   /** Writes what is buffered; call once after the last `add`. */
   async finish(): Promise<void> {
-    for (let index = 0; index < this.count; index += 1) await this.flush(index);
+    for (let index = 0; index < this.count; index += 1) this.flush(index);
     await Promise.all(this.files.map((file) => file.close()));
     this.files.length = 0;
   }
@@ -106,13 +109,20 @@ export class SpillPartitions {
     this.forgetUndo();
   }
 
-  private async flush(index: number): Promise<void> {
+  private flush(index: number): void {
     const used = this.buffered[index] as number;
     if (used === 0) return;
     this.buffered[index] = 0;
-    // writeFile on a handle writes all of it from the current position (write() may write part of it).
-    await (this.files[index] as FileHandle).writeFile((this.buffers[index] as Buffer).subarray(0, used));
+    writeAll((this.files[index] as FileHandle).fd, (this.buffers[index] as Buffer).subarray(0, used));
   }
+}
+
+/**
+ * Synchronous on purpose: a spill write lands in the page cache in microseconds, while an awaited write costs a
+ * thread-pool round trip per 16 KB; awaited one after another those left the step idle half the time.
+ */
+function writeAll(fd: number, bytes: Buffer): void {
+  for (let at = 0; at < bytes.length; ) at += writeSync(fd, bytes, at, bytes.length - at);
 }
 
 /** FNV-1a over the id's text: cheap, and spreads sequential numeric ids evenly. */

@@ -46,7 +46,7 @@ describe('SpillPartitions', () => {
     const big = `{"id":1,"notes":"${'é'.repeat(150_000)}"}`;
     const lines = [big, '{"id":"ü-2","a":"\\t"}', undefined, '{"id":3}'];
     const ids = ['1', '"ü-2"', '3', '3'];
-    for (const [at, line] of lines.entries()) await partitions.add(at, ids[at] as string, line);
+    for (const [at, line] of lines.entries()) partitions.add(at, ids[at] as string, line);
     await partitions.finish();
 
     // Act
