@@ -29,7 +29,7 @@ export interface MergeRules {
 }
 
 /**
- * The current state of one partition. The latest line of an id wins (entries arrive in input order). An id
+ * The current state of one partition. The latest line of an id wins: from the latest input, and the later one within an input. An id
  * is gone when a later full run did not list it (detected by the first such run), or when a deletion marker
  * was pulled after the version we hold was read; otherwise its latest line is live. A line is whatever the
  * caller holds for it: the text, or where to read it (so a partition of big records costs no text).
@@ -39,7 +39,12 @@ export function mergePartition<Line = string>(
   rules: MergeRules,
 ): PartitionOutcome<Line> {
   const latest = new Map<string, SpilledEntry<Line>>();
-  for (const entry of entries) latest.set(entry.id, entry);
+  for (const entry of entries) {
+    // Inputs are spilled side by side, so the higher input wins, not the later entry (within one input the
+    // later entry wins: an input is spilled in its own order).
+    const held = latest.get(entry.id);
+    if (held === undefined || held.seq <= entry.seq) latest.set(entry.id, entry);
+  }
   const fullRuns = rules.inputs.flatMap((input, seq) => (input.kind === 'full' ? [seq] : []));
   const outcome: PartitionOutcome<Line> = { live: [], deleted: [] };
   for (const [id, entry] of latest) {

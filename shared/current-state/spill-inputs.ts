@@ -15,7 +15,7 @@ export class UnkeyedRecordError extends PipelineError {}
 const SINGLETON_ID = 'null';
 
 /**
- * Streams the previous current state (input 0) and then each run (inputs 1..n) into the partitions. When a
+ * Streams the previous current state (input 0), alongside each run in turn (inputs 1..n), into the partitions. When a
  * full run follows, the previous state only needs its ids (to find what that run no longer lists).
  */
 export async function spillInputs(
@@ -25,13 +25,20 @@ export async function spillInputs(
   runs: readonly CompletedRun[],
 ): Promise<void> {
   const idsOnly = runs.some((run) => run.manifest.mode === 'full');
-  if (previous) {
+  const spillRuns = async () => {
+    for (const [index, run] of runs.entries())
+      await spillFiles(sink, partitions, index + 1, run.folder, run.manifest.files, false);
+  };
+  // The previous state and the runs are read side by side: each mostly waits on its download and gunzip.
+  // Adding is synchronous, so their entries interleave whole; the merge orders them by input.
+  const spillPrevious = async () => {
+    if (!previous) return;
     const folder = currentFolder(previous.source, previous.resource);
     await spillFiles(sink, partitions, 0, folder, previous.files, idsOnly);
-  }
-  for (const [index, run] of runs.entries()) {
-    await spillFiles(sink, partitions, index + 1, run.folder, run.manifest.files, false);
-  }
+  };
+  // Both settle before anything else happens: a failed side must not leave the other writing into disposed files.
+  const settled = await Promise.allSettled([spillPrevious(), spillRuns()]);
+  for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
   await partitions.finish();
 }
 

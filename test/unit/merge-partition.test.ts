@@ -83,4 +83,21 @@ describe('mergePartition', () => {
       ['c', '2026-01-01T12:00:00.000Z', 'run-2'],
     ]);
   });
+
+  it('lets the latest input win when inputs were spilled side by side', async () => {
+    // Prepare: the previous state's entries interleaved after the run's, and one id twice in the run.
+    const inputs = [input('previous', 1), input('incremental', 2)];
+    const spilled = [entry(1, '1'), entry(1, '2', '2@1a'), entry(0, '1'), entry(0, '2'), entry(0, '3')];
+    spilled.push(entry(1, '2', '2@1b'));
+
+    // Act
+    const outcome = mergePartition(entries(spilled), {
+      inputs,
+      markers: new Map(),
+      latest: inputs[1] as MergeInput,
+    });
+
+    // Assess
+    expect(outcome.live.sort()).toEqual(['1@1', '2@1b', '3@0']);
+  });
 });
