@@ -1,19 +1,21 @@
-import { describeError } from '../../errors.js';
 import type { Sink } from '../../output/sink.js';
+import { type JsonReply, jsonReply } from '../../webhooks/json-reply.js';
+import { storeThenQueue } from '../../webhooks/store-then-queue.js';
+import {
+  type HeaderValue,
+  headerValue,
+  readJsonBody,
+  type WebhookRequest,
+} from '../../webhooks/webhook-request.js';
 import { v1EventKey } from './layout.js';
 import { describeNotificationIssue, v1NotificationSchema } from './notice.js';
 import { checkNotificationJwt, type JwtRefusal } from './notification-jwt.js';
 import { toV1QueuedNotice, type V1NoticeQueue, v1DedupeKeyOf } from './queued-notice.js';
 import type { V1ReceiverConfig } from './receiver-config.js';
 
-export type HeaderValue = string | string[] | undefined;
+export type { HeaderValue };
 
-export interface V1WebhookRequest {
-  method: string;
-  headers: Record<string, HeaderValue>;
-  /** The raw body; `truncated` says the transport stopped reading it past the size limit. */
-  body: string | Uint8Array | undefined;
-  truncated?: boolean;
+export interface V1WebhookRequest extends WebhookRequest {
   /** The URL the request arrived at, without query: the JWT's `aud` unless the config names one. */
   url: string;
 }
@@ -32,49 +34,15 @@ export type V1ReceiveOutcome =
   | { kind: 'accepted'; dedupeKey: string; entries: number; duplicate: boolean }
   | { kind: 'failed'; dedupeKey: string; stage: 'store' | 'enqueue'; error: string };
 
-export interface V1WebhookResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-  outcome: V1ReceiveOutcome;
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json' };
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function reply(statusCode: number, body: object, outcome: V1ReceiveOutcome, extra = {}): V1WebhookResponse {
-  return { statusCode, headers: { ...JSON_HEADERS, ...extra }, body: JSON.stringify(body), outcome };
-}
+export type V1WebhookResponse = JsonReply<V1ReceiveOutcome>;
 
 function reject(statusCode: number, error: string, message: string, extra = {}, jwt?: JwtRefusal) {
-  return reply(
-    statusCode,
-    { error, message },
-    { kind: 'rejected', reason: error, ...(jwt ? { jwt } : {}) },
-    extra,
-  );
+  const outcome: V1ReceiveOutcome = { kind: 'rejected', reason: error, ...(jwt ? { jwt } : {}) };
+  return jsonReply(statusCode, { error, message }, outcome, extra);
 }
 
 function bearerOf(headers: Record<string, HeaderValue>): string | undefined {
-  const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === 'authorization');
-  const value = entry?.[1];
-  // A repeated header is ambiguous; treat it as not presented.
-  const text = Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
-  return /^Bearer\s+([A-Za-z0-9_=.-]+)$/i.exec(text ?? '')?.[1];
-}
-
-function byteLength(body: string | Uint8Array | undefined): number {
-  if (body === undefined) return 0;
-  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
-}
-
-function decode(body: string | Uint8Array | undefined): string | undefined {
-  if (body === undefined || typeof body === 'string') return body ?? '';
-  try {
-    return utf8.decode(body);
-  } catch {
-    return undefined;
-  }
+  return /^Bearer\s+([A-Za-z0-9_=.-]+)$/i.exec(headerValue(headers, 'authorization') ?? '')?.[1];
 }
 
 /** The URL with and without a trailing slash: Welkin signs the URL it was given, either way. */
@@ -111,17 +79,9 @@ export async function receiveV1Notification(options: V1ReceiveOptions): Promise<
       refusal,
     );
   }
-  if (request.truncated || byteLength(request.body) > config.maxBytes) {
-    return reject(413, 'payload_too_large', `body exceeds ${config.maxBytes} bytes`);
-  }
-  const text = decode(request.body);
-  if (text === undefined) return reject(400, 'invalid_body', 'body is not valid UTF-8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch {
-    return reject(400, 'invalid_json', 'body is not valid JSON');
-  }
+  const body = readJsonBody(request, config.maxBytes, JSON.parse);
+  if ('refusal' in body) return reject(body.refusal.statusCode, body.refusal.error, body.refusal.message);
+  const { raw } = body;
   const parsed = v1NotificationSchema.safeParse(raw);
   if (!parsed.success) {
     return reject(
@@ -134,24 +94,23 @@ export async function receiveV1Notification(options: V1ReceiveOptions): Promise<
   const receivedAt = now();
   const dedupeKey = v1DedupeKeyOf(entries);
   const key = v1EventKey(receivedAt, dedupeKey);
-  const stored = JSON.stringify({
+  const line = JSON.stringify({
     notices: raw,
     _receivedAt: receivedAt.toISOString(),
     _dedupeKey: dedupeKey,
   });
-  let fresh: boolean;
-  try {
-    fresh = await sink.putTextIfAbsent(key, `${stored}\n`, 'application/x-ndjson');
-  } catch (error) {
-    const outcome = { kind: 'failed', dedupeKey, stage: 'store', error: describeError(error) } as const;
-    return reply(500, { error: 'unavailable', message: 'could not store the notice; retry later' }, outcome);
+  const result = await storeThenQueue(sink, key, line, () =>
+    queue.send(toV1QueuedNotice(entries, dedupeKey, key, receivedAt)),
+  );
+  if (!result.ok) {
+    const { stage, error, message } = result;
+    return jsonReply<V1ReceiveOutcome>(
+      500,
+      { error: 'unavailable', message },
+      { kind: 'failed', dedupeKey, stage, error },
+    );
   }
-  try {
-    await queue.send(toV1QueuedNotice(entries, dedupeKey, key, receivedAt));
-  } catch (error) {
-    const outcome = { kind: 'failed', dedupeKey, stage: 'enqueue', error: describeError(error) } as const;
-    return reply(500, { error: 'unavailable', message: 'could not queue the notice; retry later' }, outcome);
-  }
-  const outcome = { kind: 'accepted', dedupeKey, entries: entries.length, duplicate: !fresh } as const;
-  return reply(200, { ok: true, dedupeKey, duplicate: !fresh }, outcome);
+  const { duplicate } = result;
+  const outcome = { kind: 'accepted', dedupeKey, entries: entries.length, duplicate } as const;
+  return jsonReply<V1ReceiveOutcome>(200, { ok: true, dedupeKey, duplicate }, outcome);
 }

@@ -1,22 +1,21 @@
-import { describeError } from '../../errors.js';
 import { parseLossless, toNdjsonLine } from '../../json/lossless.js';
 import type { Sink } from '../../output/sink.js';
+import { type JsonReply, jsonReply } from '../../webhooks/json-reply.js';
 import { secretMatches } from '../../webhooks/secret-compare.js';
+import { storeThenQueue } from '../../webhooks/store-then-queue.js';
+import {
+  type HeaderValue,
+  headerValue,
+  readJsonBody,
+  type WebhookRequest,
+} from '../../webhooks/webhook-request.js';
 import { dedupeKeyOf } from './dedupe-key.js';
 import { eventDateOf, eventKey } from './layout.js';
 import { describeNoticeIssue, welkinNoticeSchema } from './notice.js';
 import { type NoticeQueue, toQueuedNotice } from './queued-notice.js';
 import type { ReceiverConfig } from './receiver-config.js';
 
-export type HeaderValue = string | string[] | undefined;
-
-export interface WebhookRequest {
-  method: string;
-  headers: Record<string, HeaderValue>;
-  /** The raw body; `truncated` says the transport stopped reading it past the size limit. */
-  body: string | Uint8Array | undefined;
-  truncated?: boolean;
-}
+export type { HeaderValue, WebhookRequest };
 
 export interface ReceiveOptions {
   request: WebhookRequest;
@@ -51,48 +50,15 @@ export type ReceiveOutcome =
       error: string;
     };
 
-export interface WebhookResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string;
-  outcome: ReceiveOutcome;
-}
-
-const JSON_HEADERS = { 'content-type': 'application/json' };
-
-function reply(statusCode: number, body: object, outcome: ReceiveOutcome, extra = {}): WebhookResponse {
-  return { statusCode, headers: { ...JSON_HEADERS, ...extra }, body: JSON.stringify(body), outcome };
-}
+export type WebhookResponse = JsonReply<ReceiveOutcome>;
 
 function reject(statusCode: number, error: string, message: string, extra = {}): WebhookResponse {
-  return reply(statusCode, { error, message }, { kind: 'rejected', reason: error }, extra);
-}
-
-function headerValue(headers: Record<string, HeaderValue>, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers)) {
-    if (key.toLowerCase() !== wanted) continue;
-    // A repeated header is ambiguous; treat it as not presented.
-    return Array.isArray(value) ? (value.length === 1 ? value[0] : undefined) : value;
-  }
-  return undefined;
-}
-
-function byteLength(body: string | Uint8Array | undefined): number {
-  if (body === undefined) return 0;
-  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
-}
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
-function decode(body: string | Uint8Array | undefined): string | undefined {
-  if (body === undefined) return '';
-  if (typeof body === 'string') return body;
-  try {
-    return utf8.decode(body);
-  } catch {
-    return undefined;
-  }
+  return jsonReply<ReceiveOutcome>(
+    statusCode,
+    { error, message },
+    { kind: 'rejected', reason: error },
+    extra,
+  );
 }
 
 /**
@@ -110,17 +76,9 @@ export async function receiveWebhook(options: ReceiveOptions): Promise<WebhookRe
   if (!secretMatches(headerValue(request.headers, config.secretHeader), config.secrets)) {
     return reject(401, 'unauthorized', `missing or wrong ${config.secretHeader} header`);
   }
-  if (request.truncated || byteLength(request.body) > config.maxBytes) {
-    return reject(413, 'payload_too_large', `body exceeds ${config.maxBytes} bytes`);
-  }
-  const text = decode(request.body);
-  if (text === undefined) return reject(400, 'invalid_body', 'body is not valid UTF-8');
-  let raw: unknown;
-  try {
-    raw = parseLossless(text.replace(/^\uFEFF/, ''), 'webhook body');
-  } catch {
-    return reject(400, 'invalid_json', 'body is not valid JSON');
-  }
+  const body = readJsonBody(request, config.maxBytes, (text) => parseLossless(text, 'webhook body'));
+  if ('refusal' in body) return reject(body.refusal.statusCode, body.refusal.error, body.refusal.message);
+  const { raw } = body;
   const parsed = welkinNoticeSchema.safeParse(raw);
   if (!parsed.success) {
     return reject(400, 'invalid_notice', `not a Welkin notice: ${describeNoticeIssue(parsed.error)}`);
@@ -140,32 +98,24 @@ export async function receiveWebhook(options: ReceiveOptions): Promise<WebhookRe
     _receivedAt: receivedAt.toISOString(),
     _dedupeKey: dedupeKey,
   });
-  let stored: boolean;
-  try {
-    stored = await sink.putTextIfAbsent(key, `${line}\n`, 'application/x-ndjson');
-  } catch (error) {
-    return reply(
+  const result = await storeThenQueue(sink, key, line, () =>
+    queue.send(toQueuedNotice(notice, dedupeKey, key, receivedAt)),
+  );
+  if (!result.ok) {
+    const { stage, error, message } = result;
+    return jsonReply<ReceiveOutcome>(
       500,
-      { error: 'unavailable', message: 'could not store the notice; retry later' },
-      { kind: 'failed', ...ids, stage: 'store', error: describeError(error) },
+      { error: 'unavailable', message },
+      { kind: 'failed', ...ids, stage, error },
     );
   }
-  try {
-    await queue.send(toQueuedNotice(notice, dedupeKey, key, receivedAt));
-  } catch (error) {
-    return reply(
-      500,
-      { error: 'unavailable', message: 'could not queue the notice; retry later' },
-      { kind: 'failed', ...ids, stage: 'enqueue', error: describeError(error) },
-    );
-  }
-  return reply(
+  return jsonReply<ReceiveOutcome>(
     200,
-    { ok: true, dedupeKey, duplicate: !stored },
+    { ok: true, dedupeKey, duplicate: result.duplicate },
     {
       kind: 'accepted',
       ...ids,
-      duplicate: !stored,
+      duplicate: result.duplicate,
       ...(notice.initiatedTime ? {} : { withoutInitiatedTime: true as const }),
     },
   );
