@@ -1,3 +1,5 @@
+import { errorCodesOf } from '../http/error-codes.js';
+
 const CODE = /^[A-Za-z0-9_.-]{1,80}$/;
 
 /**
@@ -5,20 +7,7 @@ const CODE = /^[A-Za-z0-9_.-]{1,80}$/;
  * `code` elsewhere (one object or a list). Descriptions are never kept: they may quote record data.
  */
 export function welkinV1ErrorCodes(bodyText: string): string[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    return [];
-  }
-  const entries = Array.isArray(body) ? body : [body];
-  return entries.flatMap((entry) => {
-    if (typeof entry !== 'object' || entry === null) return [];
-    const { error, errorCode, code } = entry as Record<string, unknown>;
-    return [error, errorCode, code].filter(
-      (value): value is string => typeof value === 'string' && CODE.test(value),
-    );
-  });
+  return errorCodesOf(bodyText, ['error', 'errorCode', 'code'], CODE);
 }
 
 /** A one-line, PHI-free explanation of a failure status. */

@@ -1,3 +1,5 @@
+import { errorCodesOf } from '../http/error-codes.js';
+
 /** Security policies named in messages, by the first path segment after the instance (or `admin`). */
 const POLICY_BY_AREA: Record<string, string> = {
   export: 'Export Data',
@@ -13,18 +15,7 @@ const POLICY_BY_AREA: Record<string, string> = {
  * date}`). Only codes are kept: `message` and `details` may quote record data.
  */
 export function welkinErrorCodes(bodyText: string): string[] {
-  let body: unknown;
-  try {
-    body = JSON.parse(bodyText);
-  } catch {
-    return [];
-  }
-  const entries = Array.isArray(body) ? body : [body];
-  return entries
-    .map((entry) =>
-      typeof entry === 'object' && entry !== null ? (entry as { errorCode?: unknown }).errorCode : undefined,
-    )
-    .filter((code): code is string => typeof code === 'string' && /^[A-Z0-9_]{1,80}$/.test(code));
+  return errorCodesOf(bodyText, ['errorCode'], /^[A-Z0-9_]{1,80}$/);
 }
 
 /** The security policy an endpoint needs, for the 403 message (the path never carries PHI here). */
