@@ -7,14 +7,20 @@ import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
 import { localTokenFile } from '../../shared/welkin/local-token-file.js';
 import type { TokenStore } from '../../shared/welkin/token-store.js';
 import { type PullOutcome, pullChange } from '../../shared/welkin/webhooks/pull-change.js';
+import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import type { ReceiveOutcome } from '../../shared/welkin/webhooks/receive-webhook.js';
 import { DEFAULT_MAX_BYTES, DEFAULT_SECRET_HEADER } from '../../shared/welkin/webhooks/receiver-config.js';
 import { webhookSecretsFrom } from '../../shared/welkin/webhooks/receiver-env.js';
 import { WelkinRecordFetcher } from '../../shared/welkin/webhooks/welkin-record-fetcher.js';
-import { InProcessQueue, type InProcessQueueStats } from './in-process-queue.js';
-import { type LocalWebhookServer, startLocalWebhookServer } from './local-server.js';
+import { InProcessQueue } from './in-process-queue.js';
+import { startLocalWebhookServer } from './local-server.js';
+import {
+  type LocalServiceHandle,
+  type LocalServiceReports,
+  localServiceHandle,
+} from './local-service-handle.js';
 
-export interface LocalServiceOptions {
+export interface LocalServiceOptions extends LocalServiceReports<ReceiveOutcome, PullOutcome> {
   port?: number;
   sink: Sink;
   /** WELKIN_WEBHOOK_SECRET, WEBHOOK_SECRET_HEADER, WEBHOOK_MAX_BYTES, and the WELKIN_* API settings. */
@@ -22,18 +28,10 @@ export interface LocalServiceOptions {
   /** Pulls at once (default 8). */
   concurrency?: number;
   tokenStore?: TokenStore;
-  onReceive?: (outcome: ReceiveOutcome) => void;
-  onPull?: (outcome: PullOutcome) => void;
-  onPullFailure?: (reason: string, attempt: number) => void;
 }
 
-export interface LocalService {
-  server: LocalWebhookServer;
+export interface LocalService extends LocalServiceHandle<QueuedNotice> {
   client: WelkinClient;
-  /** Resolves when every queued pull has finished (or been dead-lettered). */
-  drain(): Promise<void>;
-  stats(): InProcessQueueStats;
-  stop(): Promise<void>;
 }
 
 /**
@@ -83,14 +81,5 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       instance: welkin.instance,
     },
   });
-  return {
-    server,
-    client,
-    drain: () => queue.drain(),
-    stats: () => queue.stats(),
-    stop: async () => {
-      await server.stop();
-      await queue.drain();
-    },
-  };
+  return { ...localServiceHandle(server, queue), client };
 }

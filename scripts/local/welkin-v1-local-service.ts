@@ -10,26 +10,23 @@ import {
   type V1ReceiveOutcome,
 } from '../../shared/welkin-v1/webhooks/receive-notification.js';
 import type { V1ReceiverConfig } from '../../shared/welkin-v1/webhooks/receiver-config.js';
-import { InProcessQueue, type InProcessQueueStats } from './in-process-queue.js';
-import { type LocalWebhookServer, startLocalReceiver } from './local-server.js';
+import { InProcessQueue } from './in-process-queue.js';
+import { startLocalReceiver } from './local-server.js';
+import {
+  type LocalServiceHandle,
+  type LocalServiceReports,
+  localServiceHandle,
+} from './local-service-handle.js';
 
-export interface WelkinV1LocalServiceOptions {
+export interface WelkinV1LocalServiceOptions extends LocalServiceReports<V1ReceiveOutcome, V1PullOutcome> {
   sink: Sink;
   receiver: V1ReceiverConfig;
   api: WelkinV1Config;
   tokenStore?: TokenStore;
-  onReceive?: (outcome: V1ReceiveOutcome) => void;
-  onPull?: (outcome: V1PullOutcome) => void;
-  onPullFailure?: (reason: string, attempt: number) => void;
 }
 
-export interface WelkinV1LocalService {
-  server: LocalWebhookServer;
+export interface WelkinV1LocalService extends LocalServiceHandle<V1QueuedNotice> {
   client: WelkinV1Client;
-  /** Resolves when every queued pull has finished (or been dead-lettered). */
-  drain(): Promise<void>;
-  stats(): InProcessQueueStats<V1QueuedNotice>;
-  stop(): Promise<void>;
 }
 
 /**
@@ -55,14 +52,5 @@ export async function startWelkinV1LocalService(
     options.onReceive?.(response.outcome);
     return response;
   });
-  return {
-    server,
-    client,
-    drain: () => queue.drain(),
-    stats: () => queue.stats(),
-    stop: async () => {
-      await server.stop();
-      await queue.drain();
-    },
-  };
+  return { ...localServiceHandle(server, queue), client };
 }
