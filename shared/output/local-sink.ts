@@ -1,11 +1,12 @@
 import { once } from 'node:events';
-import { createWriteStream, type Dirent, type WriteStream } from 'node:fs';
-import { link, mkdir, open, readdir, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { link, mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import { dirname, relative, resolve, sep } from 'node:path';
 import { SinkError } from '../errors.js';
 import { isInterrupted, undoOnInterrupt } from './interrupt-cleanup.js';
 import type { Sink, Upload } from './sink.js';
 import { isAbandonedTemp, isTempName, tempPathFor } from './temp-files.js';
+import { walkFiles } from './walk-files.js';
 
 /** A folder on disk. Files appear under their final name only when complete (write to a temp name, rename). */
 export class LocalSink implements Sink {
@@ -113,23 +114,10 @@ export class LocalSink implements Sink {
   }
 
   async list(prefix: string): Promise<string[]> {
-    const base = this.path(prefix);
     const keys: string[] = [];
-    const walk = async (dir: string): Promise<void> => {
-      let entries: Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw error;
-      }
-      for (const entry of entries) {
-        const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (!isTempName(entry.name)) keys.push(relative(this.location, full).split(sep).join('/'));
-      }
-    };
-    await walk(base);
+    await walkFiles(this.path(prefix), (path, name) => {
+      if (!isTempName(name)) keys.push(relative(this.location, path).split(sep).join('/'));
+    });
     return keys.sort();
   }
 
@@ -140,24 +128,12 @@ export class LocalSink implements Sink {
   /** Removes temp files under `prefix` that a process which no longer runs left behind (killed mid-write). */
   async removeAbandonedTemps(prefix: string): Promise<number> {
     let removed = 0;
-    const walk = async (dir: string): Promise<void> => {
-      let entries: Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-        throw error;
+    await walkFiles(this.path(prefix), async (path, name) => {
+      if (isTempName(name) && isAbandonedTemp(name, await modifiedMs(path))) {
+        await rm(path, { force: true });
+        removed += 1;
       }
-      for (const entry of entries) {
-        const full = join(dir, entry.name);
-        if (entry.isDirectory()) await walk(full);
-        else if (isTempName(entry.name) && isAbandonedTemp(entry.name, await modifiedMs(full))) {
-          await rm(full, { force: true });
-          removed += 1;
-        }
-      }
-    };
-    await walk(this.path(prefix));
+    });
     return removed;
   }
 }
