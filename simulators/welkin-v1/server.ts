@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readTokenBody } from '../shared/read-token-body.js';
 import type { SimDataset } from './dataset.js';
 import { type FindSettings, findPage } from './find.js';
 import type { SimTokens } from './tokens.js';
@@ -22,19 +23,6 @@ export interface SimContext {
   counters: { requests: number; findRequests: number; errors: number; drops: number };
 }
 
-const MAX_BODY_BYTES = 64 * 1024;
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
 async function answer(
   ctx: SimContext,
   req: IncomingMessage,
@@ -46,7 +34,7 @@ async function answer(
   if (path === 'token') {
     if (req.method !== 'POST') return { status: 405, body: '{"error":"method_not_allowed"}' };
     const type = req.headers['content-type'] ?? '';
-    const raw = await readBody(req);
+    const raw = await readTokenBody(req);
     if (raw === undefined || !type.startsWith('application/x-www-form-urlencoded')) {
       return { status: 400, body: '{"error":"invalid_request"}' };
     }

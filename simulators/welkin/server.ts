@@ -1,10 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { readTokenBody } from '../shared/read-token-body.js';
 import { simError } from './error-body.js';
 import { matchRoute, runRoute, type SimResponse } from './routes.js';
 import type { SimState } from './state.js';
-
-const MAX_TOKEN_BODY_BYTES = 64 * 1024;
 
 function send(res: ServerResponse, response: SimResponse): void {
   res.writeHead(response.status, {
@@ -12,17 +11,6 @@ function send(res: ServerResponse, response: SimResponse): void {
     'content-length': Buffer.byteLength(response.body),
   });
   res.end(response.body);
-}
-
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_TOKEN_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** POST /{tenant}/admin/api_clients/{clientName} with {"secret": "..."}. */
@@ -42,7 +30,7 @@ async function tokenRequest(
       'SECURITY',
     );
   }
-  const raw = await readBody(req);
+  const raw = await readTokenBody(req);
   let secret: unknown;
   try {
     secret = raw === undefined ? undefined : (JSON.parse(raw) as { secret?: unknown }).secret;
