@@ -1,9 +1,7 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import S3rver from 's3rver';
+import { resolve } from 'node:path';
 import { EXPORTER_NODE_OPTIONS } from '../../shared/lambda/runtime-options.js';
+import { startLocalS3 } from '../local/local-s3.js';
 import { bundleHandler } from './bundle.js';
 import { startFakeSecretsManager } from './fake-secrets-manager.js';
 
@@ -24,15 +22,7 @@ export async function runBundledHandler(options: {
   secrets: Record<string, string | undefined>;
 }): Promise<BundledRun> {
   const bundle = await bundleHandler(options.entry, '.bench');
-  const s3dir = await mkdtemp(join(tmpdir(), 'bench-s3-'));
-  const s3 = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: s3dir,
-    configureBuckets: [{ name: 'bench', configs: [] }],
-  });
-  const { port } = (await s3.run()) as { port: number };
+  const s3 = await startLocalS3(['bench']);
   const secrets = await startFakeSecretsManager(options.secrets);
   try {
     const line = await runChild(bundle, options.event, {
@@ -42,7 +32,7 @@ export async function runBundledHandler(options: {
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'S3RVER',
       AWS_SECRET_ACCESS_KEY: 'S3RVER',
-      AWS_ENDPOINT_URL_S3: `http://127.0.0.1:${port}`,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
       S3_FORCE_PATH_STYLE: 'true',
       POWERTOOLS_LOG_LEVEL: 'WARN',
@@ -57,8 +47,7 @@ export async function runBundledHandler(options: {
     };
   } finally {
     await secrets.stop();
-    await s3.close();
-    await rm(s3dir, { recursive: true, force: true });
+    await s3.stop();
   }
 }
 

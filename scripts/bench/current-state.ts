@@ -1,8 +1,3 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
-import S3rver from 's3rver';
 import { readCurrentManifest } from '../../shared/current-state/publish-current-state.js';
 import { EXPORTER_NODE_OPTIONS } from '../../shared/lambda/runtime-options.js';
 import { manifestKey, runFolder } from '../../shared/output/layout.js';
@@ -10,6 +5,7 @@ import type { Manifest } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
+import { startLocalS3 } from '../local/local-s3.js';
 import { bundleHandler } from './bundle.js';
 import { runChild } from './bundled-run.js';
 
@@ -41,22 +37,8 @@ const BASE_ID = 1_200_150_000_000_000_000n;
  */
 export async function benchCurrentState(rows: number): Promise<CurrentStateFigures> {
   const bundle = await bundleHandler('scripts/bench/current-state/index.ts', '.bench');
-  const s3dir = await mkdtemp(join(tmpdir(), 'bench-current-'));
-  const s3 = new S3rver({
-    port: 0,
-    address: '127.0.0.1',
-    silent: true,
-    directory: s3dir,
-    configureBuckets: [{ name: 'bench', configs: [] }],
-  });
-  const { port } = (await s3.run()) as { port: number };
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new S3Client({
-    endpoint,
-    forcePathStyle: true,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
-  });
+  const s3 = await startLocalS3(['bench']);
+  const { endpoint, client } = s3;
   const sink = new S3Sink({ client, bucket: 'bench', prefix: PREFIX });
   const sim = await startClinikoSimulator({ rowsPerResource: { patients: 10 }, requestsPerMinute: 0 });
   const env = {
@@ -110,9 +92,7 @@ export async function benchCurrentState(rows: number): Promise<CurrentStateFigur
     return { steps, apiRequestsDuringSteps: sim.stats().requests - requestsBefore };
   } finally {
     await sim.stop();
-    client.destroy();
-    await s3.close();
-    await rm(s3dir, { recursive: true, force: true });
+    await s3.stop();
   }
 }
 

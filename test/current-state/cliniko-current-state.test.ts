@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalS3, startLocalS3 } from '../../scripts/local/local-s3.js';
 import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type ResourceResult, runExport } from '../../shared/export/run-export.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
-import { type LocalS3, startLocalS3 } from '../support/s3-server.js';
 import { readCurrent, readTombstones } from './read-current.js';
 import { readRunLines } from './run-lines.js';
 

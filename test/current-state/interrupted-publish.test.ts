@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalS3, startLocalS3 } from '../../scripts/local/local-s3.js';
 import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import { SinkError } from '../../shared/errors.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
@@ -6,7 +7,6 @@ import { type RunOutcome, runExport } from '../../shared/export/run-export.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 import type { Sink, Upload } from '../../shared/output/sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
-import { type LocalS3, startLocalS3 } from '../support/s3-server.js';
 import { readCurrent } from './read-current.js';
 import { readRunLines } from './run-lines.js';
 

@@ -2,13 +2,13 @@ import { createHash, randomBytes } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { type LocalS3, startLocalS3 } from '../../scripts/local/local-s3.js';
 import { SinkError } from '../../shared/errors.js';
 import { exportResource } from '../../shared/export/export-resource.js';
 import type { Page, ResourcePager } from '../../shared/export/pager.js';
 import { manifestSchema } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
-import { type LocalS3, startLocalS3 } from '../support/s3-server.js';
 
 const BUCKET = 'test-bucket';
 const MIB = 1024 * 1024;
