@@ -54,13 +54,18 @@ const SPLIT_THRESHOLD = 10 * PER_PAGE;
 export class KeysetPager implements ResourcePager {
   readonly yieldsEachOnce = true;
   readonly pausable = true;
-  readonly supportsIncremental = true;
+  /** Only a list that documents `updated_at` gets an update window (resources.ts). */
+  readonly supportsIncremental: boolean;
 
   constructor(
     private readonly client: ClinikoClient,
     private readonly resource: ClinikoResource,
     private readonly parallelism = 3,
-  ) {}
+  ) {
+    if (!resource.filters.includes('id'))
+      throw new Error(`internal: ${resource.name} documents no id filter and cannot be keyset paged`);
+    this.supportsIncremental = resource.incremental;
+  }
 
   async *pages(window: ExportWindow, cursor?: string): AsyncIterable<Page> {
     let ranges: IdRange[];
@@ -172,10 +177,11 @@ export class KeysetPager implements ResourcePager {
       per_page: String(shape.perPage ?? PER_PAGE),
       sort: shape.descending ? 'id:desc' : 'id',
     });
-    for (const column of this.resource.reveal ?? []) params.append('q[]', `${column}:*`);
+    // Every filter below is one the list documents (resources.ts derives reveal and incremental from it).
+    for (const column of this.resource.reveal) params.append('q[]', `${column}:*`);
     if (range.after !== undefined) params.append('q[]', `id:>${range.after}`);
     if (range.upTo !== undefined) params.append('q[]', `id:<=${range.upTo}`);
-    if (window.since) {
+    if (window.since && this.resource.incremental) {
       params.append('q[]', `updated_at:>=${filterTime(window.since)}`);
       params.append('q[]', `updated_at:<${filterTime(window.until)}`);
     }
@@ -203,10 +209,11 @@ function parseId(id: string, where: string): bigint {
 }
 
 /**
- * Follows `links.next` for the few lists that cannot be filtered by id (always a full snapshot), re-scanned
- * until `total_entries` holds still (rescanUntilTotalHoldsStill). These lists are small (tens of rows). A scan
- * whose pages hold fewer rows than a steady `total_entries` is not over when `links.next` goes missing: the
- * next page number is asked for, and an empty one there fails the resource.
+ * Follows `links.next` for the lists that document no id filter (services: no `q[]` at all), sending only
+ * `per_page` and `page`: always a full snapshot, re-scanned until `total_entries` holds still
+ * (rescanUntilTotalHoldsStill). These lists are small (tens of rows). A scan whose pages hold fewer rows than a
+ * steady `total_entries` is not over when `links.next` goes missing: the next page number is asked for, and an
+ * empty one there fails the resource.
  */
 export class LinksPager implements ResourcePager {
   readonly yieldsEachOnce = false;

@@ -1,9 +1,11 @@
 /**
  * Local Cliniko API simulator (plain node:http), for tests, the demo and the benchmark.
  *
+ * Contract (resources.ts, its own copy of the docs): a filter on a column the list does not document is a 400
+ * `{"message":"This column is not searchable."}`, an undocumented path a 404; only lists documenting
+ * archived_at / cancelled_at have archived / cancelled rows (hidden unless a filter names the column).
  * Choices where the docs leave room: `per_page` outside 1..100 is clamped (non-numeric is a 400);
- * `cancelled_at` filters exist only on individual_appointments, group_appointments, bookings and attendees
- * (400 elsewhere, like an unknown column); a missing `Accept: application/json` is a 406; checks run in
+ * a missing `Accept: application/json` is a 406; checks run in
  * the order auth (401), User-Agent (403), Accept (406), rate limit (429), drop, 5xx; `mutateWhilePaging`
  * counts list requests across all resources and changes the resource being listed.
  */
@@ -17,7 +19,7 @@ import { listBody, rowObject } from './list-handler.js';
 import { Prng } from './prng.js';
 import { parseListQuery, SimulatorHttpError } from './query.js';
 import { SlidingWindowLimiter } from './rate-limiter.js';
-import { CANCELLABLE, isListResource, LIST_RESOURCES } from './resources.js';
+import { documentedList, isArchivable, isCancellable, LIST_RESOURCES } from './resources.js';
 import { settingsObject } from './settings.js';
 import { ResourceStore } from './store.js';
 
@@ -138,7 +140,15 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
   };
   const stores = new Map<string, ResourceStore>();
   LIST_RESOURCES.forEach((name, ordinal) => {
-    stores.set(name, new ResourceStore(name, ordinal, rowsFor(name), seed, CANCELLABLE.has(name)));
+    const store = new ResourceStore(
+      name,
+      ordinal,
+      rowsFor(name),
+      seed,
+      isCancellable(name),
+      isArchivable(name),
+    );
+    stores.set(name, store);
   });
   const storeOf = (name: string): ResourceStore => {
     const store = stores.get(name.replace(/\/(inactive|active)$/, ''));
@@ -197,10 +207,13 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     }
     const m = /^\/v1\/([a-z_]+)(?:\/([a-z0-9_]+))?$/.exec(path);
     const name = m?.[1];
-    if (!m || !name || !isListResource(name)) throw new SimulatorHttpError(404, 'Not found');
+    const documented = name === undefined ? undefined : documentedList(name);
+    // An undocumented path is a 404, as Cliniko answers it.
+    if (!m || !name || !documented) throw new SimulatorHttpError(404, 'Not found');
     const store = storeOf(name);
     const sub = m[2];
     if (sub !== undefined && /^\d+$/.test(sub)) {
+      if (!documented.single) throw new SimulatorHttpError(404, 'Not found');
       const i = store.indexOf(BigInt(sub));
       if (i < 0 || store.meta(i).deleted) throw new SimulatorHttpError(404, 'Not found');
       json(res, 200, toJsonText(rowObject(worldFor(baseUrl), store, i)));
@@ -211,7 +224,7 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     if (sub !== undefined && !(name === 'practitioners' && sub === 'inactive')) {
       throw new SimulatorHttpError(404, 'Not found');
     }
-    const query = parseListQuery(url.searchParams, store.cancellable);
+    const query = parseListQuery(url.searchParams, documented);
     listRequests += 1;
     mutate(store);
     const nth = (every: number) => every > 0 && listRequests % every === 0;

@@ -9,12 +9,17 @@ import type { RowMeta } from './row-meta.js';
 import { isoSeconds } from './row-meta.js';
 import type { ResourceStore, RowPredicate } from './store.js';
 
-const META_FIELD: Record<TimeField, keyof RowMeta> = {
+const META_FIELD: Record<Exclude<TimeField, 'deleted_at'>, keyof RowMeta> = {
   created_at: 'createdS',
   updated_at: 'updatedS',
   archived_at: 'archivedS',
   cancelled_at: 'cancelledS',
 };
+
+/** A date-time column of a row; deleted rows are gone from the simulator, so deleted_at is always null. */
+function timeOf(meta: RowMeta, field: TimeField): number | null {
+  return field === 'deleted_at' ? null : (meta[META_FIELD[field]] as number | null);
+}
 
 /** `/practitioners` lists active ones, `/practitioners/inactive` the rest; other lists ignore the flag. */
 export type ActiveVariant = 'active' | 'inactive' | undefined;
@@ -82,7 +87,7 @@ function predicateFor(store: ResourceStore, filters: Filter[], variant: ActiveVa
       keyParts.push(`id${f.op}${f.values.join(',')}`);
       continue;
     }
-    const metaKey = META_FIELD[f.field];
+    const field = f.field;
     const s = f.seconds ?? 0;
     const test: Record<string, (v: number | null) => boolean> = {
       '*': () => true,
@@ -95,7 +100,7 @@ function predicateFor(store: ResourceStore, filters: Filter[], variant: ActiveVa
     };
     const compare = test[f.op] as (v: number | null) => boolean;
     if (f.op === '*') continue;
-    checks.push((m) => compare(m[metaKey] as number | null));
+    checks.push((m) => compare(timeOf(m, field)));
     keyParts.push(`${f.field}${f.op}${s}`);
   }
   return {
@@ -125,7 +130,7 @@ type SortValue = string | number | boolean | bigint | null;
 /** Sort value of a field that is not id/created_at; null sorts last ascending, like Postgres. */
 function sortValue(world: RowWorld, store: ResourceStore, i: number, field: string): SortValue {
   if (field === 'id') return store.idOf(i);
-  if (field in META_FIELD) return store.meta(i)[META_FIELD[field as TimeField]] as number | null;
+  if (field in META_FIELD || field === 'deleted_at') return timeOf(store.meta(i), field as TimeField);
   const value = rowObject(world, store, i)[field];
   if (value instanceof RawNumber) return BigInt(value.digits);
   if (value === undefined || (typeof value === 'object' && value !== null)) {
@@ -157,7 +162,12 @@ export function selectPage(
   if (primary && (primary.field === 'id' || primary.field === 'created_at')) {
     return { indexes: store.page(pred, lo, hi, skip, query.perPage, !primary.descending), total };
   }
-  const sortable = new Set(['id', ...Object.keys(META_FIELD), ...Object.keys(rowObject(world, store, 0))]);
+  const sortable = new Set([
+    'id',
+    'deleted_at',
+    ...Object.keys(META_FIELD),
+    ...Object.keys(rowObject(world, store, 0)),
+  ]);
   for (const key of query.sort) {
     if (!sortable.has(key.field)) throw new SimulatorHttpError(400, `Invalid sort '${key.field}'`);
   }

@@ -1,4 +1,5 @@
 import { PipelineError } from '../../shared/errors.js';
+import type { SimList } from './resources.js';
 
 /** A request the simulator refuses; becomes a JSON error response with this status. */
 export class SimulatorHttpError extends PipelineError {
@@ -13,7 +14,7 @@ export class SimulatorHttpError extends PipelineError {
 
 export type IdOp = '=' | '!=' | '>=' | '>' | '<=' | '<';
 export type TimeOp = '>=' | '>' | '<=' | '<' | '?' | '!?' | '*';
-export const TIME_FIELDS = ['created_at', 'updated_at', 'archived_at', 'cancelled_at'] as const;
+export const TIME_FIELDS = ['created_at', 'updated_at', 'archived_at', 'cancelled_at', 'deleted_at'] as const;
 export type TimeField = (typeof TIME_FIELDS)[number];
 
 export type Filter =
@@ -44,12 +45,16 @@ function badFilter(raw: string, why: string): SimulatorHttpError {
   return new SimulatorHttpError(400, `Invalid filter '${raw}': ${why}`);
 }
 
-/** One `field:opvalue` filter string; `cancelled_at` only exists on appointment-like resources. */
-export function parseFilter(raw: string, cancellable: boolean): Filter {
+/** Cliniko's answer to a filter on a column the list does not document (redguava/cliniko-api issue #231). */
+export const NOT_SEARCHABLE = 'This column is not searchable.';
+
+/** One `field:opvalue` filter string, on a field `list` documents (resources.ts); any other is a 400. */
+export function parseFilter(raw: string, list: SimList): Filter {
   const colon = raw.indexOf(':');
   if (colon <= 0) throw badFilter(raw, 'expected field:operator value');
   const field = raw.slice(0, colon);
   const rest = raw.slice(colon + 1);
+  if (!(list.filters as ReadonlySet<string>).has(field)) throw new SimulatorHttpError(400, NOT_SEARCHABLE);
   if (field === 'id') {
     const m = ID_FILTER.exec(rest);
     if (!m) throw badFilter(raw, 'unknown integer operator');
@@ -59,7 +64,6 @@ export function parseFilter(raw: string, cancellable: boolean): Filter {
     return { field, op, values: parts.map((p) => BigInt(p)) };
   }
   if ((TIME_FIELDS as readonly string[]).includes(field)) {
-    if (field === 'cancelled_at' && !cancellable) throw badFilter(raw, 'This column is not searchable');
     const timeField = field as TimeField;
     if (rest === '*' || rest === '?' || rest === '!?') return { field: timeField, op: rest, seconds: null };
     const m = TIME_FILTER.exec(rest);
@@ -70,7 +74,7 @@ export function parseFilter(raw: string, cancellable: boolean): Filter {
     if (Number.isNaN(ms)) throw badFilter(raw, 'invalid date-time');
     return { field: timeField, op: m[1] as TimeOp, seconds: ms / 1000 };
   }
-  throw badFilter(raw, 'This column is not searchable');
+  throw new SimulatorHttpError(400, NOT_SEARCHABLE);
 }
 
 function positiveInt(params: URLSearchParams, name: string, fallback: number): number {
@@ -84,13 +88,11 @@ function positiveInt(params: URLSearchParams, name: string, fallback: number): n
  * Paging, filter and sort parameters. `per_page` above 100 (or 0) is clamped to 1..100 rather than
  * refused, like the real API; non-numeric values are a 400.
  */
-export function parseListQuery(params: URLSearchParams, cancellable: boolean): ListQuery {
+export function parseListQuery(params: URLSearchParams, list: SimList): ListQuery {
   const page = positiveInt(params, 'page', 1);
   if (page < 1) throw new SimulatorHttpError(400, 'page must be a positive integer');
   const perPage = Math.min(MAX_PER_PAGE, Math.max(1, positiveInt(params, 'per_page', DEFAULT_PER_PAGE)));
-  const filters = [...params.getAll('q[]'), ...params.getAll('q')].map((raw) =>
-    parseFilter(raw, cancellable),
-  );
+  const filters = [...params.getAll('q[]'), ...params.getAll('q')].map((raw) => parseFilter(raw, list));
 
   const order = params.get('order');
   if (order !== null && order !== 'asc' && order !== 'desc') {

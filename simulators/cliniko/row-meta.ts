@@ -24,10 +24,16 @@ export interface MetaParams {
   archivedPhase: number;
   cancelledPhase: number;
   inactivePhase: number;
+  /** Whether the list documents cancelled_at / archived_at: only then does it have such rows to hide. */
   cancellable: boolean;
+  archivable: boolean;
 }
 
-export function metaParams(salt: number, rows: number, cancellable: boolean): MetaParams {
+export function metaParams(
+  salt: number,
+  rows: number,
+  flags: { cancellable: boolean; archivable: boolean },
+): MetaParams {
   // At least 2 s apart so a jitter below half a step keeps created_at strictly increasing with the index.
   const stepS = Math.max(2, Math.floor(SPAN_S / Math.max(rows, 1)));
   return {
@@ -37,7 +43,7 @@ export function metaParams(salt: number, rows: number, cancellable: boolean): Me
     archivedPhase: hash32(salt, 1) % 10,
     cancelledPhase: hash32(salt, 2) % 20,
     inactivePhase: hash32(salt, 3) % 5,
-    cancellable,
+    ...flags,
   };
 }
 
@@ -51,7 +57,7 @@ export function pristineMeta(p: MetaParams, i: number): RowMeta {
   const createdS = p.startS + i * p.stepS + (h % Math.floor(p.stepS / 2));
   const lag = hash32(p.salt, i, 8) % 5 < 2 ? 0 : hash32(p.salt, i, 9) % MAX_UPDATE_LAG_S;
   const updatedS = Math.max(createdS, Math.min(createdS + lag, DATA_EPOCH_S));
-  const archived = (i + p.archivedPhase) % 10 === 0;
+  const archived = p.archivable && (i + p.archivedPhase) % 10 === 0;
   const cancelled = p.cancellable && (i + p.cancelledPhase) % 20 === 0;
   return {
     createdS,

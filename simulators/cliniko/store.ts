@@ -36,8 +36,9 @@ export class ResourceStore {
     readonly rows: number,
     seed: number,
     readonly cancellable: boolean,
+    readonly archivable: boolean,
   ) {
-    this.params = metaParams(hashString(name) ^ seed, rows, cancellable);
+    this.params = metaParams(hashString(name) ^ seed, rows, { cancellable, archivable });
     this.idBase = ID_ORIGIN + BigInt(resourceOrdinal) * 10_000_000_000_000n;
   }
 
@@ -210,6 +211,7 @@ export class ResourceStore {
   }
 
   archive(i: number, nowS: number): void {
+    if (!this.archivable) throw new Error(`${this.name} documents no archived_at: it has no archived rows`);
     const meta = this.override(i);
     meta.archivedS = Math.max(meta.updatedS, nowS);
     meta.updatedS = meta.archivedS;

@@ -176,6 +176,50 @@ describe('Cliniko simulator (shared instance, no faults)', () => {
     expect(onPatients.status).toBe(400);
   });
 
+  it('refuses a filter the list does not document with 400 "This column is not searchable."', async () => {
+    // Act: filters the issue saw refused by Cliniko (not in those lists' q[] table), and documented ones.
+    const refused = await Promise.all(
+      [
+        '/taxes?q[]=archived_at:*',
+        '/availability_blocks?q[]=archived_at:*',
+        '/group_appointments?q[]=cancelled_at:*',
+        '/services?q[]=id:>1',
+        '/relationships?q[]=archived_at:*',
+      ].map((path) => get(sim, path)),
+    );
+    const accepted = await Promise.all(
+      [
+        '/taxes?sort=id&q[]=id:>1&q[]=updated_at:>=2020-01-01T00:00:00Z',
+        '/group_appointments?q[]=archived_at:*&q[]=deleted_at:*',
+        '/attendees?q[]=cancelled_at:*',
+        '/services?per_page=100&page=1',
+      ].map((path) => get(sim, path)),
+    );
+
+    // Assess
+    for (const response of refused) {
+      expect(response.status).toBe(400);
+      expect(response.text).toBe('{"message":"This column is not searchable."}');
+    }
+    expect(accepted.map((response) => response.status)).toEqual([200, 200, 200, 200]);
+  });
+
+  it('answers 404 to a single-record path the docs do not have', async () => {
+    // Prepare
+    const service = (await get(sim, '/services?per_page=1')).rows[0] as Row;
+    const tax = (await get(sim, '/taxes?per_page=1')).rows[0] as Row;
+
+    // Act
+    const serviceById = await get(sim, `/services/${service.id}`);
+    const taxById = await get(sim, `/taxes/${tax.id}`);
+    const nested = await get(sim, '/patients/1/medical_alerts');
+
+    // Assess
+    expect(serviceById.status).toBe(404);
+    expect(taxById.status).toBe(200);
+    expect(nested.status).toBe(404);
+  });
+
   it('filters ids with >, = lists and !=, and date-times with bounds', async () => {
     // Prepare
     const all = sim.liveIds('patients', { includeArchived: true });

@@ -1,24 +1,13 @@
 import { describe, expect, it, vi } from 'vitest';
 import { ClinikoClient } from '../../shared/cliniko/client.js';
 import { KeysetPager, LinksPager, SingleObjectPager } from '../../shared/cliniko/pagers.js';
-import type { ClinikoResource } from '../../shared/cliniko/resources.js';
+import { CLINIKO_RESOURCES, type ClinikoResource, clinikoList } from '../../shared/cliniko/resources.js';
 import { HttpError, MalformedResponseError } from '../../shared/errors.js';
 import type { Page } from '../../shared/export/pager.js';
 
 const BASE = 'https://api.au1.cliniko.com/v1';
-const PATIENTS: ClinikoResource = {
-  name: 'patients',
-  path: '/patients',
-  listKey: 'patients',
-  paging: 'keyset',
-  reveal: ['archived_at'],
-};
-const SERVICES: ClinikoResource = {
-  name: 'services',
-  path: '/services',
-  listKey: 'services',
-  paging: 'links',
-};
+const PATIENTS = clinikoList('patients', ['id', 'updated_at', 'archived_at'], 'test');
+const SERVICES = clinikoList('services', [], 'test');
 
 /** A Cliniko client whose fetch answers with the given raw JSON bodies, in order, and records the URLs. */
 function clinikoWith(bodies: string[]) {
@@ -321,12 +310,7 @@ describe('SingleObjectPager', () => {
   it('yields the object as one record named after the resource', async () => {
     // Prepare
     const { client } = clinikoWith(['{"country":"AU","id":123456789012345678901}']);
-    const settings: ClinikoResource = {
-      name: 'settings',
-      path: '/settings',
-      listKey: 'settings',
-      paging: 'single',
-    };
+    const settings = CLINIKO_RESOURCES.find((resource) => resource.name === 'settings') as ClinikoResource;
 
     // Act
     const pages = await collect(new SingleObjectPager(client, settings).pages());
