@@ -4,6 +4,23 @@ const OPEN_BRACE = 0x7b;
 const CLOSE_BRACE = 0x7d;
 const QUOTE = 0x22;
 const FAST_PREFIX = '{"id":';
+const BACKSLASH = '\\';
+
+/**
+ * The VALUE of an id, from its JSON text (`rawIdOf`): what current state, tombstones, deletion markers and
+ * dedupe compare, so one record is one id however the API spells it between runs. The rule: an id's value is
+ * its text, i.e. a JSON string's characters (escapes decoded) or a JSON number exactly as written. So `1` and
+ * `"1"` are one id (Cliniko's seeds show numbers, its current OpenAPI description int64 strings), while
+ * `"01"`, `" 1"`, `"1.0"`, `1.0` and `1e0` are each a different id from `1`: no numeric normalisation, which
+ * could merge ids an API keeps apart. (A number and a string with the same text are one id: `1.0` and `"1.0"`.)
+ * Other JSON kinds (never seen as ids) compare by their JSON text. The page scanner reads ids to the same value
+ * (shared/json/page-scanner.ts: strings decoded, numbers as sent), so the export's dedupe and checkpoints agree.
+ * The record itself is always written exactly as the API sent it.
+ */
+export function idValueOf(rawId: string): string {
+  if (rawId.charCodeAt(0) !== QUOTE) return rawId;
+  return rawId.includes(BACKSLASH) ? (JSON.parse(rawId) as string) : rawId.slice(1, -1);
+}
 
 /**
  * Reads the top-level `id` of one NDJSON record from its raw text, without building the record: the current

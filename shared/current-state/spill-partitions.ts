@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
 import { type LineChunk, type LineRef, readEntries, readLineChunks } from './partition-reader.js';
+import { idValueOf } from './record-id.js';
 
 export type { LineChunk, LineRef } from './partition-reader.js';
 
@@ -58,9 +59,12 @@ export class SpillPartitions {
     return join(this.folder, `partition-${index}.tsv`);
   }
 
-  /** Buffers one entry, writing its partition's buffer first when full. */
+  /**
+   * Buffers one entry, writing its partition's buffer first when full. Partitioned by the id's value, so every
+   * spelling of one id (`1`, `"1"`) meets in one partition and the merge sees them as one record.
+   */
   add(seq: number, id: string, line: string | undefined): void {
-    const index = partitionOf(id, this.count);
+    const index = partitionOf(idValueOf(id), this.count);
     const head = `${seq}\t${id}\t`;
     // Written piece by piece: no string is built per record.
     const bytes = Buffer.byteLength(head) + (line === undefined ? 0 : Buffer.byteLength(line)) + 1;

@@ -21,8 +21,9 @@ export function hasDeletionMarkers(source: string, resource: string): boolean {
 }
 
 /**
- * Deletion markers pulled at or after `since`: raw id (JSON text, as in the export) -> when the worker found
- * the record gone. Re-reading a marker already applied is harmless: only ids still live are tombstoned.
+ * Deletion markers pulled at or after `since`: id value (record-id.ts: a string id's characters) -> when the
+ * worker found the record gone. Re-reading a marker already applied is harmless: only ids still live are
+ * tombstoned.
  */
 export async function deletionMarkersSince(
   sink: Sink,
@@ -36,7 +37,8 @@ export async function deletionMarkersSince(
     for (const key of await markerKeys(sink, entity, first, today)) {
       const marker = deletionMarkerOf(await sink.getText(key), `${sink.location}/${key}`);
       if (!marker || marker.pulledAt < since.toISOString()) continue;
-      const id = JSON.stringify(marker.id);
+      // Keyed by the id's value (record-id.ts), as the merge compares ids.
+      const id = marker.id;
       const known = markers.get(id);
       if (!known || known < marker.pulledAt) markers.set(id, marker.pulledAt);
     }

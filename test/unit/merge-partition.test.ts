@@ -100,4 +100,61 @@ describe('mergePartition', () => {
     // Assess
     expect(outcome.live.sort()).toEqual(['1@1', '2@1b', '3@0']);
   });
+
+  it('compares ids by value: a switch from number to string ids neither tombstones nor doubles', async () => {
+    // Prepare: the previous state spelled ids as numbers; the runs after it send the same ids as strings.
+    const previous = [entry(0, '1', undefined), entry(0, '2', undefined), entry(0, '3', undefined)];
+    const full = [input('previous', 1), input('full', 2)];
+    const incremental = [input('previous', 1), input('incremental', 2)];
+
+    // Act
+    const afterFull = mergePartition(entries([...previous, entry(1, '"1"'), entry(1, '"2"')]), {
+      inputs: full,
+      markers: new Map(),
+      latest: full[1] as MergeInput,
+    });
+    const afterIncremental = mergePartition(
+      entries([entry(0, '1'), entry(0, '2'), entry(1, '"2"'), entry(1, '"4"')]),
+      { inputs: incremental, markers: new Map(), latest: incremental[1] as MergeInput },
+    );
+
+    // Assess: only 3 is gone, tombstoned as it was last spelled; the string lines win, one per id.
+    expect(afterFull.live.sort()).toEqual(['"1"@1', '"2"@1']);
+    expect(afterFull.deleted.map((item) => item.id)).toEqual(['3']);
+    expect(afterIncremental.live.sort()).toEqual(['"2"@1', '"4"@1', '1@0']);
+    expect(afterIncremental.deleted).toEqual([]);
+  });
+
+  it('keeps other spellings apart: "01", " 1" and 1.0 are not the id 1', async () => {
+    // Prepare
+    const inputs = [input('previous', 1), input('incremental', 2)];
+    const spilled = [entry(0, '1'), entry(1, '"01"'), entry(1, '" 1"'), entry(1, '1.0'), entry(1, '"1.0"')];
+
+    // Act
+    const outcome = mergePartition(entries(spilled), {
+      inputs,
+      markers: new Map(),
+      latest: inputs[1] as MergeInput,
+    });
+
+    // Assess: 1.0 and "1.0" share their text, so they are one id (the later line wins).
+    expect(outcome.live.sort()).toEqual(['" 1"@1', '"01"@1', '"1.0"@1', '1@0']);
+  });
+
+  it('applies a deletion marker (a string id) to a record whose id is the same value', async () => {
+    // Prepare
+    const inputs = [input('previous', 1), input('incremental', 2)];
+    const markers = new Map([['7', '2026-01-03T00:00:00.000Z']]);
+
+    // Act
+    const outcome = mergePartition(entries([entry(0, '7'), entry(0, '8')]), {
+      inputs,
+      markers,
+      latest: inputs[1] as MergeInput,
+    });
+
+    // Assess
+    expect(outcome.live).toEqual(['8@0']);
+    expect(outcome.deleted.map((item) => item.id)).toEqual(['7']);
+  });
 });

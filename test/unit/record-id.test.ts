@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rawIdOf } from '../../shared/current-state/record-id.js';
+import { idValueOf, rawIdOf } from '../../shared/current-state/record-id.js';
+import { partitionOf } from '../../shared/current-state/spill-partitions.js';
 import { MalformedResponseError } from '../../shared/errors.js';
+import { scanPage } from '../../shared/json/page-scanner.js';
 
 describe('rawIdOf', () => {
   it.each([
@@ -33,4 +35,41 @@ describe('rawIdOf', () => {
       expect(() => rawIdOf(line, 'part-00000.ndjson.gz:7')).toThrow(/^part-00000\.ndjson\.gz:7: /);
     },
   );
+});
+
+describe('idValueOf', () => {
+  it.each([
+    ['1200150000000022121', '"1200150000000022121"', true],
+    ['1', '"1"', true],
+    ['"a-b"', '"a\\u002db"', true],
+    ['1', '"01"', false],
+    ['1', '" 1"', false],
+    ['1', '"1.0"', false],
+    ['1', '1.0', false],
+    ['1', '1e0', false],
+    ['1.0', '"1.0"', true],
+  ])('%s and %s are one id: %s', (a, b, same) => {
+    // Prepare / Act
+    const equal = idValueOf(a) === idValueOf(b);
+    // Assess
+    expect(equal).toBe(same);
+  });
+
+  it('reads the same value as the page scanner, so export dedupe and the current state agree', () => {
+    // Prepare
+    const page = '{"x":[{"id":12},{"id":"12"},{"id":"a\\"b"},{"id":"01"},{"id":-3.5}]}';
+
+    // Act
+    const { records } = scanPage(page, 'page', 'x', ['id']);
+
+    // Assess
+    for (const record of records ?? [])
+      expect(record.fields.get('id')).toBe(idValueOf(rawIdOf(record.json) as string));
+  });
+
+  it('puts both spellings of one id in the same spill partition', () => {
+    // Prepare / Act / Assess
+    for (const id of ['1', '77', '1200150000000022121'])
+      expect(partitionOf(idValueOf(id), 64)).toBe(partitionOf(idValueOf(`"${id}"`), 64));
+  });
 });
