@@ -79,6 +79,8 @@ export interface RowWorld {
   noteChars?: number;
   /** Keep each row's JSON text once rendered (benches: serving must cost far less than exporting). */
   cacheRowText?: boolean;
+  /** Spell each row's `id` as a JSON string of the int64 (`"id":"1"`, as Cliniko's OpenAPI description does). */
+  stringIds?: boolean;
 }
 
 /** Generator for one row: each call draws the next value of that row's deterministic stream. */

@@ -56,6 +56,11 @@ export interface ClinikoSimulatorOptions {
   noteChars?: number;
   /** Keep rendered rows (memory ~ their text) so serving a page again costs little; for benches. */
   cacheRowText?: boolean;
+  /**
+   * Row ids as JSON strings (`"id":"1"`), as Cliniko's current OpenAPI description gives them, instead of the
+   * seeds' bare numbers. setFaults can switch it between runs (the same rows, spelled the other way).
+   */
+  stringIds?: boolean;
 }
 
 export type ClinikoFaults = Partial<
@@ -68,6 +73,7 @@ export type ClinikoFaults = Partial<
     | 'mutateWhilePaging'
     | 'omitNextLinkEveryNthList'
     | 'emptyPageEveryNthList'
+    | 'stringIds'
   >
 >;
 
@@ -118,7 +124,8 @@ function errorBody(message: string): string {
 export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}): Promise<ClinikoSimulator> {
   const apiKey = opts.apiKey ?? 'sim-key-au1';
   const seed = opts.seed ?? 1;
-  const faults: Required<Omit<ClinikoFaults, 'requestsPerMinute'>> = {
+  let stringIds = opts.stringIds ?? false;
+  const faults: Required<Omit<ClinikoFaults, 'requestsPerMinute' | 'stringIds'>> = {
     latencyMs: opts.latencyMs ?? 0,
     errorRate: opts.errorRate ?? 0,
     dropRate: opts.dropRate ?? 0,
@@ -162,6 +169,7 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
     baseIdOf: (name, i) => storeOf(name).baseId(i),
     noteChars: opts.noteChars,
     cacheRowText: opts.cacheRowText,
+    stringIds,
   });
   const nowS = () => Math.floor(Date.now() / 1000);
   const indexOrThrow = (store: ResourceStore, id: string): number => {
@@ -311,6 +319,7 @@ export async function startClinikoSimulator(opts: ClinikoSimulatorOptions = {}):
         faults.omitNextLinkEveryNthList = f.omitNextLinkEveryNthList;
       if (f.emptyPageEveryNthList !== undefined) faults.emptyPageEveryNthList = f.emptyPageEveryNthList;
       if (f.requestsPerMinute !== undefined) limiter.limitPerMinute = f.requestsPerMinute;
+      if (f.stringIds !== undefined) stringIds = f.stringIds;
     },
     liveIds: (resource, o) => {
       const store = storeOf(resource);

@@ -24,12 +24,12 @@ function timeOf(meta: RowMeta, field: TimeField): number | null {
 /** `/practitioners` lists active ones, `/practitioners/inactive` the rest; other lists ignore the flag. */
 export type ActiveVariant = 'active' | 'inactive' | undefined;
 
-/** The full JSON object of one row, with ids as bare numbers. */
+/** The full JSON object of one row, its id a bare number (the seeds) or, with `stringIds`, a string. */
 export function rowObject(world: RowWorld, store: ResourceStore, i: number): Record<string, JsonValue> {
   const meta = store.meta(i);
   const id = store.idOf(i);
   const row: Record<string, JsonValue> = {
-    id: new RawNumber(String(id)),
+    id: world.stringIds ? String(id) : new RawNumber(String(id)),
     created_at: isoSeconds(meta.createdS),
     updated_at: isoSeconds(meta.updatedS),
     archived_at: meta.archivedS === null ? null : isoSeconds(meta.archivedS),
@@ -48,7 +48,7 @@ const renderedRows = new WeakMap<ResourceStore, Map<number, { version: string; t
 function rowText(world: RowWorld, store: ResourceStore, i: number): string {
   if (!world.cacheRowText) return toJsonText(rowObject(world, store, i));
   const meta = store.meta(i);
-  const version = `${meta.updatedS}|${meta.archivedS}|${meta.cancelledS}|${meta.active}|${meta.edits}|${world.baseUrl}`;
+  const version = `${meta.updatedS}|${meta.archivedS}|${meta.cancelledS}|${meta.active}|${meta.edits}|${world.baseUrl}|${world.stringIds}`;
   const rows = renderedRows.get(store) ?? new Map<number, { version: string; text: string }>();
   renderedRows.set(store, rows);
   const cached = rows.get(i);

@@ -286,6 +286,20 @@ describe('Cliniko simulator (shared instance, no faults)', () => {
     expect(sim.liveIds('patients').slice(0, 5)).toEqual(idsOf(page.rows));
   });
 
+  it('spells the same ids as JSON strings while stringIds is on, and as numbers again after', async () => {
+    // Act
+    sim.setFaults({ stringIds: true });
+    const asStrings = await get(sim, '/patients?per_page=5');
+    sim.setFaults({ stringIds: false });
+    const asNumbers = await get(sim, '/patients?per_page=5');
+
+    // Assess
+    expect(asStrings.rows.every((row) => typeof row.id === 'string')).toBe(true);
+    expect(asStrings.text).toContain(`"id":"${String(asNumbers.rows[0]?.id)}",`);
+    expect(idsOf(asStrings.rows)).toEqual(idsOf(asNumbers.rows));
+    expect(asNumbers.rows.every((row) => isLosslessNumber(row.id))).toBe(true);
+  });
+
   it('includes non-ASCII, control characters and U+2028/U+2029 in generated strings', async () => {
     // Act
     const page = await get(sim, `/patients?per_page=100&${qs(['archived_at:*'])}`);
