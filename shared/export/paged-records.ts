@@ -2,7 +2,11 @@ import { MalformedResponseError } from '../errors.js';
 import type { ScannedRecord } from '../json/page-scanner.js';
 import type { PagedRecord } from './pager.js';
 
-/** The page's records with their ids; a record without a string or number `id` fails the page. */
+/**
+ * The page's records with their ids; a record without a string or number `id` fails the page. The id is its
+ * VALUE (a string's characters, a number as sent: `1` and `"1"` are one id), the same value the current state
+ * compares (idValueOf in shared/current-state/record-id.ts), so dedupe and checkpoints ignore the spelling.
+ */
 export function pagedRecords(
   records: readonly ScannedRecord[],
   where: string,

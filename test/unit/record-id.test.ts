@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { idValueOf, rawIdOf } from '../../shared/current-state/record-id.js';
 import { partitionOf } from '../../shared/current-state/spill-partitions.js';
 import { MalformedResponseError } from '../../shared/errors.js';
+import { IdHashSet } from '../../shared/export/id-hash-set.js';
+import { pagedRecords } from '../../shared/export/paged-records.js';
 import { scanPage } from '../../shared/json/page-scanner.js';
 
 describe('rawIdOf', () => {
@@ -65,6 +67,21 @@ describe('idValueOf', () => {
     // Assess
     for (const record of records ?? [])
       expect(record.fields.get('id')).toBe(idValueOf(rawIdOf(record.json) as string));
+  });
+
+  it('dedupes a record seen as 1 and again as "1" in one export, keeping each line as sent', () => {
+    // Prepare
+    const { records } = scanPage('{"x":[{"id":1,"v":"a"},{"id":"1","v":"b"},{"id":"01"}]}', 'page', 'x', [
+      'id',
+    ]);
+    const seen = new IdHashSet();
+
+    // Act
+    const paged = pagedRecords(records ?? [], 'page');
+    const kept = paged.filter((record) => seen.add(record.id)).map((record) => record.json);
+
+    // Assess
+    expect(kept).toEqual(['{"id":1,"v":"a"}', '{"id":"01"}']);
   });
 
   it('puts both spellings of one id in the same spill partition', () => {
