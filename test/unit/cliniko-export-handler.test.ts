@@ -113,10 +113,13 @@ describe('cliniko-export handler', () => {
     const act = handler({ resources: ['settings'] }, context());
 
     // Assess
-    await expect(act).rejects.toThrow(/cliniko\/settings: Cliniko: 403 forbidden/);
-    // The underlying class is the error name the state machine's retry rules see: a refused key or
-    // User-Agent is an AuthError, which it does not retry.
-    await expect(act).rejects.toMatchObject({ name: 'AuthError' });
+    await expect(act).rejects.toThrow(
+      /cliniko\/settings: Cliniko: 403 forbidden: the role of the API key's user may not read this list/,
+    );
+    // The underlying class is the error name the state machine's retry rules see: a 403 is one list the
+    // user's role may not read (Cliniko restricts /settings so), an HttpError of that resource, not the key's
+    // AuthError.
+    await expect(act).rejects.toMatchObject({ name: 'HttpError' });
     const message = await act.then(
       () => '',
       (error: Error) => error.message,
