@@ -4,9 +4,11 @@ import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { runExport } from '../shared/export/run-export.js';
 import { exitCleanlyOnSignals } from '../shared/output/interrupt-cleanup.js';
+import { assertOutputUsable } from '../shared/output/output-probe.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
 import type { SourceModule } from '../shared/sources/source-module.js';
+import { runCheckCli } from './cli/check.js';
 import { exportHelp } from './cli/help.js';
 import { HELP_HINT, parseExportArgs } from './cli/options.js';
 import { printable } from './cli/printable.js';
@@ -45,6 +47,12 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     // Everything checkable without the network is checked before connecting.
     const sink = sinkFromLocation(args.out, io.env);
     const settings = exportSettingsFrom(io.env);
+    if (args.check) {
+      const concurrency = settings.concurrency ?? source.cliConcurrency;
+      return await runCheckCli({ source, sink, env: io.env, resources, concurrency, out: io.out });
+    }
+    // One line naming a missing bucket or permission, before any resource starts (not one per resource).
+    await assertOutputUsable(sink, source.name);
     const connection = await source.connectLocal(io.env);
     const startedAt = Date.now();
     const progress = progressReporter({

@@ -85,7 +85,10 @@ describe('cliniko-export handler', () => {
       done: true,
       results: [{ source: 'cliniko', resource: 'settings', mode: 'full', recordCount: 1 }],
     });
-    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    // First the output probe (put, read, listed, deleted) before any resource started.
+    const [probe, ...keys] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(probe).toMatch(/^snapshots\/account=east\/_state\/cliniko\/_check\/probe-[\w-]+\.txt$/);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual([probe]);
     expect(keys).toHaveLength(8);
     expect(keys[0]).toMatch(
       /^snapshots\/account=east\/cliniko\/settings\/dt=\d{4}-\d\d-\d\d\/run=[^/]+\/part-00000\.ndjson\.gz$/,

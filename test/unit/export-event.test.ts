@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ExportRequest,
   InvalidEventError,
+  isCheckRequest,
   isDiscardRequest,
   parseExportEvent,
 } from '../../shared/lambda/export-event.js';
@@ -54,7 +55,7 @@ const ABANDONED = {
 /** Parses an event that must be an export request (not a discard). */
 function exportRequest(event: unknown): ExportRequest {
   const request = parseExportEvent(event);
-  if (isDiscardRequest(request)) throw new Error('expected an export request');
+  if (isDiscardRequest(request) || isCheckRequest(request)) throw new Error('expected an export request');
   return request;
 }
 
