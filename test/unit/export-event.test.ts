@@ -184,4 +184,32 @@ describe('parseExportEvent', () => {
     expect(error.message).toMatch(message);
     expect(error.message.split('\n')).toHaveLength(1);
   });
+
+  it('reads {"check": true} as a check request, with an account and resources when given', () => {
+    // Prepare
+    const events = [{ check: true }, { check: true, account: 'east', resources: ['settings'] }];
+
+    // Act
+    const requests = events.map(parseExportEvent);
+
+    // Assess
+    expect(requests.every(isCheckRequest)).toBe(true);
+    expect(requests).toEqual([
+      { account: undefined, check: true, resources: undefined },
+      { account: 'east', check: true, resources: ['settings'] },
+    ]);
+  });
+
+  it.each([
+    [{ check: false }, /^invalid event: check: /],
+    [{ check: 'yes' }, /^invalid event: check: /],
+    [{ check: true, mode: 'full' }, /^invalid event: \(root\): Unrecognized key: "mode"/],
+    [{ check: true, resources: [] }, /^invalid event: resources: /],
+  ])('rejects the check event %j', (event, message) => {
+    // Act
+    const error = invalid(event);
+
+    // Assess
+    expect(error.message).toMatch(message);
+  });
 });
