@@ -1,8 +1,15 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { runExportCli } from '../../scripts/export.js';
+import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
+import { clinikoSource } from '../../shared/cliniko/source.js';
+import { CheckFailedError, runCheckInvocation } from '../../shared/lambda/check-invocation.js';
+import { exportHandler } from '../../shared/lambda/export-handler.js';
+import { S3Sink } from '../../shared/output/s3-sink.js';
 import { SOURCES } from '../../shared/sources/registry.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { SIMULATORS } from '../../simulators/registry.js';
@@ -282,6 +289,67 @@ describe('the output probe over S3 (s3rver) and a refusing S3', () => {
     expect(run.stdout[1]).toBe(
       'output s3://locked-bucket/nightly: write of a probe object failed: AccessDenied — grant s3:PutObject (and, with a KMS key, kms:GenerateDataKey) on this prefix to the role or user running the export',
     );
+  });
+
+  it('a Lambda check over a missing bucket fails the invocation with one output line naming NoSuchBucket', async () => {
+    // Prepare
+    const { cliniko } = await clinikoEnv(s3.endpoint);
+    const { catalog } = clinikoCatalog({
+      apiKey: cliniko.apiKey,
+      userAgent: USER_AGENT,
+      baseUrl: new URL(cliniko.url),
+      requestsPerMinute: 100_000,
+      timeoutMs: 2_000,
+    });
+    const logged: string[] = [];
+    const logger = {
+      info: (message: string, fields: { message?: string }) => logged.push(`${message}: ${fields.message}`),
+      error: (message: string, fields: { message?: string }) => logged.push(`${message}: ${fields.message}`),
+    } as unknown as Logger;
+
+    // Act
+    const failure = await runCheckInvocation({
+      request: { check: true, resources: ['taxes', 'users'] },
+      catalog,
+      sink: new S3Sink({ client: s3.client, bucket: 'no-such-bucket', prefix: 'snapshots/account=main' }),
+      settings: { compress: true, maxPartBytes: 1 << 20, overlapMs: 0 },
+      remainingMs: () => 900_000,
+      logger,
+    }).catch((error: Error) => error);
+
+    // Assess
+    expect(failure).toBeInstanceOf(CheckFailedError);
+    expect((failure as Error).message).toBe(
+      'cliniko check: 2 of 2 resource(s) ok, output not usable: output s3://no-such-bucket/snapshots/account=main: write of a probe object failed: NoSuchBucket — the bucket does not exist: check the bucket name and the AWS account',
+    );
+    expect(logged).toHaveLength(3);
+  });
+
+  it('a Lambda export invocation to a missing bucket fails as a ConfigError before reading any secret', async () => {
+    // Prepare
+    vi.stubEnv('AWS_ENDPOINT_URL_S3', s3.endpoint);
+    vi.stubEnv('S3_FORCE_PATH_STYLE', 'true');
+    vi.stubEnv('OUTPUT_BUCKET', 'no-such-bucket');
+    vi.stubEnv('OUTPUT_PREFIX', 'snapshots');
+    vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
+    vi.stubEnv('CLINIKO_USER_AGENT', USER_AGENT);
+    // A secret that cannot be read from here: the probe must fail first.
+    vi.stubEnv(
+      'CLINIKO_SECRET_ARNS',
+      JSON.stringify({ main: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:x' }),
+    );
+    const handler = exportHandler(clinikoSource);
+    const context = { getRemainingTimeInMillis: () => 900_000 } as unknown as Context;
+
+    // Act
+    const failure = await handler({ mode: 'full' }, context).catch((error: Error) => error);
+
+    // Assess
+    expect(failure).toMatchObject({
+      name: 'ConfigError',
+      message:
+        'output s3://no-such-bucket/snapshots/account=main: write of a probe object failed: NoSuchBucket — the bucket does not exist: check the bucket name and the AWS account',
+    });
   });
 
   it('a run (not a check) to a missing bucket stops with one line before any resource starts', async () => {
