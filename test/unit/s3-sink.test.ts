@@ -101,8 +101,12 @@ describe('S3Sink small objects', () => {
     s3.on(PutObjectCommand).rejects(serviceError('NoSuchBucket', 404));
 
     // Act
-    const read = await sink({ prefix: 'p' }).getText('_state/x.json').catch((error: Error) => error);
-    const write = await sink({ prefix: 'p' }).putText('a.json', '{}').catch((error: Error) => error);
+    const read = await sink({ prefix: 'p' })
+      .getText('_state/x.json')
+      .catch((error: Error) => error);
+    const write = await sink({ prefix: 'p' })
+      .putText('a.json', '{}')
+      .catch((error: Error) => error);
 
     // Assess
     expect((read as Error).message).toBe('read of s3://out-bucket/p/_state/x.json failed: AccessDenied');
