@@ -102,16 +102,15 @@ async function firstPage(pager: ResourcePager): Promise<number> {
   }
 }
 
+/** What a run would do with the failure, and what to do about it beyond the source's own hint. */
 const TODO: Record<Exclude<AccessStatus, 'ok' | 'not_checked'>, string> = {
-  unauthorised: 'fix the credential first: every resource needs it',
-  forbidden:
-    "give the user's role (Cliniko) or the API client's security policies (Welkin) access to it, or leave the resource out",
-  not_found:
-    'the endpoint is not there for this account: check the base URL (tenant, instance, shard), or leave the resource out',
+  unauthorised: 'a run stops here: fix the credential first',
+  forbidden: 'a run fails this resource alone and exports the others',
+  not_found: 'check the base URL (shard, tenant, instance), or leave the resource out',
   refused_parameter:
-    'the API refuses a parameter this exporter sends for this resource: report this line (its contract needs a fix), or leave the resource out',
+    'the API refuses a parameter this exporter sends: report this line (the resource contract needs a fix), or leave the resource out',
   unreachable: 'check the base URL and the network',
-  failed: 'see the message; a run would fail this resource the same way',
+  failed: 'a run fails this resource the same way',
 };
 
 const LABEL: Record<Exclude<AccessStatus, 'ok' | 'not_checked'>, string> = {

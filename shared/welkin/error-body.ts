@@ -54,7 +54,7 @@ export function explainWelkinError(status: number, bodyText: string, pathname: s
     const policy = policyForPath(pathname);
     return `${label ? `${label}: ` : ''}forbidden: the API client's security policies do not allow ${
       policy ? `this endpoint (it needs "${policy}")` : 'this endpoint'
-    }; the other resources go on`;
+    }: add the policy under Admin > API Clients > Security Policies, or leave the resource out`;
   }
   if (label) return label;
   return status >= 400 && status < 500 ? 'client error' : undefined;

@@ -108,7 +108,7 @@ describe('--check against an API that refuses some requests', () => {
     );
     expect(run.stdout[1]).toMatch(/^cliniko\/patients: ok /);
     expect(run.stdout[2]).toMatch(
-      /^cliniko\/settings: forbidden \(403\): Cliniko: 403 forbidden: the role of the API key's user may not read this list.* — give the user's role/,
+      /^cliniko\/settings: forbidden \(403\): Cliniko: 403 forbidden: the role of the API key's user may not read this list: give the user a role that can, or leave the resource out;.* — a run fails this resource alone and exports the others$/,
     );
     expect(run.stdout[3]).toBe(`output ${out}: ok (a probe file written and removed)`);
     expect(run.stdout[4]).toBe(
@@ -176,7 +176,7 @@ describe('--check against an API that refuses some requests', () => {
     expect(run.code).toBe(1);
     expect(run.stdout.slice(0, 3)).toEqual([
       expect.stringMatching(
-        /^cliniko\/invoices: unauthorised \(401\): Cliniko: 401 API key rejected: .* — fix the credential first/,
+        /^cliniko\/invoices: unauthorised \(401\): Cliniko: 401 API key rejected: .* — a run stops here: fix the credential first$/,
       ),
       "cliniko/taxes: not checked: the check stopped at invoices's failure, which every resource would meet",
       "cliniko/patients: not checked: the check stopped at invoices's failure, which every resource would meet",
