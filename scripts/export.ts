@@ -30,7 +30,8 @@ export interface CliIo {
 /**
  * The export CLI; returns the exit code: 0 every resource completed, 1 one failed, 2 a usage or
  * configuration error (one line: `NAME: what is wrong — what to do`). Progress and errors go to stderr, the
- * summary to stdout.
+ * summary to stdout. `--check` exports nothing (scripts/cli/check.ts): 0 only when every resource and the
+ * output are ok.
  */
 export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
   try {
