@@ -114,29 +114,36 @@ const TODO: Record<Exclude<AccessStatus, 'ok' | 'not_checked'>, string> = {
 };
 
 const LABEL: Record<Exclude<AccessStatus, 'ok' | 'not_checked'>, string> = {
-  unauthorised: 'unauthorised (401)',
-  forbidden: 'forbidden (403)',
-  not_found: 'not found (404)',
-  refused_parameter: 'refused parameter (400)',
+  unauthorised: 'unauthorised',
+  forbidden: 'forbidden',
+  not_found: 'not found',
+  refused_parameter: 'refused parameter',
   unreachable: 'unreachable',
   failed: 'failed',
 };
 
 /** The failure's status by what the API answered; the message keeps the source's own explanation. */
 function classify(name: string, error: unknown): ResourceAccess {
-  const status = statusOf(error);
-  return { name, status, message: `${LABEL[status]}: ${describeError(error)} — ${TODO[status]}` };
+  const http = httpStatusOf(error);
+  const status = statusOf(error, http);
+  const label = http === undefined ? LABEL[status] : `${LABEL[status]} (${http})`;
+  return { name, status, message: `${label}: ${describeError(error)} — ${TODO[status]}` };
 }
 
-function statusOf(error: unknown): Exclude<AccessStatus, 'ok' | 'not_checked'> {
-  if (error instanceof AuthError) return 'unauthorised';
-  if (error instanceof HttpError && error.status !== undefined) {
-    if (error.status === 401) return 'unauthorised';
-    if (error.status === 403) return 'forbidden';
-    if (error.status === 404) return 'not_found';
-    if (error.status === 400 || error.status === 422) return 'refused_parameter';
-    return 'failed';
+/** The HTTP status behind a failure: its own, or the one it wraps (a token request's, for an AuthError). */
+function httpStatusOf(error: unknown): number | undefined {
+  for (let current = error; current instanceof Error; current = current.cause) {
+    if (current instanceof HttpError && current.status !== undefined) return current.status;
   }
+  return undefined;
+}
+
+function statusOf(error: unknown, http: number | undefined): Exclude<AccessStatus, 'ok' | 'not_checked'> {
+  if (error instanceof AuthError || http === 401) return 'unauthorised';
+  if (http === 403) return 'forbidden';
+  if (http === 404) return 'not_found';
+  if (http === 400 || http === 422) return 'refused_parameter';
+  if (http !== undefined) return 'failed';
   if (error instanceof ConfigError || error instanceof HttpError) return 'unreachable';
   return 'failed';
 }

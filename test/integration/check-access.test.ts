@@ -176,7 +176,7 @@ describe('--check against an API that refuses some requests', () => {
     expect(run.code).toBe(1);
     expect(run.stdout.slice(0, 3)).toEqual([
       expect.stringMatching(
-        /^cliniko\/invoices: unauthorised \(401\): Cliniko: 401 API key rejected: .* — a run stops here: fix the credential first$/,
+        /^cliniko\/invoices: unauthorised: Cliniko: 401 API key rejected: .* — a run stops here: fix the credential first$/,
       ),
       "cliniko/taxes: not checked: the check stopped at invoices's failure, which every resource would meet",
       "cliniko/patients: not checked: the check stopped at invoices's failure, which every resource would meet",
