@@ -4,9 +4,11 @@ import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { runExport } from '../shared/export/run-export.js';
 import { exitCleanlyOnSignals } from '../shared/output/interrupt-cleanup.js';
+import { assertOutputUsable } from '../shared/output/output-probe.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
 import type { SourceModule } from '../shared/sources/source-module.js';
+import { runCheckCli } from './cli/check.js';
 import { exportHelp } from './cli/help.js';
 import { HELP_HINT, parseExportArgs } from './cli/options.js';
 import { printable } from './cli/printable.js';
@@ -28,7 +30,8 @@ export interface CliIo {
 /**
  * The export CLI; returns the exit code: 0 every resource completed, 1 one failed, 2 a usage or
  * configuration error (one line: `NAME: what is wrong — what to do`). Progress and errors go to stderr, the
- * summary to stdout.
+ * summary to stdout. `--check` exports nothing (scripts/cli/check.ts): 0 only when every resource and the
+ * output are ok.
  */
 export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
   try {
@@ -45,6 +48,12 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     // Everything checkable without the network is checked before connecting.
     const sink = sinkFromLocation(args.out, io.env);
     const settings = exportSettingsFrom(io.env);
+    if (args.check) {
+      const concurrency = settings.concurrency ?? source.cliConcurrency;
+      return await runCheckCli({ source, sink, env: io.env, resources, concurrency, out: io.out });
+    }
+    // One line naming a missing bucket or permission, before any resource starts (not one per resource).
+    await assertOutputUsable(sink, source.name);
     const connection = await source.connectLocal(io.env);
     const startedAt = Date.now();
     const progress = progressReporter({

@@ -15,11 +15,14 @@ export function exportHelp(sources: readonly SourceModule[], only?: SourceModule
   const names = sources.map((source) => source.name).join('|');
   const lines = [
     `usage: npm run export -- <${names}> --out <dir | s3://bucket/prefix> [--resources a,b] [--full]`,
+    `       npm run export -- <${names}> --out <dir | s3://bucket/prefix> [--resources a,b] --check`,
     `       npm run export -- [<${names}>] --help`,
     '',
     'Exports the resources of one source as NDJSON snapshots into a folder or S3. Progress goes to stderr',
     '(one live line per resource on a terminal), a summary to stdout. Exit code: 0 when every resource',
-    'completed, 1 when one failed, 2 for a usage or configuration error.',
+    'completed, 1 when one failed, 2 for a usage or configuration error. --check exports nothing: it makes',
+    'the first request of each resource as a run would and probes --out, prints one line each, and exits 0',
+    'only when all are ok.',
     '',
     `sources: ${sources.map((source) => source.name).join(', ')}`,
     '',

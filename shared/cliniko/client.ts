@@ -6,7 +6,12 @@ import type { ClinikoConfig } from './config.js';
 const HINTS: Record<number, string> = {
   400: 'bad request: a filter or sort is not supported on this endpoint',
   401: 'API key rejected: check CLINIKO_API_KEY and that its shard suffix matches the account',
-  403: 'forbidden: check CLINIKO_USER_AGENT ("Name (email)") and the API user\'s permissions',
+  // Cliniko restricts some lists to roles (e.g. /settings: "only accessible to users with a role that can view
+  // settings"): a 403 on one list is the user's role, not the key; a refused key is a 401 (HTTP's
+  // meaning of it; a role cannot make one list unauthenticated).
+  403:
+    "forbidden: the role of the API key's user may not read this list: give the user a role that can, or " +
+    'leave the resource out; when every list answers 403, check CLINIKO_USER_AGENT ("Name (email)")',
   404: 'not found: this endpoint does not exist for the account or shard',
 };
 
@@ -30,8 +35,9 @@ export class ClinikoClient {
       maxRateLimitWaitMs: config.maxRateLimitWaitMs,
       maxRateLimitWaitHint: 'CLINIKO_MAX_RATE_LIMIT_WAIT_MINUTES allows longer waits',
       explain: (status) => HINTS[status] ?? (status >= 400 && status < 500 ? 'client error' : undefined),
-      // A refused key or User-Agent is refused on every resource alike: it stops the run (AuthError).
-      credentialRejected: (status) => status === 401 || status === 403,
+      // A refused key is refused on every resource alike: it stops the run (AuthError). A 403 is one list the
+      // user's role may not read: that resource fails, the others go on.
+      credentialRejected: (status) => status === 401,
       unreachableHint: 'check CLINIKO_BASE_URL (or the shard suffix of CLINIKO_API_KEY) and the network',
     });
     this.reads = new JsonReads(this.http, 'Cliniko');

@@ -1,6 +1,6 @@
 import { setMaxListeners } from 'node:events';
 import { describeDuration } from '../describe-duration.js';
-import { AuthError, ConfigError, describeError } from '../errors.js';
+import { AuthError, ConfigError, describeError, HttpError } from '../errors.js';
 import { RateLimitError } from '../http/rate-limit-wait.js';
 import { RunStoppedError } from '../http/request-deadline.js';
 import { HostUnreachableError } from '../http/transport-error.js';
@@ -63,13 +63,16 @@ export class RunStop {
 }
 
 /**
- * A failure every other resource would hit too and that no retry fixes now: a rejected credential, a wrong
- * host (ConfigError raised on the first request), a host that never answered at all, or a rate limit that
- * resets too far away (the limit is per API user). Carrying on would only repeat it once per resource.
+ * A failure every other resource would hit too and that no retry fixes now: a rejected credential (an
+ * AuthError, or a 401 that a renewed token did not cure), a wrong host (ConfigError raised on the first
+ * request), a host that never answered at all, or a rate limit that resets too far away (the limit is per API
+ * user). Carrying on would only repeat it once per resource. A 403 is not one of them: it refuses one resource
+ * to this user's role or API client's policies, and the other resources go on.
  */
 export function stopsTheRun(error: unknown): boolean {
   return (
     error instanceof AuthError ||
+    (error instanceof HttpError && error.status === 401) ||
     error instanceof ConfigError ||
     error instanceof HostUnreachableError ||
     error instanceof RateLimitError

@@ -32,6 +32,26 @@ const discardEventSchema = z.strictObject({
   discard: runCheckpointSchema,
 });
 
+/**
+ * Proves access before the first night: one first-page request per resource and a probe of the output,
+ * exporting nothing (shared/export/check-access.ts). Strict, so it cannot be mixed with an export request.
+ */
+const checkEventSchema = z.strictObject({
+  account: accountSchema,
+  check: z.literal(true),
+  resources: z.array(z.string().min(1)).min(1).optional(),
+});
+
+export interface CheckRequest {
+  account?: string;
+  check: true;
+  resources?: string[];
+}
+
+export function isCheckRequest(request: object): request is CheckRequest {
+  return 'check' in request;
+}
+
 export interface ExportRequest {
   account?: string;
   resources?: string[];
@@ -44,12 +64,12 @@ export interface DiscardRequest {
   discard: z.infer<typeof runCheckpointSchema>;
 }
 
-export function isDiscardRequest(request: ExportRequest | DiscardRequest): request is DiscardRequest {
+export function isDiscardRequest(request: object): request is DiscardRequest {
   return 'discard' in request;
 }
 
 /** Normalises every event kind to one request; throws a one-line error naming the offending field. */
-export function parseExportEvent(event: unknown): ExportRequest | DiscardRequest {
+export function parseExportEvent(event: unknown): ExportRequest | DiscardRequest | CheckRequest {
   // Validating against the one schema the event claims to match names the bad field; the union alone only
   // says "Invalid input" at the root.
   const input = event ?? {};
@@ -58,7 +78,9 @@ export function parseExportEvent(event: unknown): ExportRequest | DiscardRequest
     ? scheduledEventSchema
     : claims('discard')
       ? discardEventSchema
-      : onDemandEventSchema;
+      : claims('check')
+        ? checkEventSchema
+        : onDemandEventSchema;
   const parsed = schema.safeParse(input);
   if (!parsed.success) {
     const issue = parsed.error.issues.at(-1);
@@ -69,6 +91,7 @@ export function parseExportEvent(event: unknown): ExportRequest | DiscardRequest
   const data = parsed.data;
   if ('detail-type' in data) return { mode: 'incremental' };
   if ('discard' in data) return { account: data.account, discard: data.discard };
+  if ('check' in data) return { account: data.account, check: true, resources: data.resources };
   return {
     account: data.account,
     resources: data.resources,

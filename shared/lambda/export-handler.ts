@@ -1,19 +1,25 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import type { AccessCheck } from '../export/check-access.js';
 import { exportSettingsFrom } from '../export/export-settings.js';
+import { assertOutputUsable } from '../output/output-probe.js';
 import { s3ClientFromEnv } from '../output/s3-client.js';
 import type { SourceModule } from '../sources/source-module.js';
+import { runCheckInvocation } from './check-invocation.js';
 import { type DiscardResponse, runDiscardInvocation } from './discard-invocation.js';
-import { isDiscardRequest, parseExportEvent } from './export-event.js';
+import { isCheckRequest, isDiscardRequest, parseExportEvent } from './export-event.js';
 import { outputEnvFrom, outputSink } from './output-env.js';
 import { type ExportResponse, runExportInvocation } from './run-invocation.js';
 
-export type ExportHandler = (event: unknown, context: Context) => Promise<ExportResponse | DiscardResponse>;
+export type ExportHandler = (
+  event: unknown,
+  context: Context,
+) => Promise<ExportResponse | DiscardResponse | AccessCheck>;
 
 /**
- * The export Lambda of any source: parse the event, find the output, then either discard an abandoned run or
- * export. Clients are built once per container and reused by warm invocations.
+ * The export Lambda of any source: parse the event, find the output, then discard an abandoned run, check
+ * access (`{"check": true}`), or export. Clients are built once per container and reused by warm invocations.
  */
 export function exportHandler(source: SourceModule): ExportHandler {
   const logger = new Logger({ serviceName: `${source.name}-export` });
@@ -30,6 +36,15 @@ export function exportHandler(source: SourceModule): ExportHandler {
     if (isDiscardRequest(request))
       return runDiscardInvocation({ request, source: source.name, sink, logger });
     const settings = exportSettingsFrom(env);
+    if (isCheckRequest(request)) {
+      const { catalog, logKeys } = await target.connect();
+      logger.appendKeys(logKeys);
+      const remainingMs = () => context.getRemainingTimeInMillis();
+      return runCheckInvocation({ request, catalog, sink, settings, remainingMs, logger });
+    }
+    // A run's first invocation proves the output before any resource starts: one line naming a missing
+    // bucket or permission, not one per resource. Continuations (a checkpoint) already passed it.
+    if (!request.checkpoint) await assertOutputUsable(sink, source.name);
     const { catalog, logKeys } = await target.connect();
     logger.appendKeys(logKeys);
     return runExportInvocation({

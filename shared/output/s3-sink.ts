@@ -9,6 +9,7 @@ import {
 import { Upload as MultipartUpload } from '@aws-sdk/lib-storage';
 import { SinkError } from '../errors.js';
 import { joinKey, type Sink, type Upload } from './sink.js';
+import { storageCause } from './storage-cause.js';
 
 export interface S3SinkOptions {
   client: S3Client;
@@ -43,7 +44,8 @@ export class S3Sink implements Sink {
 
   /** One-line failure naming the object and the S3 error code (never a body), keeping the SDK error as cause. */
   private sinkError(action: string, key: string, error: unknown): SinkError {
-    const code = error instanceof Error ? error.name : String(error);
+    // The S3 code (AccessDenied, NoSuchBucket), not the SDK's generic `Error` when the body had none.
+    const code = storageCause(error);
     return new SinkError(`${action} s3://${this.options.bucket}/${this.key(key)} failed: ${code}`, {
       cause: error,
     });

@@ -49,6 +49,13 @@ export function explainWelkinError(status: number, bodyText: string, pathname: s
   }
   const hint = codes.map((code) => HINTS[code]).find(Boolean);
   if (label && hint) return `${label}: ${hint}`;
+  if (status === 403) {
+    // Any other refusal of one endpoint is still about this API client's access to it, not its credential.
+    const policy = policyForPath(pathname);
+    return `${label ? `${label}: ` : ''}forbidden: the API client's security policies do not allow ${
+      policy ? `this endpoint (it needs "${policy}")` : 'this endpoint'
+    }: add the policy under Admin > API Clients > Security Policies, or leave the resource out`;
+  }
   if (label) return label;
   return status >= 400 && status < 500 ? 'client error' : undefined;
 }

@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import type { S3ClientResolvedConfig, ServiceInputTypes, ServiceOutputTypes } from '@aws-sdk/client-s3';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  ListObjectsV2Command,
+  NoSuchKey,
+  PutObjectCommand,
+} from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
 
 /**
@@ -25,5 +31,9 @@ export function keepPutObjects(
   s3.on(ListObjectsV2Command).callsFake(async (input: { Prefix?: string }) => ({
     Contents: [...stored.keys()].filter((key) => key.startsWith(input.Prefix ?? '')).map((Key) => ({ Key })),
   }));
+  s3.on(DeleteObjectCommand).callsFake(async (input: { Key: string }) => {
+    stored.delete(input.Key);
+    return {};
+  });
   return stored;
 }

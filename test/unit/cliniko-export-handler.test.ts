@@ -85,7 +85,10 @@ describe('cliniko-export handler', () => {
       done: true,
       results: [{ source: 'cliniko', resource: 'settings', mode: 'full', recordCount: 1 }],
     });
-    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    // First the output probe (put, read, listed, deleted) before any resource started.
+    const [probe, ...keys] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(probe).toMatch(/^snapshots\/account=east\/_state\/cliniko\/_check\/probe-[\w-]+\.txt$/);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual([probe]);
     expect(keys).toHaveLength(8);
     expect(keys[0]).toMatch(
       /^snapshots\/account=east\/cliniko\/settings\/dt=\d{4}-\d\d-\d\d\/run=[^/]+\/part-00000\.ndjson\.gz$/,
@@ -113,10 +116,13 @@ describe('cliniko-export handler', () => {
     const act = handler({ resources: ['settings'] }, context());
 
     // Assess
-    await expect(act).rejects.toThrow(/cliniko\/settings: Cliniko: 403 forbidden/);
-    // The underlying class is the error name the state machine's retry rules see: a refused key or
-    // User-Agent is an AuthError, which it does not retry.
-    await expect(act).rejects.toMatchObject({ name: 'AuthError' });
+    await expect(act).rejects.toThrow(
+      /cliniko\/settings: Cliniko: 403 forbidden: the role of the API key's user may not read this list/,
+    );
+    // The underlying class is the error name the state machine's retry rules see: a 403 is one list the
+    // user's role may not read (Cliniko restricts /settings so), an HttpError of that resource, not the key's
+    // AuthError.
+    await expect(act).rejects.toMatchObject({ name: 'HttpError' });
     const message = await act.then(
       () => '',
       (error: Error) => error.message,
@@ -125,6 +131,50 @@ describe('cliniko-export handler', () => {
     expect(message).not.toContain(API_KEY);
     const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
     expect(keys.some((key) => key?.endsWith('_manifest.json'))).toBe(false);
+  });
+
+  it('{"check": true} returns every resource and the output ok, exporting nothing', async () => {
+    // Prepare
+    const seen = stubCliniko();
+
+    // Act
+    const response = await handler({ check: true, account: 'east', resources: ['settings'] }, context());
+
+    // Assess
+    expect(response).toEqual({
+      ok: true,
+      source: 'cliniko',
+      resources: [{ name: 'settings', status: 'ok', message: 'ok (first page: 1 record(s))' }],
+      output: {
+        ok: true,
+        location: 's3://out-bucket/snapshots/account=east',
+        message:
+          'output s3://out-bucket/snapshots/account=east: ok (a probe object put, read, listed and deleted)',
+      },
+    });
+    expect(seen).toHaveLength(1);
+    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(keys).toEqual([
+      expect.stringMatching(/^snapshots\/account=east\/_state\/cliniko\/_check\/probe-/),
+    ]);
+    expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual(keys);
+  });
+
+  it('{"check": true} fails the invocation with the lines that are not ok when a resource is refused', async () => {
+    // Prepare
+    stubCliniko(403);
+
+    // Act
+    const failure = await handler({ check: true, resources: ['settings'] }, context()).catch(
+      (error: Error) => error,
+    );
+
+    // Assess
+    expect(failure).toMatchObject({ name: 'CheckFailedError' });
+    expect((failure as Error).message).toMatch(
+      /^cliniko check: 0 of 1 resource\(s\) ok, output ok: cliniko\/settings: forbidden \(403\): Cliniko: 403 forbidden: the role of the API key's user/,
+    );
+    expect((failure as Error).message).not.toContain(API_KEY);
   });
 
   it('refuses an invalid event before reading any secret', async () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   type ExportRequest,
   InvalidEventError,
+  isCheckRequest,
   isDiscardRequest,
   parseExportEvent,
 } from '../../shared/lambda/export-event.js';
@@ -54,7 +55,7 @@ const ABANDONED = {
 /** Parses an event that must be an export request (not a discard). */
 function exportRequest(event: unknown): ExportRequest {
   const request = parseExportEvent(event);
-  if (isDiscardRequest(request)) throw new Error('expected an export request');
+  if (isDiscardRequest(request) || isCheckRequest(request)) throw new Error('expected an export request');
   return request;
 }
 
@@ -182,5 +183,33 @@ describe('parseExportEvent', () => {
     // Assess
     expect(error.message).toMatch(message);
     expect(error.message.split('\n')).toHaveLength(1);
+  });
+
+  it('reads {"check": true} as a check request, with an account and resources when given', () => {
+    // Prepare
+    const events = [{ check: true }, { check: true, account: 'east', resources: ['settings'] }];
+
+    // Act
+    const requests = events.map(parseExportEvent);
+
+    // Assess
+    expect(requests.every(isCheckRequest)).toBe(true);
+    expect(requests).toEqual([
+      { account: undefined, check: true, resources: undefined },
+      { account: 'east', check: true, resources: ['settings'] },
+    ]);
+  });
+
+  it.each([
+    [{ check: false }, /^invalid event: check: /],
+    [{ check: 'yes' }, /^invalid event: check: /],
+    [{ check: true, mode: 'full' }, /^invalid event: \(root\): Unrecognized key: "mode"/],
+    [{ check: true, resources: [] }, /^invalid event: resources: /],
+  ])('rejects the check event %j', (event, message) => {
+    // Act
+    const error = invalid(event);
+
+    // Assess
+    expect(error.message).toMatch(message);
   });
 });

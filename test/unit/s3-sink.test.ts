@@ -94,6 +94,25 @@ describe('S3Sink small objects', () => {
     expect(s3.commandCalls(ListObjectsV2Command)[0]?.args[0].input).toMatchObject({ MaxKeys: 1 });
   });
 
+  it('names the S3 cause when the SDK could only call it Error (a 403 without a body)', async () => {
+    // Prepare: what a refused HEAD-like answer gives: no code in the body, only the status.
+    s3.on(GetObjectCommand).rejects(serviceError('Error', 403));
+    s3.on(ListObjectsV2Command).rejects(serviceError('Error', 403));
+    s3.on(PutObjectCommand).rejects(serviceError('NoSuchBucket', 404));
+
+    // Act
+    const read = await sink({ prefix: 'p' })
+      .getText('_state/x.json')
+      .catch((error: Error) => error);
+    const write = await sink({ prefix: 'p' })
+      .putText('a.json', '{}')
+      .catch((error: Error) => error);
+
+    // Assess
+    expect((read as Error).message).toBe('read of s3://out-bucket/p/_state/x.json failed: AccessDenied');
+    expect((write as Error).message).toBe('write to s3://out-bucket/p/a.json failed: NoSuchBucket');
+  });
+
   it('writes only when absent: If-None-Match on the wire, false on 412', async () => {
     // Prepare
     s3.on(PutObjectCommand, { Key: 'new.json' }).resolves({});

@@ -73,7 +73,8 @@ describe('welkin-export handler', () => {
       done: true,
       results: [{ source: 'welkin', resource: 'users', mode: 'full', recordCount: 120 }],
     });
-    const keys = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    const [probe, ...keys] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(probe).toMatch(/^snapshots\/_state\/welkin\/_check\/probe-/);
     expect(keys[0]).toMatch(
       /^snapshots\/welkin\/users\/dt=\d{4}-\d\d-\d\d\/run=[^/]+\/part-00000\.ndjson\.gz$/,
     );
@@ -104,7 +105,7 @@ describe('welkin-export handler', () => {
     const response = await handler({ resources: ['programs'] }, context());
 
     // Assess
-    expect(response.done).toBe(true);
+    expect(response).toMatchObject({ done: true });
     expect(sim.stats().tokenRequests).toBe(1);
     expect(secrets.commandCalls(PutSecretValueCommand)).toHaveLength(0);
   });
