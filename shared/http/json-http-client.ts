@@ -6,6 +6,7 @@ import type { RequestBudget } from './request-budget.js';
 import { sleep } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { reportRequest } from './request-watch.js';
 import { assertRunGoing, currentRunSignal } from './run-scope.js';
 import { HostUnreachableError, NEVER_ANSWERS, transportErrorCode } from './transport-error.js';
 
@@ -93,8 +94,10 @@ export class JsonHttpClient {
     let rateLimits = 0;
     let renewed = false;
     const run = this.options.signal ?? currentRunSignal();
-    for (;;) {
+    for (let attempt = 0; ; attempt += 1) {
       assertRunGoing(run);
+      // The engine counts requests and may refuse one that cannot make progress (its error reaches the caller).
+      reportRequest({ method, url, attempt });
       await this.options.budget?.acquire();
       assertRunGoing(run);
       this.requests += 1;
