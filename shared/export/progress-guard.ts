@@ -60,8 +60,8 @@ export class ProgressGuard {
     const allowed = this.limits.perFruitfulPage * this.fruitfulPages + this.limits.slack;
     if (this.requests > allowed) {
       throw new NoProgressError(
-        `no progress: ${this.requests} requests for ${this.fruitfulPages} page(s) with new rows ` +
-          `(at most ${allowed}); stopped before ${where}`,
+        `no progress: ${allowed} requests for ${this.fruitfulPages} page(s) with new rows ` +
+          `(at most ${allowed}); refused the next: ${where}`,
       );
     }
     const key = `${method} ${url.href}`;

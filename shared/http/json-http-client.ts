@@ -5,8 +5,8 @@ import { DEFAULT_MAX_RATE_LIMIT_WAIT_MS, waitOutRateLimit } from './rate-limit-w
 import type { RequestBudget } from './request-budget.js';
 import { sleep } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { reportRequest } from './request-watch.js';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
 import { assertRunGoing, currentRunSignal } from './run-scope.js';
 import { HostUnreachableError, NEVER_ANSWERS, transportErrorCode } from './transport-error.js';
 
