@@ -54,19 +54,20 @@ export class ProgressGuard {
   /** Before a request is sent; throws instead of sending one that cannot make progress. */
   request({ method, url, attempt }: SentRequest): void {
     if (attempt > 0 || method !== 'GET') return;
-    this.requests += 1;
     const where = `${method} ${redactUrl(url)}`;
-    this.lastRequest = where;
     const allowed = this.limits.perFruitfulPage * this.fruitfulPages + this.limits.slack;
-    if (this.requests > allowed) {
+    if (this.requests + 1 > allowed) {
       throw new NoProgressError(
         `no progress: ${allowed} requests for ${this.fruitfulPages} page(s) with new rows ` +
           `(at most ${allowed}); refused the next: ${where}`,
       );
     }
     const key = `${method} ${url.href}`;
-    if (this.asked.add(key) || this.askedTwice.add(key)) return;
-    throw new NoProgressError(`no progress: the same request a third time, paging loops (${where})`);
+    if (!this.asked.add(key) && !this.askedTwice.add(key)) {
+      throw new NoProgressError(`no progress: the same request a third time, paging loops (${where})`);
+    }
+    this.requests += 1;
+    this.lastRequest = where;
   }
 
   /** After each page: `fresh` is how many of its rows the resource had not had yet. */
