@@ -58,8 +58,8 @@ export class ProgressGuard {
     const allowed = this.limits.perFruitfulPage * this.fruitfulPages + this.limits.slack;
     if (this.requests + 1 > allowed) {
       throw new NoProgressError(
-        `no progress: ${allowed} requests for ${this.fruitfulPages} page(s) with new rows ` +
-          `(at most ${allowed}); refused the next: ${where}`,
+        `no progress: ${this.requests} requests brought ${this.fruitfulPages} page(s) with new rows, the most ` +
+          `allowed (${this.limits.perFruitfulPage} x pages + ${this.limits.slack}); refused the next: ${where}`,
       );
     }
     const key = `${method} ${url.href}`;

@@ -148,7 +148,7 @@ describe('progress is an engine invariant: a looping API fails the resource with
     // Assess: 1 page with new rows allows 2 x 1 + 10 requests
     expect(outcome.failures[0]?.errorName).toBe('NoProgressError');
     expect(outcome.failures[0]?.message).toMatch(
-      /12 requests for 1 page\(s\) with new rows \(at most 12\); refused the next: GET .*page=13/,
+      /12 requests brought 1 page\(s\) with new rows, the most allowed \(2 x pages \+ 10\); refused the next: GET .*page=13/,
     );
     expect(listRequests()).toHaveLength(12);
   });

@@ -52,11 +52,11 @@ describe('ProgressGuard', () => {
     const guard = new ProgressGuard(undefined, { perFruitfulPage: 2, slack: 0 });
 
     // Act / Assess
-    expect(() => guard.request(get('/a'))).toThrow(/0 requests for 0 page/);
+    expect(() => guard.request(get('/a'))).toThrow(/0 requests brought 0 page/);
     guard.page('x', 1);
     guard.request(get('/b'));
     guard.request(get('/c'));
-    expect(() => guard.request(get('/d'))).toThrow(/2 requests for 1 page\(s\) with new rows/);
+    expect(() => guard.request(get('/d'))).toThrow(/2 requests brought 1 page\(s\) with new rows/);
   });
 
   it('sees every request made inside watch, and a new pass forgets the requests of the pass before', async () => {
