@@ -205,5 +205,7 @@ describe('progress is an engine invariant: a looping API fails the resource with
     expect(ids).toHaveLength(22);
     expect(new Set(ids).size).toBe(22);
     expect(listRequests().length).toBeLessThanOrEqual(2 * 5 + 10);
+    // The run's summary counts every request the server saw, the token request included
+    expect(outcome.requests.requests).toBe(server?.seen.length);
   });
 });
