@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { NoProgressError } from '../../shared/export/no-progress-error.js';
 import { ProgressGuard, startNewPass } from '../../shared/export/progress-guard.js';
+import { JsonHttpClient } from '../../shared/http/json-http-client.js';
 import { reportRequest } from '../../shared/http/request-watch.js';
 
 const get = (path: string, attempt = 0) => ({
@@ -76,5 +77,33 @@ describe('ProgressGuard', () => {
     // Assess
     await expect(outcome).rejects.toThrow(/same request a third time/);
     expect(() => reportRequest(get('/list?page=1'))).not.toThrow();
+  });
+});
+
+describe('a request the guard refuses', () => {
+  it('is never sent nor retried: the error reaches the pager unchanged', async () => {
+    // Prepare
+    const sent: string[] = [];
+    const http = new JsonHttpClient({
+      service: 'Upstream',
+      baseUrl: new URL('https://api.example.com/v1'),
+      authorize: async () => ({}),
+      retry: { retries: 3, baseDelayMs: 1, maxDelayMs: 1, rateLimitRetries: 3 },
+      fetch: (async (input: Request) => {
+        sent.push(input.url);
+        return new Response('{}', { status: 200 });
+      }) as unknown as typeof fetch,
+    });
+    const guard = new ProgressGuard(undefined);
+
+    // Act
+    const outcome = guard.watch(async () => {
+      for (let index = 0; index < 3; index += 1) await http.request('GET', '/list?page=1');
+    });
+
+    // Assess
+    await expect(outcome).rejects.toBeInstanceOf(NoProgressError);
+    expect(sent).toHaveLength(2);
+    expect(http.requests).toBe(2);
   });
 });
