@@ -6,7 +6,7 @@ import { AttemptDeadline, readBodyText } from './request-deadline.js';
 import { isRetriedStatus, RequestRetries } from './request-retries.js';
 import { reportRequest } from './request-watch.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { assertRunGoing, currentRunSignal } from './run-scope.js';
+import { assertRunGoing, currentRunSignal, requestStopSignal } from './run-scope.js';
 import { AttemptFailed, HostUnreachableError, transportErrorCode } from './transport-error.js';
 
 export { HostUnreachableError };
@@ -109,6 +109,7 @@ export class JsonHttpClient {
     let sentAuth: Record<string, string> = {};
     let renewed = false;
     let response: Response;
+    const stop = requestStopSignal(run);
     try {
       response = await ky(url, {
         method,
@@ -119,7 +120,8 @@ export class JsonHttpClient {
         // ky's timeout would stop at the headers; fetchWhole's deadline bounds headers and body.
         timeout: false,
         fetch: (input, init) => this.fetchWhole(input, init, run),
-        ...(run ? { signal: run } : {}),
+        // Ends ky's wait between attempts when the run stops.
+        ...(stop.signal ? { signal: stop.signal } : {}),
         throwHttpErrors: isRetriedStatus,
         retry: {
           // Room for every retry RequestRetries may grant, plus the one after a renewed credential.
@@ -155,6 +157,8 @@ export class JsonHttpClient {
       });
     } catch (error) {
       throw retries.finalError(error);
+    } finally {
+      stop.dispose();
     }
     return this.settle(response, url, where);
   }
