@@ -2,6 +2,7 @@ import { UsageError } from '../shared/config-error.js';
 import { storedObjectUrl } from '../shared/current-state/object-url.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
+import { describeRequestRate } from '../shared/export/request-rate.js';
 import { runExport } from '../shared/export/run-export.js';
 import { exitCleanlyOnSignals } from '../shared/output/interrupt-cleanup.js';
 import { assertOutputUsable } from '../shared/output/output-probe.js';
@@ -55,7 +56,6 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     // One line naming a missing bucket or permission, before any resource starts (not one per resource).
     await assertOutputUsable(sink, source.name);
     const connection = await source.connectLocal(io.env);
-    const startedAt = Date.now();
     const progress = progressReporter({
       source: source.name,
       requestCount: () => connection.requestCount(),
@@ -81,7 +81,6 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     }
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
     const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
-    const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
     // Per resource, what loaders read: the run and the current state, each as manifest and COPY manifest.
     for (const result of results) {
       const url = (key: string | undefined) => (key ? storedObjectUrl(sink, key) : '-');
@@ -93,7 +92,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     io.out(
       `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ` +
         `${stopped ? `${stopped.notStarted.length} not started, ` : ''}${rows} rows, ` +
-        `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
+        `${describeRequestRate(outcome.requests)} -> ${sink.location}`,
     );
     return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;
   } catch (error) {

@@ -10,6 +10,7 @@ import type { ResourceCheckpoint } from './checkpoint.js';
 import { IdHashSet } from './id-hash-set.js';
 import type { ResourcePager } from './pager.js';
 import { loadPagerMemory, removePagerMemory, savePagerMemory } from './pager-memory-store.js';
+import { ProgressGuard } from './progress-guard.js';
 
 export type ExportMode = 'full' | 'incremental';
 
@@ -41,13 +42,15 @@ export type ExportOutcome =
 export async function exportResource(options: ExportResourceOptions): Promise<ExportOutcome> {
   const { source, resource } = options;
   try {
-    return await run(options);
+    // Every request and page of this resource passes the progress invariant (one place for every pager).
+    const guard = new ProgressGuard(options.checkpoint?.cursor);
+    return await guard.watch(() => run(options, guard));
   } catch (error) {
     throw new ExportError(source, resource, error);
   }
 }
 
-async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
+async function run(options: ExportResourceOptions, guard: ProgressGuard): Promise<ExportOutcome> {
   const { source, resource, sink, pager } = options;
   const now = options.now ?? (() => new Date());
   const state = new StateStore(sink);
@@ -79,6 +82,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
         if (seen && !seen.add(record.id)) continue;
         lines.push(record.json);
       }
+      guard.page(page.cursor, lines.length);
       await writer.writeLines(lines);
       recordCount += lines.length;
       pages += 1;

@@ -1,11 +1,13 @@
 import { z } from 'zod';
 import { afterCompletedRun } from '../current-state/after-run.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
+import { watchRequests } from '../http/request-watch.js';
 import { withinRun } from '../http/run-scope.js';
 import type { Sink } from '../output/sink.js';
 import { resourceCheckpointSchema } from './checkpoint.js';
 import { type ExportMode, exportResource } from './export-resource.js';
 import type { ExportSettings } from './export-settings.js';
+import { RequestCounter, type RequestRate } from './request-rate.js';
 import { type ResourceCatalog, selectResources } from './resource-catalog.js';
 import { type ResourceFailure, RunStop, type RunStopped, stoppedReport, stopsTheRun } from './run-stop.js';
 
@@ -36,9 +38,16 @@ export const runCheckpointSchema = z.object({
 });
 export type RunCheckpoint = z.infer<typeof runCheckpointSchema>;
 
+/** What every outcome reports: failures, the stop if any, and the requests sent (every source, one count). */
+interface OutcomeReport {
+  failures: ResourceFailure[];
+  stopped?: RunStopped;
+  requests: RequestRate;
+}
+
 export type RunOutcome =
-  | { done: true; results: ResourceResult[]; failures: ResourceFailure[]; stopped?: RunStopped }
-  | { done: false; checkpoint: RunCheckpoint; failures: ResourceFailure[]; stopped?: RunStopped };
+  | ({ done: true; results: ResourceResult[] } & OutcomeReport)
+  | ({ done: false; checkpoint: RunCheckpoint } & OutcomeReport);
 
 export interface RunExportOptions {
   catalog: ResourceCatalog;
@@ -170,13 +179,17 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
     }
   };
 
+  // Every request of the run, whichever source and client sends it, is counted here for the summary.
+  const counter = new RequestCounter();
   try {
-    await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
+    await watchRequests(counter.watcher, () =>
+      Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker)),
+    );
   } finally {
     stop.dispose();
   }
   const stopped = stoppedReport(stop.reason, failures, notStarted, catalog.source);
-  const report = stopped ? { stopped } : {};
+  const report = { requests: counter.rate(), ...(stopped ? { stopped } : {}) };
   if (unfinished.length > 0) {
     return {
       done: false,

@@ -1,5 +1,6 @@
 import { MalformedResponseError } from '../errors.js';
 import type { Page, PagedRecord } from './pager.js';
+import { startNewPass } from './progress-guard.js';
 
 /** One page of an offset-paged scan. */
 export interface ScannedListPage {
@@ -60,6 +61,8 @@ export async function* rescanUntilTotalHoldsStill(
   for (let attempt = 1; attempt <= maxScans; attempt += 1) {
     const start = attempt === 1 ? cursor : undefined;
     const tally = new ScanTally(start === undefined);
+    // A deliberate second read of the list: its requests repeat the first scan's, which is progress here.
+    if (attempt > 1) startNewPass();
     for await (const page of scan(start, tally)) yield { records: page.records, cursor: page.next };
     if (tally.steady) return;
   }

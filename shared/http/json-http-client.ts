@@ -1,13 +1,13 @@
 import ky from 'ky';
-import { AuthError, ConfigError, HttpError } from '../errors.js';
+import { AuthError, HttpError } from '../errors.js';
 import { redactUrl } from '../redact.js';
-import { DEFAULT_MAX_RATE_LIMIT_WAIT_MS, waitOutRateLimit } from './rate-limit-wait.js';
 import type { RequestBudget } from './request-budget.js';
-import { sleep } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
-import { backoffDelayMs, DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
-import { assertRunGoing, currentRunSignal } from './run-scope.js';
-import { HostUnreachableError, NEVER_ANSWERS, transportErrorCode } from './transport-error.js';
+import { isRetriedStatus, RequestRetries } from './request-retries.js';
+import { reportRequest } from './request-watch.js';
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry-policy.js';
+import { assertRunGoing, currentRunSignal, requestStopSignal } from './run-scope.js';
+import { AttemptFailed, HostUnreachableError, transportErrorCode } from './transport-error.js';
 
 export { HostUnreachableError };
 
@@ -55,9 +55,19 @@ export interface JsonHttpClientOptions {
   random?: () => number;
 }
 
+/** Statuses whose answer has no body (a Response with one would be refused). */
+const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
+
 /**
  * The one place that talks HTTP for every source: pacing, retries with jittered backoff, 429 handling,
  * origin pinning, no redirects with credentials, and one-line errors with redacted URLs.
+ *
+ * ky does the attempt loop: its `retry` (limit, methods, the wait between attempts, ended by the run's stop)
+ * decides through `RequestRetries`; its `beforeRequest` hook paces (the shared budget), counts and authorises
+ * every attempt, so a renewed credential applies to the retry; its `afterResponse` hook renews a refused
+ * credential once and retries with `ky.retry()`. What ky cannot do stays here: ky's `timeout` ends at the
+ * headers, while a body can stall after them, so each attempt runs under our own deadline over headers and
+ * body (`fetchWhole`, handed to ky as its `fetch`), and a host that never answered fails fast.
  */
 export class JsonHttpClient {
   private readonly retry: RetryPolicy;
@@ -88,133 +98,120 @@ export class JsonHttpClient {
   async request(method: 'GET' | 'POST', pathOrUrl: string, body?: unknown): Promise<HttpResult> {
     const url = this.resolve(pathOrUrl);
     const where = `${method} ${redactUrl(url)}`;
-    const { service } = this.options;
-    let failures = 0;
-    let rateLimits = 0;
+    const { options } = this;
+    const run = options.signal ?? currentRunSignal();
+    const retries = new RequestRetries({
+      ...options,
+      where,
+      policy: this.retry,
+      answered: () => this.answered,
+    });
+    let sentAuth: Record<string, string> = {};
     let renewed = false;
-    const run = this.options.signal ?? currentRunSignal();
-    for (;;) {
-      assertRunGoing(run);
-      await this.options.budget?.acquire();
-      assertRunGoing(run);
-      this.requests += 1;
-      let response: Response;
-      let text: string;
-      // Outside the try: a failure to obtain credentials is not a transport error and must not be retried.
-      const sentAuth = await this.options.authorize();
-      const deadline = new AttemptDeadline(this.options.timeoutMs ?? 30_000, run);
-      try {
-        response = await deadline.race(
-          ky(url, {
-            method,
-            headers: { ...this.options.headers, ...sentAuth },
-            // A form (OAuth token endpoints) goes as application/x-www-form-urlencoded, anything else as JSON.
-            ...(body instanceof URLSearchParams ? { body } : { json: body }),
-            // The attempt deadline bounds headers and body; ky's own timeout would stop at the headers.
-            timeout: false,
-            signal: deadline.signal,
-            retry: 0,
-            throwHttpErrors: false,
-            redirect: 'manual',
-            fetch: this.options.fetch,
-          }),
-        );
-        // Headers came back: the host exists and listens, whatever happens to the body.
-        this.answered = true;
-        text = await readBodyText(response, deadline);
-      } catch (error) {
-        if (deadline.ended?.kind === 'run-stopped') throw deadline.ended.reason;
-        const code = deadline.ended ? undefined : transportErrorCode(error);
-        const reason = code
-          ? `connection failed (${code})`
-          : deadline.ended
-            ? 'request timed out'
-            : 'connection failed';
-        if (!this.answered && code && NEVER_ANSWERS.has(code)) {
-          // Nothing on this host has answered yet: a wrong host or port, which no retry fixes.
-          const hint = this.options.unreachableHint ?? 'check the base URL and the network';
-          throw new ConfigError(`${service}: ${reason} on the first request: ${hint} (${where})`, {
-            cause: error,
-          });
-        }
-        if (failures >= this.retry.retries) {
-          const attempts = `${reason} after ${failures + 1} attempts`;
-          if (!this.answered) {
-            // Not one answer from this host in this run: every other request would wait the same way.
-            const hint = this.options.unreachableHint ?? 'check the base URL and the network';
-            throw new HostUnreachableError(
-              `${service}: ${attempts}; the host never answered: ${hint} (${where})`,
-              undefined,
-              where,
-              { cause: error },
-            );
-          }
-          throw new HttpError(`${service}: ${attempts} (${where})`, undefined, where, { cause: error });
-        }
-        await sleep(backoffDelayMs(failures, this.retry, this.options.random));
-        failures += 1;
-        continue;
-      } finally {
-        deadline.dispose();
-      }
-      const { status } = response;
-      if (status >= 200 && status < 300) return { status, headers: response.headers, text };
-      if (status >= 300 && status < 400) {
-        throw new HttpError(
-          `${service}: redirect ${status} refused; credentials are never sent to a redirect target (${where})`,
-          status,
-          where,
-        );
-      }
-      if (status === 429) {
-        if (rateLimits >= this.retry.rateLimitRetries) {
-          throw new HttpError(
-            `${service}: still rate limited (429) after ${rateLimits + 1} attempts (${where})`,
-            status,
-            where,
-          );
-        }
-        await waitOutRateLimit({
-          service,
-          where,
-          waitMs:
-            this.options.retryAfterMs?.(response) ??
-            backoffDelayMs(rateLimits, this.retry, this.options.random),
-          maxWaitMs: this.options.maxRateLimitWaitMs ?? DEFAULT_MAX_RATE_LIMIT_WAIT_MS,
-          maxWaitHint: this.options.maxRateLimitWaitHint,
-          budget: this.options.budget,
-        });
-        rateLimits += 1;
-        continue;
-      }
-      if (
-        status === 401 &&
-        !renewed &&
-        this.options.onUnauthorized &&
-        (await this.options.onUnauthorized(text, sentAuth))
-      ) {
-        renewed = true;
-        continue;
-      }
-      if (status >= 500 || status === 408) {
-        if (failures >= this.retry.retries) {
-          throw new HttpError(
-            `${service}: server error ${status} after ${failures + 1} attempts (${where})`,
-            status,
-            where,
-          );
-        }
-        await sleep(backoffDelayMs(failures, this.retry, this.options.random));
-        failures += 1;
-        continue;
-      }
-      const hint = this.options.explain?.(status, text, url);
-      if (this.options.credentialRejected?.(status)) {
-        throw new AuthError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`);
-      }
-      throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where, {
-        codes: this.options.errorCodes?.(text),
+    let response: Response;
+    const stop = requestStopSignal(run);
+    try {
+      response = await ky(url, {
+        method,
+        headers: options.headers,
+        // A form (OAuth token endpoints) goes as application/x-www-form-urlencoded, anything else as JSON.
+        ...(body instanceof URLSearchParams ? { body } : { json: body }),
+        redirect: 'manual',
+        // ky's timeout would stop at the headers; fetchWhole's deadline bounds headers and body.
+        timeout: false,
+        fetch: (input, init) => this.fetchWhole(input, init, run),
+        // Ends ky's wait between attempts when the run stops.
+        ...(stop.signal ? { signal: stop.signal } : {}),
+        throwHttpErrors: isRetriedStatus,
+        retry: {
+          // Room for every retry RequestRetries may grant, plus the one after a renewed credential.
+          limit: this.retry.retries + this.retry.rateLimitRetries + 1,
+          // Token requests (POST) are retried like reads: a token endpoint hiccup must not fail the run.
+          methods: ['get', 'post'],
+          shouldRetry: retries.shouldRetry,
+          delay: () => retries.delayMs,
+        },
+        hooks: {
+          beforeRequest: [
+            async (request, _options, { retryCount }) => {
+              assertRunGoing(run);
+              // The engine counts requests and may refuse one that cannot make progress (never retried).
+              reportRequest({ method, url, attempt: retryCount });
+              await options.budget?.acquire();
+              assertRunGoing(run);
+              this.requests += 1;
+              // Per attempt, so a renewed credential applies to the retry.
+              sentAuth = await options.authorize();
+              for (const [name, value] of Object.entries(sentAuth)) request.headers.set(name, value);
+            },
+          ],
+          afterResponse: [
+            async (_request, _options, answer) => {
+              if (answer.status !== 401 || renewed || !options.onUnauthorized) return;
+              if (!(await options.onUnauthorized(await answer.text(), sentAuth))) return;
+              renewed = true;
+              return ky.retry({ delay: 0 });
+            },
+          ],
+        },
       });
+    } catch (error) {
+      throw retries.finalError(error);
+    } finally {
+      stop.dispose();
+    }
+    return this.settle(response, url, where);
+  }
+
+  /** The answer ky did not retry: 2xx is the result, anything else one safe line (never the body). */
+  private async settle(response: Response, url: URL, where: string): Promise<HttpResult> {
+    const { service } = this.options;
+    const { status } = response;
+    const text = await response.text();
+    if (status >= 200 && status < 300) return { status, headers: response.headers, text };
+    if (status >= 300 && status < 400) {
+      throw new HttpError(
+        `${service}: redirect ${status} refused; credentials are never sent to a redirect target (${where})`,
+        status,
+        where,
+      );
+    }
+    const hint = this.options.explain?.(status, text, url);
+    if (this.options.credentialRejected?.(status)) {
+      throw new AuthError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`);
+    }
+    throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where, {
+      codes: this.options.errorCodes?.(text),
+    });
+  }
+
+  /**
+   * ky's `fetch`: one attempt under a hard deadline over headers AND body (ky's own timeout ends at the
+   * headers), answered as a Response whose body is already read. A failure becomes AttemptFailed, which
+   * RequestRetries retries; the run's stop passes unchanged and ends the request.
+   */
+  private async fetchWhole(input: Request | URL | string, init: RequestInit | undefined, run?: AbortSignal) {
+    const deadline = new AttemptDeadline(this.options.timeoutMs ?? 30_000, run);
+    try {
+      // The attempt's own signal, so the connection is torn down when its deadline fires.
+      const request = new Request(input, { signal: deadline.signal });
+      const response = await deadline.race((this.options.fetch ?? fetch)(request, init));
+      // Headers came back: the host exists and listens, whatever happens to the body.
+      this.answered = true;
+      const text = await readBodyText(response, deadline);
+      const { status, statusText, headers } = response;
+      return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
+    } catch (error) {
+      if (deadline.ended?.kind === 'run-stopped') throw deadline.ended.reason;
+      const code = deadline.ended ? undefined : transportErrorCode(error);
+      const reason = code
+        ? `connection failed (${code})`
+        : deadline.ended
+          ? 'request timed out'
+          : 'connection failed';
+      throw new AttemptFailed(reason, code, error);
+    } finally {
+      deadline.dispose();
     }
   }
 }

@@ -1,7 +1,6 @@
 import { describeDuration } from '../describe-duration.js';
 import { HttpError } from '../errors.js';
 import type { RequestBudget } from './request-budget.js';
-import { sleep } from './request-budget.js';
 import { notifyRun } from './run-scope.js';
 
 /** Waits longer than this are told on a progress line: silence that long looks like a hang. */
@@ -23,9 +22,11 @@ export interface RateLimitWait {
 
 /**
  * What a 429 asking for `waitMs` does: fail when it is longer than allowed; otherwise push back everyone
- * sharing the budget (or sleep, without one) and, when the wait is long, tell it once on a progress line.
+ * sharing the budget and, when the wait is long, tell it once on a progress line. Returns how long the caller
+ * itself must wait before its retry: nothing with a budget (its next slot waits for the pause, and for any
+ * later pause another request extends it), else `waitMs`.
  */
-export async function waitOutRateLimit(wait: RateLimitWait): Promise<void> {
+export function planRateLimitWait(wait: RateLimitWait): number {
   const { service, where, waitMs, maxWaitMs, budget } = wait;
   if (waitMs > maxWaitMs) {
     const hint = wait.maxWaitHint ? `; ${wait.maxWaitHint}` : '';
@@ -44,5 +45,5 @@ export async function waitOutRateLimit(wait: RateLimitWait): Promise<void> {
       `${service} rate limit reached (429): waiting ${describeDuration(waitMs)}, until ${at} UTC, as the API asked`,
     );
   }
-  if (!budget) await sleep(waitMs);
+  return budget ? 0 : waitMs;
 }

@@ -54,3 +54,17 @@ export function sleepWithinRun(
     signal.addEventListener('abort', onStop, { once: true });
   });
 }
+
+/**
+ * A signal that aborts with the run's stop reason, for one request only (dispose it when the request ends).
+ * ky joins the signal it is given with its own (`AbortSignal.any`) per request; a short-lived source keeps
+ * each join collectable, where the run's long-lived signal would collect one dependant per request of the run.
+ */
+export function requestStopSignal(run: AbortSignal | undefined): { signal?: AbortSignal; dispose(): void } {
+  if (!run) return { dispose: () => {} };
+  const controller = new AbortController();
+  const onStop = () => controller.abort(stopReason(run));
+  if (run.aborted) onStop();
+  else run.addEventListener('abort', onStop, { once: true });
+  return { signal: controller.signal, dispose: () => run.removeEventListener('abort', onStop) };
+}

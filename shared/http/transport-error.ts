@@ -16,3 +16,19 @@ export function transportErrorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/**
+ * One attempt got no usable answer: the connection failed (`code` when the system named it) or the attempt's
+ * deadline passed, before the headers or during the body. Internal to the HTTP client: retried, and once the
+ * retries are spent it becomes an HttpError or HostUnreachableError naming `reason`.
+ */
+export class AttemptFailed extends Error {
+  constructor(
+    readonly reason: string,
+    readonly code: string | undefined,
+    cause: unknown,
+  ) {
+    super(reason, { cause });
+    this.name = 'AttemptFailed';
+  }
+}

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { PipelineError } from '../errors.js';
 import type { ExportSettings } from '../export/export-settings.js';
+import type { RequestRate } from '../export/request-rate.js';
 import type { ResourceCatalog } from '../export/resource-catalog.js';
 import { type ResourceResult, type RunCheckpoint, runExport } from '../export/run-export.js';
 import type { Sink } from '../output/sink.js';
@@ -8,8 +9,8 @@ import { deadlineWatch } from './deadline.js';
 import type { ExportRequest } from './export-event.js';
 
 export type ExportResponse =
-  | { done: true; results: ResourceResult[] }
-  | { done: false; checkpoint: RunCheckpoint };
+  | { done: true; results: ResourceResult[]; requests: RequestRate }
+  | { done: false; checkpoint: RunCheckpoint; requests: RequestRate };
 
 export class ExportFailedError extends PipelineError {}
 
@@ -56,6 +57,12 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
         logger.error('resource failed', { resource: event.resource, reason: event.message });
     },
   });
+  // The requests this invocation sent and their pace, on every outcome (a failed one too).
+  logger.info('run summary', {
+    requests: outcome.requests.requests,
+    requestsPerMinute: outcome.requests.perMinute,
+    ms: outcome.requests.ms,
+  });
   if (outcome.stopped) {
     const { message, errorName, notStarted } = outcome.stopped;
     const failure = new ExportFailedError(
@@ -73,7 +80,8 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     if (names.size === 1) failure.name = [...names][0] as string;
     throw failure;
   }
+  const { requests } = outcome;
   return outcome.done
-    ? { done: true, results: outcome.results }
-    : { done: false, checkpoint: outcome.checkpoint };
+    ? { done: true, results: outcome.results, requests }
+    : { done: false, checkpoint: outcome.checkpoint, requests };
 }

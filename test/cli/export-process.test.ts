@@ -64,6 +64,9 @@ describe('export CLI as a process with piped stderr', () => {
     );
     expect(run.stderr).toMatch(/^cliniko\/taxes: done, 250 rows \(full\) in \d+:\d\d$/m);
     expect(run.stdout).toMatch(/^cliniko: 1 resource\(s\) exported, 0 failed, 250 rows/m);
+    // Every request the simulator saw, and their pace: a run under a minute sent them all within one.
+    const requests = sim.stats().requests;
+    expect(run.stdout).toMatch(new RegExp(`, ${requests} requests in \\d+\\.\\ds \\(${requests}/min\\) -> `));
   });
 
   it('refuses --out s3:/bucket/x with the s3:// form and writes nothing', async () => {

@@ -84,6 +84,8 @@ describe('cliniko-export handler', () => {
     expect(response).toMatchObject({
       done: true,
       results: [{ source: 'cliniko', resource: 'settings', mode: 'full', recordCount: 1 }],
+      // The run summary: every request sent, and the pace (all within the first minute)
+      requests: { requests: 1, perMinute: 1 },
     });
     // First the output probe (put, read, listed, deleted) before any resource started.
     const [probe, ...keys] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);

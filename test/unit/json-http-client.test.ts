@@ -428,4 +428,22 @@ describe('JsonHttpClient', () => {
       'Upstream: connection failed (ECONNREFUSED) after 3 attempts (GET https://api.example.com/v1/second)',
     );
   });
+
+  it("ends ky's wait before a retry when the run stops, with the run's stop reason", async () => {
+    // Prepare: a 429 asking for a minute, no budget (the client itself waits), and a run stopped after 30 ms
+    const { fetch, seen } = scriptedFetch([new Response('', { status: 429 })]);
+    const run = new AbortController();
+    const http = client(fetch, { retryAfterMs: () => 60_000, signal: run.signal });
+    const reason = new Error('run deadline reached');
+    setTimeout(() => run.abort(reason), 30);
+    const startedAt = Date.now();
+
+    // Act
+    const outcome = http.request('GET', '/x');
+
+    // Assess
+    await expect(outcome).rejects.toBe(reason);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(seen).toHaveLength(1);
+  });
 });
