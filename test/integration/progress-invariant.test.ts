@@ -47,7 +47,7 @@ async function exportedIds(source: string, resource: string): Promise<string[]> 
   return runs.flatMap((run) => run.lines.map(idOfLine));
 }
 
-/** A Cliniko account on a hostile loopback server; `referral_sources` is paged by `links.next`. */
+/** A Cliniko account on a hostile loopback server; `services` is paged by `links.next`. */
 async function clinikoOn(handler: (url: URL, response: ServerResponse) => void) {
   server = await startHostileServer((request: IncomingMessage, response) =>
     handler(new URL(request.url ?? '/', 'http://127.0.0.1'), response),
@@ -84,46 +84,46 @@ async function welkinV1On(find: (url: URL) => unknown, pageSize: number) {
   return welkinV1Catalog(config, new MemoryTokenStore()).catalog;
 }
 
-const referralSource = (id: number) => ({ id, name: `source ${id}` });
+const service = (id: number) => ({ id, name: `service ${id}` });
 
 describe('progress is an engine invariant: a looping API fails the resource within a few requests', () => {
   it('Cliniko links.next pointing at its own page: fails at once, not at the run deadline', async () => {
     // Prepare
     const catalog = await clinikoOn((url, response) =>
       sendJson(response, 200, {
-        referral_sources: [referralSource(1)],
+        services: [service(1)],
         total_entries: 1,
         links: { self: url.href, next: `${server?.url}${url.pathname}${url.search}` },
       }),
     );
 
     // Act
-    const outcome = await exportOne(catalog, 'referral_sources');
+    const outcome = await exportOne(catalog, 'services');
 
     // Assess: one line naming the resource, the redacted URL and why; at most 3 requests were sent
     expect(outcome.failures).toHaveLength(1);
     expect(outcome.failures[0]?.errorName).toBe('NoProgressError');
     expect(outcome.failures[0]?.message).toMatch(
-      /^cliniko\/referral_sources: no progress: .*GET http:\/\/127\.0\.0\.1:\d+\/referral_sources\?per_page=100/,
+      /^cliniko\/services: no progress: .*GET http:\/\/127\.0\.0\.1:\d+\/services\?per_page=100/,
     );
     expect(listRequests().length).toBeLessThanOrEqual(3);
-    expect(await readRuns(out, 'cliniko', 'referral_sources')).toEqual([]);
+    expect(await readRuns(out, 'cliniko', 'services')).toEqual([]);
   });
 
   it('Cliniko links.next cycling A -> B -> A: fails on the third visit of a page, within 4 requests', async () => {
     // Prepare: page 1 links to page 2, page 2 links back to page 1
     const catalog = await clinikoOn((url, response) => {
       const second = url.searchParams.get('page') === '2';
-      const next = second ? '/referral_sources?per_page=100' : '/referral_sources?per_page=100&page=2';
+      const next = second ? '/services?per_page=100' : '/services?per_page=100&page=2';
       sendJson(response, 200, {
-        referral_sources: [referralSource(second ? 2 : 1)],
+        services: [service(second ? 2 : 1)],
         total_entries: 2,
         links: { next: `${server?.url}${next}` },
       });
     });
 
     // Act
-    const outcome = await exportOne(catalog, 'referral_sources');
+    const outcome = await exportOne(catalog, 'services');
 
     // Assess
     expect(outcome.failures[0]?.errorName).toBe('NoProgressError');
@@ -136,14 +136,14 @@ describe('progress is an engine invariant: a looping API fails the resource with
     const catalog = await clinikoOn((url, response) => {
       const page = Number(url.searchParams.get('page') ?? '1');
       sendJson(response, 200, {
-        referral_sources: [referralSource(1)],
+        services: [service(1)],
         total_entries: 1,
-        links: { next: `${server?.url}/referral_sources?per_page=100&page=${page + 1}` },
+        links: { next: `${server?.url}/services?per_page=100&page=${page + 1}` },
       });
     });
 
     // Act
-    const outcome = await exportOne(catalog, 'referral_sources');
+    const outcome = await exportOne(catalog, 'services');
 
     // Assess: 1 page with new rows allows 2 x 1 + 10 requests
     expect(outcome.failures[0]?.errorName).toBe('NoProgressError');
