@@ -92,12 +92,14 @@ export async function publishCurrentState(
   const live = new NdjsonPartWriter({ ...writerOptions, folder: liveFolder });
   const gone = new NdjsonPartWriter({ ...writerOptions, folder: goneFolder });
   try {
-    await spillInputs(sink, partitions, previous, runs);
+    // Keyed as the latest run's manifest says (a resource keyed by another member than `id` names it there).
+    const key = latestRun.manifest.key ?? 'id';
+    await spillInputs(sink, partitions, previous, runs, key);
     for (let index = 0; index < partitions.count; index += 1) {
       const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
       for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE))
         await live.writeChunk(chunk.bytes, chunk.lines);
-      await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
+      await writeInChunks(gone, outcome.deleted.map((tombstone) => tombstoneLine(tombstone, key)));
     }
     const files = await live.close();
     const deletions = await gone.close();
@@ -177,8 +179,8 @@ function markerStart(previous: CurrentManifest | undefined, runs: readonly Compl
   return new Date(Date.parse((runs[0] as CompletedRun).manifest.startedAt) - MARKER_MARGIN_MS);
 }
 
-function tombstoneLine(tombstone: Tombstone): string {
-  return `{"id":${tombstone.id},"_deleted_at":${JSON.stringify(tombstone.deletedAt)},"_run_id":${JSON.stringify(tombstone.runId)}}`;
+function tombstoneLine(tombstone: Tombstone, key: string): string {
+  return `{${JSON.stringify(key)}:${tombstone.id},"_deleted_at":${JSON.stringify(tombstone.deletedAt)},"_run_id":${JSON.stringify(tombstone.runId)}}`;
 }
 
 async function writeInChunks(writer: NdjsonPartWriter, lines: string[]): Promise<void> {

@@ -117,6 +117,7 @@ async function run(options: ExportResourceOptions): Promise<ExportOutcome> {
       recordCount,
       watermark: start.until,
       ...(start.since ? { since: start.since } : {}),
+      ...(pager.key && pager.key !== 'id' ? { key: pager.key } : {}),
       files,
     };
     const key = manifestKey(folder);

@@ -2,15 +2,19 @@ import { MalformedResponseError } from '../errors.js';
 import type { ScannedRecord } from '../json/page-scanner.js';
 import type { PagedRecord } from './pager.js';
 
-/** The page's records with their ids; a record without a string or number `id` fails the page. */
+/**
+ * The page's records with their ids: the value of `key` (`id` unless the resource names another member); a
+ * record without a string or number value there fails the page.
+ */
 export function pagedRecords(
   records: readonly ScannedRecord[],
   where: string,
   noun = 'record',
+  key = 'id',
 ): PagedRecord[] {
   return records.map((record, index) => {
-    const id = record.fields.get('id');
-    if (id === undefined) throw new MalformedResponseError(`${where}: ${noun} ${index} has no id`);
+    const id = record.fields.get(key);
+    if (id === undefined) throw new MalformedResponseError(`${where}: ${noun} ${index} has no ${key}`);
     return { id, json: record.json };
   });
 }
