@@ -99,7 +99,10 @@ export async function publishCurrentState(
       const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
       for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE))
         await live.writeChunk(chunk.bytes, chunk.lines);
-      await writeInChunks(gone, outcome.deleted.map((tombstone) => tombstoneLine(tombstone, key)));
+      await writeInChunks(
+        gone,
+        outcome.deleted.map((tombstone) => tombstoneLine(tombstone, key)),
+      );
     }
     const files = await live.close();
     const deletions = await gone.close();

@@ -70,7 +70,10 @@ export class WelkinClient {
   }
 
   /** GET a bare JSON array of records: each kept as the text sent, `fields` read from each. */
-  async getArray(path: string, fields: readonly string[]): Promise<{ records: ScannedRecord[]; where: string }> {
+  async getArray(
+    path: string,
+    fields: readonly string[],
+  ): Promise<{ records: ScannedRecord[]; where: string }> {
     const { text } = await this.http.request('GET', path);
     const where = this.reads.where(path);
     return { records: scanArray(text, where, fields), where };
