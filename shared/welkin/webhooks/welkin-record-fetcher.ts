@@ -1,8 +1,8 @@
+import { HttpError } from '../../errors.js';
 import { scanValue } from '../../json/page-scanner.js';
 import type { WelkinClient } from '../client.js';
 import type { WelkinApiLocation } from './pull-target.js';
 import type { FetchResult, RecordFetcher } from './record-fetcher.js';
-import { HttpError } from '../../errors.js';
 
 /**
  * Single-record GETs through the shared Welkin client: its token store, pace, retries, origin pinning and
