@@ -173,11 +173,11 @@ describe('Welkin export against the simulator', () => {
   });
 
   it('renews ahead of expiry when tokens are short-lived, and the export completes', async () => {
-    // Prepare: one-second tokens, and enough slow list pages to outlive several of them.
+    // Prepare: one-second tokens, and enough slow list pages (1,000 users a page) to outlive several of them.
     sim = await startWelkinSimulator({
-      rowsPerResource: { USER: 3_000, PATIENT: 2_000 },
+      rowsPerResource: { USER: 6_000, PATIENT: 2_000 },
       tokenLifetimeSeconds: 1,
-      latencyMs: 25,
+      latencyMs: 200,
     });
     const { catalog } = source();
 
