@@ -99,10 +99,7 @@ export async function publishCurrentState(
       const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
       for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE))
         await live.writeChunk(chunk.bytes, chunk.lines);
-      await writeInChunks(
-        gone,
-        outcome.deleted.map((tombstone) => tombstoneLine(tombstone, key)),
-      );
+      await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
     }
     const files = await live.close();
     const deletions = await gone.close();
@@ -182,8 +179,9 @@ function markerStart(previous: CurrentManifest | undefined, runs: readonly Compl
   return new Date(Date.parse((runs[0] as CompletedRun).manifest.startedAt) - MARKER_MARGIN_MS);
 }
 
-function tombstoneLine(tombstone: Tombstone, key: string): string {
-  return `{${JSON.stringify(key)}:${tombstone.id},"_deleted_at":${JSON.stringify(tombstone.deletedAt)},"_run_id":${JSON.stringify(tombstone.runId)}}`;
+/** `id` holds the record's key value whatever its member (a program's name): one shape for the deletions table. */
+function tombstoneLine(tombstone: Tombstone): string {
+  return `{"id":${tombstone.id},"_deleted_at":${JSON.stringify(tombstone.deletedAt)},"_run_id":${JSON.stringify(tombstone.runId)}}`;
 }
 
 async function writeInChunks(writer: NdjsonPartWriter, lines: string[]): Promise<void> {

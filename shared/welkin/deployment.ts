@@ -71,7 +71,12 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
   source: 'welkin',
   title: 'Welkin',
   perAccount: false,
-  resources: WELKIN_RESOURCES.map((resource) => ({ name: resource.name })),
+  // Program definitions have no id or timestamps: their table's columns are their own key and labels.
+  resources: WELKIN_RESOURCES.map((resource) =>
+    resource.name === 'programs'
+      ? { name: resource.name, columns: [{ name: 'name' }, { name: 'title' }, { name: 'description' }] }
+      : { name: resource.name },
+  ),
   // Welkin records are camelCase; the tables' columns are the lowercased keys (createdat, updatedat).
   defaultColumns: [{ name: 'id' }, { name: 'createdAt' }, { name: 'updatedAt' }],
   secrets: [

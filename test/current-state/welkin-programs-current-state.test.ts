@@ -96,7 +96,8 @@ describe('Welkin program definitions (keyed by name, no id)', () => {
     }
     const tombstones = (await tombstoneLines()).map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(tombstones).toHaveLength(1);
-    expect(Object.keys(tombstones[0] as object)).toEqual(['name', '_deleted_at', '_run_id']);
-    expect(tombstones[0]?.name).toBe(goneName);
+    // The deletions table has one shape: `id` holds the key value, here the program's name.
+    expect(Object.keys(tombstones[0] as object)).toEqual(['id', '_deleted_at', '_run_id']);
+    expect(tombstones[0]?.id).toBe(goneName);
   });
 });
