@@ -240,6 +240,18 @@ function single(resource: string, missing: Missing) {
 }
 
 /**
+ * The encounter with its related data, as recorded (test_encounter_assessments: `{encounter, disposition,
+ * calendarEvent, userRelatedToCalendarEvent, assessmentLinks, comments}`); the related parts are left empty.
+ */
+function fullEncounter(state: SimState, params: Params): SimResponse {
+  const answer = single('ENCOUNTER', MISSING_DT)(state, params);
+  if (answer.status !== 200) return answer;
+  const related =
+    '"disposition":null,"calendarEvent":null,"userRelatedToCalendarEvent":null,"assessmentLinks":[],"comments":[]';
+  return { status: 200, body: `{"encounter":${answer.body},${related}}` };
+}
+
+/**
  * GET routes below `/{tenant}`; `:x` segments are parameters. Only routes the V8 reference documents and
  * recorded real responses show (Lightmatter/welkin-health and Lightmatter/django-welkin test cassettes):
  * there is no top-level `cdts/{id}`, `encounters/{id}` or `assessment-records/{id}`, and any other path is a
@@ -272,7 +284,7 @@ export const ROUTES: Route[] = [
   {
     pattern: [':instance', 'patients', ':patientId', 'full-encounters', ':id'],
     policy: 'ENCOUNTERS',
-    handle: single('ENCOUNTER', MISSING_DT),
+    handle: fullEncounter,
   },
   {
     pattern: [':instance', 'formations', 'current', 'programs'],

@@ -524,6 +524,9 @@ describe('Welkin simulator: errors and single records', () => {
 
     // Assess
     expect(documented.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    const full = (await documented[2]?.json()) as { encounter: { id: string }; comments: unknown[] };
+    expect(full.encounter.id).toBe(encounterId);
+    expect(full.comments).toEqual([]);
     for (const res of undocumented) {
       expect(res.status).toBe(404);
       expectErrorArray(await res.json(), 'NOT_FOUND');
