@@ -38,10 +38,12 @@ export const SIMULATORS: Readonly<Record<string, SimulatorStarter>> = {
       stop: () => sim.stop(),
     };
   },
-  welkin: async ({ rowsPerResource, seed, scratchDir }) => {
+  welkin: async ({ rowsPerResource, seed, scratchDir, requestsPerMinute }) => {
     const sim = await startWelkinSimulator({ rowsPerResource, seed });
     return {
       env: {
+        // The simulator has no limit: a caller's rate replaces the default pace (240/min) when given.
+        ...(requestsPerMinute === undefined ? {} : { WELKIN_REQUESTS_PER_MINUTE: String(requestsPerMinute) }),
         WELKIN_TENANT: sim.tenant,
         WELKIN_INSTANCE: sim.instance,
         WELKIN_CLIENT_NAME: sim.clientName,

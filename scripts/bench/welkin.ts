@@ -56,6 +56,8 @@ export async function benchWelkinMemory(rows: number): Promise<BundledRun> {
         WELKIN_CREDENTIALS_SECRET_ARN: 'bench-welkin-credentials',
         WELKIN_TOKEN_SECRET_ARN: 'bench-welkin-token',
         WELKIN_BASE_URL: sim.baseUrl,
+        // Measures the exporter, not the default pace.
+        WELKIN_REQUESTS_PER_MINUTE: '0',
       },
     });
     if (run.rows !== rows)

@@ -92,7 +92,9 @@ export async function publishCurrentState(
   const live = new NdjsonPartWriter({ ...writerOptions, folder: liveFolder });
   const gone = new NdjsonPartWriter({ ...writerOptions, folder: goneFolder });
   try {
-    await spillInputs(sink, partitions, previous, runs);
+    // Keyed as the latest run's manifest says (a resource keyed by another member than `id` names it there).
+    const key = latestRun.manifest.key ?? 'id';
+    await spillInputs(sink, partitions, previous, runs, key);
     for (let index = 0; index < partitions.count; index += 1) {
       const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
       for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE))
@@ -177,6 +179,7 @@ function markerStart(previous: CurrentManifest | undefined, runs: readonly Compl
   return new Date(Date.parse((runs[0] as CompletedRun).manifest.startedAt) - MARKER_MARGIN_MS);
 }
 
+/** `id` holds the record's key value whatever its member (a program's name): one shape for the deletions table. */
 function tombstoneLine(tombstone: Tombstone): string {
   return `{"id":${tombstone.id},"_deleted_at":${JSON.stringify(tombstone.deletedAt)},"_run_id":${JSON.stringify(tombstone.runId)}}`;
 }

@@ -23,15 +23,16 @@ export function idValueOf(rawId: string): string {
 }
 
 /**
- * Reads the top-level `id` of one NDJSON record from its raw text, without building the record: the current
+ * Reads the top-level `id` (or the member named by `key`) of one NDJSON record from its raw text, without building the record: the current
  * state is built at several times the export's speed, and the id must stay exactly as the API wrote it
  * (64-bit digits, or a quoted string). Returns the id's JSON text (`123`, `"a-b"`), undefined when the record
  * has no top-level id; text that is not a JSON object fails naming `where`.
  */
-export function rawIdOf(line: string, where = 'record'): string | undefined {
+export function rawIdOf(line: string, where = 'record', key = 'id'): string | undefined {
   const scanner = new JsonScanner(line, where);
+  const keyText = JSON.stringify(key);
   // Records written by the exporter are compact JSON, and the id is usually the first member.
-  if (line.startsWith(FAST_PREFIX)) {
+  if (key === 'id' && line.startsWith(FAST_PREFIX)) {
     scanner.pos = FAST_PREFIX.length;
     return valueText(scanner);
   }
@@ -44,7 +45,7 @@ export function rawIdOf(line: string, where = 'record'): string | undefined {
     const keyStart = scanner.pos;
     if (scanner.code() !== QUOTE) scanner.fail('expected a key');
     scanner.skipString();
-    const isId = line.slice(keyStart, scanner.pos) === '"id"';
+    const isId = line.slice(keyStart, scanner.pos) === keyText;
     scanner.skipSpace();
     scanner.expect(0x3a, "':'");
     scanner.skipSpace();

@@ -23,18 +23,19 @@ export async function spillInputs(
   partitions: SpillPartitions,
   previous: CurrentManifest | undefined,
   runs: readonly CompletedRun[],
+  key = 'id',
 ): Promise<void> {
   const idsOnly = runs.some((run) => run.manifest.mode === 'full');
   const spillRuns = async () => {
     for (const [index, run] of runs.entries())
-      await spillFiles(sink, partitions, index + 1, run.folder, run.manifest.files, false);
+      await spillFiles(sink, partitions, index + 1, run.folder, run.manifest.files, false, key);
   };
   // The previous state and the runs are read side by side: each mostly waits on its download and gunzip.
   // Adding is synchronous, so their entries interleave whole; the merge orders them by input.
   const spillPrevious = async () => {
     if (!previous) return;
     const folder = currentFolder(previous.source, previous.resource);
-    await spillFiles(sink, partitions, 0, folder, previous.files, idsOnly);
+    await spillFiles(sink, partitions, 0, folder, previous.files, idsOnly, key);
   };
   // Both settle before anything else happens: a failed side must not leave the other writing into disposed files.
   const settled = await Promise.allSettled([spillPrevious(), spillRuns()]);
@@ -49,6 +50,7 @@ async function spillFiles(
   folder: string,
   files: readonly FileEntry[],
   idsOnly: boolean,
+  key: string,
 ): Promise<void> {
   let unkeyed = 0;
   for (const file of files) {
@@ -57,19 +59,19 @@ async function spillFiles(
     for await (const batch of storedLineBatches(sink, folder, file)) {
       for (const line of batch) {
         lineNumber += 1;
-        const id = idOf(line, where, lineNumber);
+        const id = idOf(line, where, lineNumber, key);
         if (id === undefined) unkeyed += 1;
         if (unkeyed > 1)
-          throw new UnkeyedRecordError(`${where}:${lineNumber}: a second record without an id`);
+          throw new UnkeyedRecordError(`${where}:${lineNumber}: a second record without an ${key}`);
         partitions.add(seq, id ?? SINGLETON_ID, idsOnly ? undefined : line);
       }
     }
   }
 }
 
-function idOf(line: string, where: string, lineNumber: number): string | undefined {
+function idOf(line: string, where: string, lineNumber: number, key: string): string | undefined {
   try {
-    return rawIdOf(line, where);
+    return rawIdOf(line, where, key);
   } catch (error) {
     throw new UnkeyedRecordError(`${where}:${lineNumber}: not a JSON record`, { cause: error });
   }

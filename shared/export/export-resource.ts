@@ -121,6 +121,7 @@ async function run(options: ExportResourceOptions, guard: ProgressGuard): Promis
       recordCount,
       watermark: start.until,
       ...(start.since ? { since: start.since } : {}),
+      ...(pager.key && pager.key !== 'id' ? { key: pager.key } : {}),
       files,
     };
     const key = manifestKey(folder);

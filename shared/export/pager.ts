@@ -5,6 +5,7 @@ export interface ExportWindow {
 }
 
 export interface PagedRecord {
+  /** The value of the record's key member (`id` unless the pager names another `key`). */
   id: string;
   /**
    * The record's JSON text as the API sent it, already one NDJSON line (no whitespace outside strings when it
@@ -35,6 +36,12 @@ export interface ResourcePager {
   readonly pausable: boolean;
   /** Whether `since` is honoured; a resource without an updated-at filter always gets a full snapshot. */
   readonly supportsIncremental: boolean;
+  /**
+   * The top-level member that identifies a record when it is not `id` (Welkin's program definitions are keyed
+   * by `name`): what `PagedRecord.id` holds, what dedupe compares, and what the current state keys on (the run
+   * manifest records it).
+   */
+  readonly key?: string;
   pages(window: ExportWindow, cursor?: string): AsyncIterable<Page>;
   /**
    * What the pager must remember across a checkpoint besides its cursor (ids already emitted: too many for the

@@ -40,6 +40,16 @@ export function scanPage(text: string, where: string, list: string, fields: read
   return { envelope, records };
 }
 
+/** A page that is a bare JSON array of records (Welkin's program definitions), read as `scanPage` reads a list. */
+export function scanArray(text: string, where: string, fields: readonly string[]): ScannedRecord[] {
+  const scanner = new JsonScanner(text, where);
+  scanner.skipSpace();
+  if (scanner.code() !== 0x5b) scanner.fail('expected a JSON array');
+  const records = scanRecords(scanner, fields);
+  scanner.expectEnd();
+  return records;
+}
+
 /** A whole response that is one JSON object (a settings object, a single record), as one NDJSON line. */
 export function scanObject(text: string, where: string): string {
   return scanValue(text, where, true);

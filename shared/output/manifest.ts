@@ -20,6 +20,8 @@ export const manifestSchema = z.object({
   watermark: z.string(),
   /** Lower bound of an incremental window (watermark of the previous run minus the overlap). */
   since: z.string().optional(),
+  /** The member that identifies a record when it is not `id` (see ResourcePager.key); the current state keys on it. */
+  key: z.string().optional(),
   files: z.array(fileEntrySchema),
 });
 export type Manifest = z.infer<typeof manifestSchema>;

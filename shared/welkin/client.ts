@@ -1,6 +1,7 @@
 import { AuthError, HttpError } from '../errors.js';
 import type { JsonHttpClient } from '../http/json-http-client.js';
 import { JsonReads, type ListPage } from '../http/json-reads.js';
+import { type ScannedRecord, scanArray } from '../json/page-scanner.js';
 import { apiClientKey, type WelkinConfig } from './config.js';
 import { explainWelkinError, welkinErrorCodes } from './error-body.js';
 import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from './token-authorised-http.js';
@@ -66,6 +67,16 @@ export class WelkinClient {
   /** GET a list page whose records are under `list`: records kept as the text sent, `fields` read from each. */
   getPage(path: string, list: string, fields: readonly string[]): Promise<WelkinPage> {
     return this.reads.page(path, list, fields);
+  }
+
+  /** GET a bare JSON array of records: each kept as the text sent, `fields` read from each. */
+  async getArray(
+    path: string,
+    fields: readonly string[],
+  ): Promise<{ records: ScannedRecord[]; where: string }> {
+    const { text } = await this.http.request('GET', path);
+    const where = this.reads.where(path);
+    return { records: scanArray(text, where, fields), where };
   }
 
   /** Token requests made through this client (HTTP attempts at the token endpoint). */

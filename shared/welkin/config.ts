@@ -16,6 +16,16 @@ const nameOf = (what: string) =>
       format: 'a Welkin name (letters, digits, . _ -)',
     });
 
+/**
+ * The default pace of data requests, per minute. Welkin documents no data rate limit (only 100 token requests
+ * per 5 minutes) and its recorded responses carry no rate-limit headers, so there is no budget to size this
+ * from; it is a pace chosen to be polite. 240/min (4 a second) is about what one busy person clicking through
+ * the Welkin app makes, and still exports 120,000 rows a minute from the Export API (500-row pages): a
+ * million-row resource in under ten minutes. Unpaced, a pager that misbehaves sends thousands of requests a
+ * minute, which a real API answers with a block, not a slow run.
+ */
+export const WELKIN_DEFAULT_REQUESTS_PER_MINUTE = 240;
+
 /** Every variable the Welkin source reads; help, README checks and error messages come from here. */
 export const welkinEnvSchema = z.object({
   WELKIN_TENANT: nameOf('tenant'),
@@ -27,10 +37,14 @@ export const welkinEnvSchema = z.object({
     description: 'the API base URL override (simulators); https only, plain http only to loopback',
     fallback: 'https://api.{env}.welkincloud.io',
   }),
-  WELKIN_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).optional().meta({
-    description: 'a pace for data requests, per minute (Welkin documents only a token limit)',
-    fallback: 'unpaced',
-  }),
+  WELKIN_REQUESTS_PER_MINUTE: z.coerce
+    .number()
+    .min(0)
+    .max(10_000_000)
+    .default(WELKIN_DEFAULT_REQUESTS_PER_MINUTE)
+    .meta({
+      description: 'the pace of data requests per API client and process, per minute; 0 for unpaced',
+    }),
   WELKIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
     description: 'the deadline of one request, headers and body, in milliseconds',
   }),
@@ -44,7 +58,7 @@ export interface WelkinConfig {
   env: 'live' | 'sandbox';
   /** Every URL hangs off it: `{base}/{tenant}/admin/...` and `{base}/{tenant}/{instance}/...`. */
   baseUrl: URL;
-  /** Optional pacing; Welkin documents no data rate limit, only the token one. */
+  /** Pace of data requests per minute (WELKIN_DEFAULT_REQUESTS_PER_MINUTE); undefined for unpaced. */
   requestsPerMinute?: number;
   timeoutMs: number;
   /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
@@ -64,7 +78,8 @@ export function welkinConfigFrom(env: Record<string, string | undefined>): Welki
     secret: values.WELKIN_CLIENT_SECRET,
     env: values.WELKIN_ENV,
     baseUrl,
-    requestsPerMinute: values.WELKIN_REQUESTS_PER_MINUTE,
+    // 0 asks for no pace (simulators, benches); the budget treats undefined as unpaced.
+    requestsPerMinute: values.WELKIN_REQUESTS_PER_MINUTE > 0 ? values.WELKIN_REQUESTS_PER_MINUTE : undefined,
     timeoutMs: values.WELKIN_TIMEOUT_MS,
   };
 }

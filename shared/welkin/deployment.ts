@@ -1,5 +1,11 @@
 import { EXPORTER_NODE_OPTIONS } from '../lambda/runtime-options.js';
-import type { ColumnDeployment, SecretAccess, SourceDeployment } from '../sources/deployment.js';
+import type {
+  ColumnDeployment,
+  DeploySettings,
+  SecretAccess,
+  SourceDeployment,
+} from '../sources/deployment.js';
+import { WELKIN_DEFAULT_REQUESTS_PER_MINUTE } from './config.js';
 import { WELKIN_RESOURCES } from './resources.js';
 
 /** Folder names the worker writes under `welkin-changes/` (the notice entity, lowercased; aliases included). */
@@ -45,12 +51,32 @@ const API_ACCESS: readonly SecretAccess[] = [
   { secret: 'token-cache', env: 'WELKIN_TOKEN_SECRET_ARN', write: true },
 ];
 
+/**
+ * The pace is per process: the export's parallel invocations (the Map's concurrency) share the default pace,
+ * or the deployer's `requestsPerMinute`, so the stack's export is as polite as one CLI run.
+ */
+function perInvocationPace(settings: DeploySettings): number {
+  const total = settings.requestsPerMinute ?? WELKIN_DEFAULT_REQUESTS_PER_MINUTE;
+  return Math.max(1, Math.floor(total / settings.mapConcurrency));
+}
+
+/**
+ * Each webhook worker invocation (at most 2 at once, reservedConcurrency) pulls at most 60 records a minute:
+ * a batch of 10 notices takes 10 s of its 60 s timeout, and the queue absorbs a burst.
+ */
+const WORKER_REQUESTS_PER_MINUTE = 60;
+
 /** What the stack deploys for Welkin V8: the export, and the ping-and-pull webhook. */
 export const WELKIN_DEPLOYMENT: SourceDeployment = {
   source: 'welkin',
   title: 'Welkin',
   perAccount: false,
-  resources: WELKIN_RESOURCES.map((resource) => ({ name: resource.name })),
+  // Program definitions have no id or timestamps: their table's columns are their own key and labels.
+  resources: WELKIN_RESOURCES.map((resource) =>
+    resource.name === 'programs'
+      ? { name: resource.name, columns: [{ name: 'name' }, { name: 'title' }, { name: 'description' }] }
+      : { name: resource.name },
+  ),
   // Welkin records are camelCase; the tables' columns are the lowercased keys (createdat, updatedat).
   defaultColumns: [{ name: 'id' }, { name: 'createdAt' }, { name: 'updatedAt' }],
   secrets: [
@@ -84,6 +110,7 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
     prefixes: ['welkin', '_state/welkin'],
     environment: { NODE_OPTIONS: `--enable-source-maps ${EXPORTER_NODE_OPTIONS}` },
   },
+  exportEnvironment: (settings) => ({ WELKIN_REQUESTS_PER_MINUTE: String(perInvocationPace(settings)) }),
   schedules: {
     incremental: 'cron(30 3 * * ? *)',
     full: 'cron(30 1 ? * SUN *)',
@@ -115,6 +142,7 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
       reservedConcurrency: 2,
       secrets: API_ACCESS,
       prefixes: ['welkin-changes'],
+      environment: { WELKIN_REQUESTS_PER_MINUTE: String(WORKER_REQUESTS_PER_MINUTE) },
     },
     queueUrlEnv: 'WELKIN_EVENTS_QUEUE_URL',
     authentication: 'Configure this URL in Welkin with the header X-Webhook-Secret',

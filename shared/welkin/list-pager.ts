@@ -15,9 +15,13 @@ export interface ListShape {
   total(body: Record<string, unknown>): unknown;
 }
 
-/** `{data, metaInfo{page, pageSize, totalPages, lastPage, ...}}` with `page`, `pageSize`. */
+/**
+ * `{data, metaInfo{page, pageSize, totalPages, lastPage, ...}}`, asked with `page` and `size`: the recorded
+ * request `admin/users?size=1000&page=0` was answered with metaInfo.pageSize 1000 (Lightmatter/welkin-health
+ * test/cassettes/fixtures/users__test_work_hours_read_all.yaml); no request with `pageSize` is recorded.
+ */
 export const META_INFO_PAGE: ListShape = {
-  sizeParam: 'pageSize',
+  sizeParam: 'size',
   rowsKey: 'data',
   isLast: (body) =>
     isRecord(body.metaInfo) && typeof body.metaInfo.lastPage === 'boolean'
@@ -26,7 +30,8 @@ export const META_INFO_PAGE: ListShape = {
   total: (body) => (isRecord(body.metaInfo) ? body.metaInfo.totalElements : undefined),
 };
 
-export const LIST_PAGE_SIZE = 100;
+// Recorded as honoured (see META_INFO_PAGE): most tenants' users fit one page, so offset drift rarely matters.
+export const LIST_PAGE_SIZE = 1000;
 
 /**
  * Numbered pages (`page` from 0) of a list endpoint, for the small lists without an Export API equivalent;

@@ -1,4 +1,5 @@
 import type { ResourcePager } from '../export/pager.js';
+import { ArrayPager } from './array-pager.js';
 import type { WelkinClient } from './client.js';
 import { ExportCursorPager } from './export-pager.js';
 import { ListPager, META_INFO_PAGE } from './list-pager.js';
@@ -10,5 +11,6 @@ export function pagerFor(client: WelkinClient, resource: WelkinResource): Resour
     resource.scope === 'tenant'
       ? client.tenantPath(resource.upstream)
       : client.instancePath(resource.upstream);
-  return new ListPager(client, path, META_INFO_PAGE, resource.sort);
+  if (resource.paging === 'array') return new ArrayPager(client, path, resource.key);
+  return new ListPager(client, path, META_INFO_PAGE);
 }

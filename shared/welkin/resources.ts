@@ -3,7 +3,8 @@
  * plurals of the upstream name (they are folder names under `<prefix>/welkin/`; never rename one).
  * - paging 'export': the Export API (`{tenant}/{instance}/export/{RESOURCE}`), ordered by updatedAt, whose
  *   `start` is also the incremental cursor. Needs the "Export Data" security policy.
- * - paging 'metaInfo': `{data, metaInfo}` list pages (`page` from 0, `pageSize`); always a full snapshot.
+ * - paging 'metaInfo': `{data, metaInfo}` list pages (`page` from 0, `size`); always a full snapshot.
+ * - paging 'array': one request answered with a bare JSON array of every row; always a full snapshot.
  *
  * Choices:
  * - Calendar events, encounters and patients come from the Export API (CALENDAR_EVENT, ENCOUNTER, PATIENT)
@@ -11,17 +12,29 @@
  * - CDT records come from the Export API's CDT_RECORD, all CDT types in one stream. The per-patient endpoint
  *   `{instance}/patients/{id}/cdts/{cdtName}` would need patients x CDT types requests (N+1: 100k patients
  *   x 5 types = 500k requests a night) and cannot be incremental.
- * - Users (`{tenant}/admin/users`) and program definitions (`{instance}/programs`) have no export
- *   equivalent; they are small configuration lists, snapshotted in full each run.
+ * - Users (`{tenant}/admin/users`) and program definitions have no export equivalent; they are small
+ *   configuration lists, snapshotted in full each run.
+ *
+ * Routes and shapes as recorded from the real API (Lightmatter/welkin-health test/cassettes) and, where it
+ * documents them, the V8 reference (welkincloud-io/slate source/includes):
+ * - users: `{tenant}/admin/users?page=0&size=…` → `{data, metaInfo}` (test_user_read_all;
+ *   fixtures/users__test_work_hours_read_all sent `size=1000` and got metaInfo.pageSize 1000). No sort
+ *   parameter is recorded or documented, so none is sent.
+ * - programs: `{instance}/formations/current/programs?page=0` → a bare array of program definitions keyed by
+ *   `name`, with no `id` (TestFormation.test_programs_read; _programs.md "Get all programs").
  */
 export interface WelkinResource {
   name: string;
-  paging: 'export' | 'metaInfo';
+  /**
+   * 'export': Export API pages. 'metaInfo': `{data, metaInfo}` list pages. 'array': one request answered with
+   * a bare JSON array of every row.
+   */
+  paging: 'export' | 'metaInfo' | 'array';
   /** Export API resource name, or the list path below the tenant ('admin/...') or the instance. */
   upstream: string;
   scope?: 'tenant' | 'instance';
-  /** Sort for list endpoints: a stable, unique order keeps offset pages from skipping rows. */
-  sort?: string;
+  /** The member that identifies a row when it is not `id` (dedupe and the current state key on it). */
+  key?: string;
 }
 
 const exported = (name: string, upstream: string): WelkinResource => ({ name, paging: 'export', upstream });
@@ -40,6 +53,12 @@ export const WELKIN_RESOURCES: readonly WelkinResource[] = [
   exported('tasks', 'TASK'),
   exported('voice_calls', 'VOICE_CALL'),
   exported('patient_programs', 'PATIENT_PROGRAM'),
-  { name: 'users', paging: 'metaInfo', upstream: 'admin/users', scope: 'tenant', sort: 'id,asc' },
-  { name: 'programs', paging: 'metaInfo', upstream: 'programs', scope: 'instance', sort: 'id,asc' },
+  { name: 'users', paging: 'metaInfo', upstream: 'admin/users', scope: 'tenant' },
+  {
+    name: 'programs',
+    paging: 'array',
+    upstream: 'formations/current/programs',
+    scope: 'instance',
+    key: 'name',
+  },
 ];

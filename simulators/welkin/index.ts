@@ -14,15 +14,15 @@ export { MAX_TIE_GROUP } from './timeline.js';
  * Local stand-in for the Welkin V8 API (token, Export API, list and single-record endpoints) with
  * injectable faults. Routes below `{baseUrl}/{tenant}`:
  *   POST admin/api_clients/{clientName}            token (faults other than latency do not apply here)
- *   GET  admin/users                                metaInfo page (policy USERS)
+ *   GET  admin/users                                metaInfo page, `page` and `size` (policy USERS)
  *   GET  {instance}/export/{RESOURCE}               Export API (policy EXPORT); see routes.ts for cursor rules
  *   GET  {instance}/patients[/{id}]                 Spring page / record (PATIENTS)
  *   GET  {instance}/calendar/events[/{id}]          Spring page / record (CALENDAR)
- *   GET  {instance}/encounters[/{id}]               metaInfo page / record (ENCOUNTERS)
- *   GET  {instance}/patients/{pid}/encounters/{id}  record (ENCOUNTERS)
- *   GET  {instance}/programs                        metaInfo page of program definitions (PROGRAMS)
- *   GET  {instance}/[patients/{pid}/]assessment-records/{id}   record (ASSESSMENTS)
- *   GET  {instance}/cdts/{id}, {instance}/patients/{pid}/cdts/{cdtName}/{id}   record (CDTS)
+ *   GET  {instance}/patients/{pid}/[full-]encounters/{id}      record (ENCOUNTERS)
+ *   GET  {instance}/formations/current/programs     bare array of program definitions, keyed by name (PROGRAMS)
+ *   GET  {instance}/patients/{pid}/assessment-records/{id}     record (ASSESSMENTS)
+ *   GET  {instance}/patients/{pid}/cdts/{cdtName}/{id}         record (CDTS)
+ * Only routes documented or recorded from the real API; anything else is a 404 NOT_FOUND, as Welkin answers.
  */
 export interface WelkinSimulatorOptions {
   /** Port on 127.0.0.1; default 0 (any free port). */

@@ -278,14 +278,21 @@ function adminUser(c: RowContext): SimRecord {
   });
 }
 
+/**
+ * A program definition as `formations/current/programs` serves it: keyed by `name`, with no id and no
+ * timestamps (recorded: Lightmatter/welkin-health TestFormation.test_programs_read; the V8 reference's sample).
+ */
 function program(c: RowContext): SimRecord {
   const name = PROGRAMS[c.index % PROGRAMS.length] as string;
-  return withBase(c, {
+  return {
     name: c.index < PROGRAMS.length ? name : `${name}-${c.index}`,
     title: name.replace(/-/g, ' '),
-    phases: ['enrolled', 'active', 'graduated', 'discharged'],
     description: NOTES[c.index % NOTES.length] as string,
-  });
+    phases: [
+      { name: 'start', title: 'Start', type: 'START', description: '', navigateTo: [{ name: 'finish' }] },
+      { name: 'finish', title: 'Finish', type: 'FINISH', description: '', navigateTo: [] },
+    ],
+  };
 }
 
 export const GENERATORS: Record<ResourceName, (c: RowContext) => SimRecord> = {

@@ -24,6 +24,8 @@ export const EXPORT_DEFAULT_PAGE_SIZE = 100;
 export const EXPORT_MAX_PAGE_SIZE = 1000;
 const LIST_DEFAULT_SIZE = 20;
 const LIST_MAX_SIZE = 100;
+// Recorded: `admin/users?size=1000` was served whole (metaInfo.pageSize 1000).
+const USERS_MAX_SIZE = 1000;
 // Sorting by an arbitrary field needs every row in memory; fine for test-sized sets, refused for bench sizes.
 const MAX_SORTABLE_ROWS = 20_000;
 
@@ -172,18 +174,54 @@ function findPatientByEmail(dataset: Dataset, email: string): string[] {
   return record.email === email ? [text(record)] : [];
 }
 
+/**
+ * `{data, metaInfo}` pages of admin users: `page` from 0 and `size` (recorded: `admin/users?size=1000&page=0`
+ * answered metaInfo.pageSize 1000). Parameters this endpoint was never seen to take (`pageSize`, `sort`) are
+ * ignored, as a Spring controller ignores unknown parameters: a client relying on them gets 20 rows a page.
+ */
 function metaInfoList(resource: string) {
   return (state: SimState, _params: Params, query: URLSearchParams): SimResponse => {
     const dataset = state.dataset(resource) as Dataset;
     const page = intParam(query, 'page', 0, 0);
-    const size = Math.min(LIST_MAX_SIZE, intParam(query, 'pageSize', LIST_DEFAULT_SIZE, 1));
-    const { items, total } = listPage(dataset, page, size, parseSort(query));
+    const size = Math.min(USERS_MAX_SIZE, intParam(query, 'size', LIST_DEFAULT_SIZE, 1));
+    const { items, total } = listPage(dataset, page, size, undefined);
     return { status: 200, body: metaInfoPage({ page, size, total, items }) };
   };
 }
 
+/**
+ * Program definitions at `formations/current/programs`: a bare JSON array of every definition, keyed by
+ * `name` (recorded with `?page=0`; the V8 reference shows the same array). What the real API does with a page
+ * past 0 is not recorded; the whole array is answered whatever `page` says, so a client that pages it would
+ * see the same rows again.
+ */
+function programDefinitions(state: SimState, _params: Params, query: URLSearchParams): SimResponse {
+  intParam(query, 'page', 0, 0);
+  const dataset = state.dataset('PROGRAM') as Dataset;
+  const items = dataset.liveSlice(0, dataset.liveCount).map((index) => text(dataset.record(index)));
+  return { status: 200, body: `[${items.join(',')}]` };
+}
+
+/**
+ * What a single-record route answers for a record it does not hold, as recorded after deletions
+ * (Lightmatter/welkin-health test/cassettes: test_cdt_delete and test_encounter_delete answer
+ * DT_RECORD_NOT_FOUND with componentType CDT, test_assessment_record_delete ASSESSMENT_RECORD_NOT_FOUND).
+ * Patients and calendar events: no recorded answer; NOT_FOUND.
+ */
+interface Missing {
+  code: string;
+  componentType: string;
+  message: string;
+}
+
+const MISSING_DT: Missing = {
+  code: 'DT_RECORD_NOT_FOUND',
+  componentType: 'CDT',
+  message: 'DT record not found',
+};
+
 /** Single-record GET; optional checks tie the record to the patient (and CDT name) named in the path. */
-function single(resource: string, label: string) {
+function single(resource: string, missing: Missing) {
   return (state: SimState, params: Params): SimResponse => {
     const dataset = state.dataset(resource) as Dataset;
     const id = params.id as string;
@@ -193,50 +231,79 @@ function single(resource: string, label: string) {
       record &&
       (params.patientId === undefined || record.patientId === params.patientId) &&
       (params.cdtName === undefined || record.cdtName === params.cdtName);
-    if (!record || !belongs) return simError(404, 'NOT_FOUND', `${label} not found`, { id }, resource);
+    if (!record || !belongs) {
+      const details = params.patientId === undefined ? {} : { recordId: id, patientId: params.patientId };
+      return simError(404, missing.code, missing.message, details, missing.componentType);
+    }
     return { status: 200, body: text(record) };
   };
 }
 
-/** GET routes below `/{tenant}`; `:x` segments are parameters. */
+/**
+ * The encounter with its related data, as recorded (test_encounter_assessments: `{encounter, disposition,
+ * calendarEvent, userRelatedToCalendarEvent, assessmentLinks, comments}`); the related parts are left empty.
+ */
+function fullEncounter(state: SimState, params: Params): SimResponse {
+  const answer = single('ENCOUNTER', MISSING_DT)(state, params);
+  if (answer.status !== 200) return answer;
+  const related =
+    '"disposition":null,"calendarEvent":null,"userRelatedToCalendarEvent":null,"assessmentLinks":[],"comments":[]';
+  return { status: 200, body: `{"encounter":${answer.body},${related}}` };
+}
+
+/**
+ * GET routes below `/{tenant}`; `:x` segments are parameters. Only routes the V8 reference documents and
+ * recorded real responses show (Lightmatter/welkin-health and Lightmatter/django-welkin test cassettes):
+ * there is no top-level `cdts/{id}`, `encounters/{id}` or `assessment-records/{id}`, and any other path is a
+ * 404 NOT_FOUND (server.ts), as Welkin answers it.
+ */
 export const ROUTES: Route[] = [
   { pattern: ['admin', 'users'], policy: 'USERS', handle: metaInfoList('USER') },
   { pattern: [':instance', 'export', ':resource'], policy: 'EXPORT', handle: exportResource },
   { pattern: [':instance', 'patients'], policy: 'PATIENTS', handle: springList('PATIENT') },
-  { pattern: [':instance', 'patients', ':id'], policy: 'PATIENTS', handle: single('PATIENT', 'Patient') },
+  {
+    pattern: [':instance', 'patients', ':id'],
+    policy: 'PATIENTS',
+    handle: single('PATIENT', { code: 'NOT_FOUND', componentType: 'PATIENT', message: 'Patient not found' }),
+  },
   { pattern: [':instance', 'calendar', 'events'], policy: 'CALENDAR', handle: springList('CALENDAR_EVENT') },
   {
     pattern: [':instance', 'calendar', 'events', ':id'],
     policy: 'CALENDAR',
-    handle: single('CALENDAR_EVENT', 'Calendar event'),
-  },
-  { pattern: [':instance', 'encounters'], policy: 'ENCOUNTERS', handle: metaInfoList('ENCOUNTER') },
-  {
-    pattern: [':instance', 'encounters', ':id'],
-    policy: 'ENCOUNTERS',
-    handle: single('ENCOUNTER', 'Encounter'),
+    handle: single('CALENDAR_EVENT', {
+      code: 'NOT_FOUND',
+      componentType: 'CALENDAR',
+      message: 'Event not found',
+    }),
   },
   {
     pattern: [':instance', 'patients', ':patientId', 'encounters', ':id'],
     policy: 'ENCOUNTERS',
-    handle: single('ENCOUNTER', 'Encounter'),
+    handle: single('ENCOUNTER', MISSING_DT),
   },
-  { pattern: [':instance', 'programs'], policy: 'PROGRAMS', handle: metaInfoList('PROGRAM') },
   {
-    pattern: [':instance', 'assessment-records', ':id'],
-    policy: 'ASSESSMENTS',
-    handle: single('ASSESSMENT', 'Assessment record'),
+    pattern: [':instance', 'patients', ':patientId', 'full-encounters', ':id'],
+    policy: 'ENCOUNTERS',
+    handle: fullEncounter,
+  },
+  {
+    pattern: [':instance', 'formations', 'current', 'programs'],
+    policy: 'PROGRAMS',
+    handle: programDefinitions,
   },
   {
     pattern: [':instance', 'patients', ':patientId', 'assessment-records', ':id'],
     policy: 'ASSESSMENTS',
-    handle: single('ASSESSMENT', 'Assessment record'),
+    handle: single('ASSESSMENT', {
+      code: 'ASSESSMENT_RECORD_NOT_FOUND',
+      componentType: 'ASSESSMENT',
+      message: 'Assessment record for patient not found',
+    }),
   },
-  { pattern: [':instance', 'cdts', ':id'], policy: 'CDTS', handle: single('CDT_RECORD', 'CDT record') },
   {
     pattern: [':instance', 'patients', ':patientId', 'cdts', ':cdtName', ':id'],
     policy: 'CDTS',
-    handle: single('CDT_RECORD', 'CDT record'),
+    handle: single('CDT_RECORD', MISSING_DT),
   },
 ];
 

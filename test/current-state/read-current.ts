@@ -13,14 +13,19 @@ export interface CurrentState {
 }
 
 /** The published current state as a reader following `_manifest.json` sees it. */
-export async function readCurrent(sink: Sink, source: string, resource: string): Promise<CurrentState> {
+export async function readCurrent(
+  sink: Sink,
+  source: string,
+  resource: string,
+  key = 'id',
+): Promise<CurrentState> {
   const text = await sink.getText(currentManifestKey(source, resource));
   if (text === undefined) throw new Error(`no current state for ${source}/${resource}`);
   const manifest = currentManifestSchema.parse(JSON.parse(text));
   const records = new Map<string, string>();
   for (const file of manifest.files) {
     for await (const line of storedLines(sink, currentFolder(source, resource), file)) {
-      const id = rawIdOf(line) ?? 'null';
+      const id = rawIdOf(line, 'record', key) ?? 'null';
       if (records.has(id)) throw new Error(`id ${id} twice in the current state`);
       records.set(id, line);
     }

@@ -44,7 +44,7 @@ afterEach(async () => {
   await rm(out, { recursive: true, force: true });
 });
 
-async function exportPatients(mode: 'full' | 'incremental'): Promise<ResourceResult> {
+async function exportPatients(mode: 'full' | 'incremental', resource = 'patients'): Promise<ResourceResult> {
   const { catalog } = welkinCatalog(
     {
       tenant: sim.tenant,
@@ -64,7 +64,7 @@ async function exportPatients(mode: 'full' | 'incremental'): Promise<ResourceRes
     sink,
     settings: SETTINGS,
     mode,
-    resources: ['patients'],
+    resources: [resource],
     concurrency: 1,
   });
   if (!outcome.done || outcome.failures.length > 0) throw new Error(JSON.stringify(outcome.failures));
@@ -157,5 +157,38 @@ describe('Welkin current state with webhook deletion markers', () => {
     const [markerKey] = await sink.list('welkin-changes/patient');
     const marker = JSON.parse((await sink.getText(markerKey as string)) as string) as { _pulledAt: string };
     expect(tombstones.find((t) => t.id === JSON.stringify(noticed))?.deletedAt).toBe(marker._pulledAt);
+  }, 60_000);
+
+  it('keeps a live CDT record whose notice met a 404 on a route no source documents', async () => {
+    // Prepare: a notice shaped like the real ones but without the patientId its documented route needs, and
+    // a `url` at the top-level `cdts/{id}` the worker used to guess; the simulator answers NOT_FOUND there.
+    await exportPatients('full', 'cdt_records');
+    const id = sim.liveIds('CDT_RECORD')[4] as string;
+    const record = sim.getRecord('CDT', id) as { cdtName: string };
+    const notice = makeNotice({
+      tenantName: sim.tenant,
+      instanceName: sim.instance,
+      eventEntity: 'CDT',
+      eventSubtype: 'CDT_UPDATED',
+      sourceId: id,
+      sourceName: record.cdtName,
+      patientId: null,
+      url: `${sim.baseUrl}/${sim.tenant}/${sim.instance}/cdts/${id}`,
+    });
+    const response = await post(service.server.url, JSON.stringify(notice));
+    await service.drain();
+    await settle();
+
+    // Act: an incremental run does not list the unchanged record again, so only a marker could remove it.
+    const run = await exportPatients('incremental', 'cdt_records');
+    const current = await readCurrent(sink, 'welkin', 'cdt_records');
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(service.stats().deadLetters).toHaveLength(1);
+    expect(await sink.list('welkin-changes')).toEqual([]);
+    expect(run.deletedCount ?? 0).toBe(0);
+    expect(current.records.has(JSON.stringify(id))).toBe(true);
+    expect(await readTombstones(sink, 'welkin', 'cdt_records')).toEqual([]);
   }, 60_000);
 });

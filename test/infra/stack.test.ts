@@ -138,6 +138,11 @@ describe('ClinicPipeStack', () => {
     expect(envOf(t.functionNamed('welkin-export')[1])).toMatchObject({
       WELKIN_CREDENTIALS_SECRET_ARN: expect.anything(),
       WELKIN_TOKEN_SECRET_ARN: expect.anything(),
+      // The default pace (240/min per API client) split between the Map's 2 parallel invocations.
+      WELKIN_REQUESTS_PER_MINUTE: '120',
+    });
+    expect(envOf(t.functionNamed('welkin-webhook-worker')[1])).toMatchObject({
+      WELKIN_REQUESTS_PER_MINUTE: '60',
     });
   });
 

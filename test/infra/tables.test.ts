@@ -25,6 +25,14 @@ describe('tables right by default (issue 10)', () => {
     }
   });
 
+  it('gives welkin_programs the columns of a program definition, which has no id', () => {
+    expect((table('welkin_programs').StorageDescriptor as Json).Columns).toEqual([
+      { Name: 'name', Type: 'string' },
+      { Name: 'title', Type: 'string' },
+      { Name: 'description', Type: 'string' },
+    ]);
+  });
+
   it('locates <source>_<resource> at the current state symlink, so it reads one complete version', () => {
     const patients = table('cliniko_patients');
     expect(patients.StorageDescriptor).toMatchObject({

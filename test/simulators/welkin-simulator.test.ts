@@ -410,38 +410,41 @@ describe('Welkin simulator: list endpoints', () => {
     expect(body.totalElements).toBe(150);
   });
 
-  it('serves encounters, admin users and programs as metaInfo pages', async () => {
+  it('serves admin users as metaInfo pages sized by `size`, and programs as a bare array keyed by name', async () => {
     // Prepare
-    const sim = await start({ rowsPerResource: { ENCOUNTER: 25, USER: 12, PROGRAM: 5 } });
+    const sim = await start({ rowsPerResource: { USER: 12, PROGRAM: 5 } });
     const bearer = await token(sim);
 
     // Act
-    const encounters = (await (await get(sim, 'encounters?page=2&pageSize=10', bearer)).json()) as {
+    const users = (await (await get(sim, 'admin/users?page=2&size=5', bearer)).json()) as {
       data: unknown[];
       metaInfo: Record<string, unknown>;
     };
-    const users = (await (await get(sim, 'admin/users?pageSize=5', bearer)).json()) as { metaInfo: unknown };
-    const programs = (await (await get(sim, 'programs', bearer)).json()) as { data: { name: string }[] };
+    const ignored = (await (await get(sim, 'admin/users?pageSize=5', bearer)).json()) as {
+      metaInfo: Record<string, unknown>;
+    };
+    const programs = (await (await get(sim, 'formations/current/programs?page=0', bearer)).json()) as Record<
+      string,
+      unknown
+    >[];
 
     // Assess
-    expect(encounters.data).toHaveLength(5);
-    expect(encounters.metaInfo).toEqual({
+    expect(users.data).toHaveLength(2);
+    expect(users.metaInfo).toEqual({
       page: 2,
-      pageSize: 10,
-      totalElements: 25,
-      numberOfElements: 5,
+      pageSize: 5,
+      totalElements: 12,
+      numberOfElements: 2,
       totalPages: 3,
       firstPage: false,
       lastPage: true,
     });
-    expect(users.metaInfo).toMatchObject({
-      page: 0,
-      pageSize: 5,
-      totalElements: 12,
-      totalPages: 3,
-      firstPage: true,
-    });
-    expect(programs.data.map((p) => p.name)).toContain('diabetes-care');
+    // `pageSize` is not a parameter of this list: the default size applies.
+    expect(ignored.metaInfo).toMatchObject({ pageSize: 20, numberOfElements: 12 });
+    expect(Array.isArray(programs)).toBe(true);
+    expect(programs.map((p) => p.name)).toContain('diabetes-care');
+    expect(programs).toHaveLength(5);
+    for (const program of programs) expect(program).not.toHaveProperty('id');
   });
 });
 
@@ -487,6 +490,73 @@ describe('Welkin simulator: errors and single records', () => {
     expect(cdtRes.status).toBe(200);
     expect(((await cdtRes.json()) as { id: string }).id).toBe(cdtId);
     expect(eventRes.status).toBe(200);
+  });
+
+  it('serves single records only on the recorded routes and answers 404 NOT_FOUND anywhere else', async () => {
+    // Prepare
+    const sim = await start();
+    const bearer = await token(sim);
+    const cdtId = sim.liveIds('CDT_RECORD')[0] as string;
+    const cdt = sim.getRecord('CDT', cdtId) as { patientId: string; cdtName: string };
+    const encounterId = sim.liveIds('ENCOUNTER')[0] as string;
+    const encounter = sim.getRecord('ENCOUNTER', encounterId) as { patientId: string };
+    const assessmentId = sim.liveIds('ASSESSMENT')[0] as string;
+    const assessment = sim.getRecord('ASSESSMENT', assessmentId) as { patientId: string };
+
+    // Act
+    const documented = await Promise.all(
+      [
+        `patients/${cdt.patientId}/cdts/${cdt.cdtName}/${cdtId}`,
+        `patients/${encounter.patientId}/encounters/${encounterId}`,
+        `patients/${encounter.patientId}/full-encounters/${encounterId}`,
+        `patients/${assessment.patientId}/assessment-records/${assessmentId}`,
+      ].map((path) => get(sim, path, bearer)),
+    );
+    const undocumented = await Promise.all(
+      [
+        `cdts/${cdtId}`,
+        `encounters/${encounterId}`,
+        'encounters',
+        `assessment-records/${assessmentId}`,
+        'programs',
+      ].map((path) => get(sim, path, bearer)),
+    );
+
+    // Assess
+    expect(documented.map((res) => res.status)).toEqual([200, 200, 200, 200]);
+    const full = (await documented[2]?.json()) as { encounter: { id: string }; comments: unknown[] };
+    expect(full.encounter.id).toBe(encounterId);
+    expect(full.comments).toEqual([]);
+    for (const res of undocumented) {
+      expect(res.status).toBe(404);
+      expectErrorArray(await res.json(), 'NOT_FOUND');
+    }
+  });
+
+  it('answers a missing record on its own route with the codes recorded after deletions', async () => {
+    // Prepare
+    const sim = await start();
+    const bearer = await token(sim);
+    const cdtId = sim.liveIds('CDT_RECORD')[0] as string;
+    const cdt = sim.getRecord('CDT', cdtId) as { patientId: string; cdtName: string };
+    const assessmentId = sim.liveIds('ASSESSMENT')[0] as string;
+    const assessment = sim.getRecord('ASSESSMENT', assessmentId) as { patientId: string };
+    sim.remove('CDT', cdtId);
+    sim.remove('ASSESSMENT', assessmentId);
+
+    // Act
+    const cdtRes = await get(sim, `patients/${cdt.patientId}/cdts/${cdt.cdtName}/${cdtId}`, bearer);
+    const assessmentRes = await get(
+      sim,
+      `patients/${assessment.patientId}/assessment-records/${assessmentId}`,
+      bearer,
+    );
+
+    // Assess
+    expect(cdtRes.status).toBe(404);
+    expectErrorArray(await cdtRes.json(), 'DT_RECORD_NOT_FOUND');
+    expect(assessmentRes.status).toBe(404);
+    expectErrorArray(await assessmentRes.json(), 'ASSESSMENT_RECORD_NOT_FOUND');
   });
 
   it('writes integers beyond 2^53 as bare digits and keeps awkward characters', async () => {

@@ -3,7 +3,7 @@ import { secretMatches } from '../../shared/webhooks/secret-compare.js';
 import { dedupeKeyOf } from '../../shared/welkin/webhooks/dedupe-key.js';
 import { changeKey, eventDateOf, eventKey } from '../../shared/welkin/webhooks/layout.js';
 import { welkinNoticeSchema } from '../../shared/welkin/webhooks/notice.js';
-import { pullTargetOf } from '../../shared/welkin/webhooks/pull-target.js';
+import { NoticeRouteError, pullTargetOf } from '../../shared/welkin/webhooks/pull-target.js';
 import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import { INSTANCE, makeNotice, TENANT } from './helpers.js';
 
@@ -82,26 +82,38 @@ describe('pull target', () => {
   });
 
   it.each([
-    ['PATIENT', `${root}/patients/p1`, 'p1'],
-    ['CALENDAR', `${root}/calendar/events/s1`, 's1'],
-    ['ASSESSMENT', `${root}/assessment-records/s1`, 's1'],
-    ['CDT', `${root}/cdts/s1`, 's1'],
-  ])('maps %s to its single-record path', (eventEntity, url, id) => {
+    ['PATIENT', {}, `${root}/patients/s1`],
+    ['CALENDAR', { sourceName: 'ENCOUNTER' }, `${root}/calendar/events/s1`],
+    ['CALENDAR_EVENT', {}, `${root}/calendar/events/s1`],
+    ['ASSESSMENT', {}, `${root}/patients/p1/assessment-records/s1`],
+    ['CDT', { sourceName: 'insurance' }, `${root}/patients/p1/cdts/insurance/s1`],
+    ['CDT_RECORD', { sourceName: 'cdt-self-care' }, `${root}/patients/p1/cdts/cdt-self-care/s1`],
+    ['ENCOUNTER', {}, `${root}/patients/p1/encounters/s1`],
+  ])('maps a %s notice without url to its documented route', (eventEntity, extra, url) => {
     // Act
-    const target = pullTargetOf(notice({ eventEntity }), api);
+    const target = pullTargetOf(notice({ eventEntity, ...extra }), api);
     // Assess
     expect(target?.url.toString()).toBe(url);
-    expect(target?.id).toBe(id);
+    expect(target?.id).toBe('s1');
+    expect(target?.route?.template).toBeDefined();
   });
 
-  it('uses the notice url when it is an API URL of this instance', () => {
+  it('prefers the documented route to the notice url', () => {
     // Act
     const target = pullTargetOf(
-      notice({ eventEntity: 'CDT', url: `${root}/patients/p1/cdts/vitals/s1` }),
+      notice({ eventEntity: 'CDT', sourceName: 'vitals', url: `${root}/cdts/s1` }),
       api,
     );
     // Assess
     expect(target?.url.toString()).toBe(`${root}/patients/p1/cdts/vitals/s1`);
+  });
+
+  it('follows the notice url of this instance when no documented route can be built, marked undocumented', () => {
+    // Act
+    const target = pullTargetOf(notice({ eventEntity: 'TASK', url: `${root}/tasks/s1` }), api);
+    // Assess
+    expect(target?.url.toString()).toBe(`${root}/tasks/s1`);
+    expect(target?.route).toBeUndefined();
   });
 
   it.each([
@@ -110,11 +122,10 @@ describe('pull target', () => {
     `${root}/../admin/users`,
     `https://user:pw@api.live.welkincloud.io/${TENANT}/${INSTANCE}/patients/p1`,
     'not a url',
-  ])('ignores the notice url %s and falls back to the table', (url) => {
-    // Act
-    const target = pullTargetOf(notice({ url }), api);
-    // Assess
-    expect(target?.url.toString()).toBe(`${root}/patients/p1`);
+  ])('never follows the notice url %s', (url) => {
+    // Act / Assess
+    expect(pullTargetOf(notice({ eventEntity: 'TASK', url }), api)).toBeUndefined();
+    expect(() => pullTargetOf(notice({ eventEntity: 'CDT', url }), api)).toThrow(NoticeRouteError);
   });
 
   it('has no target for an unknown entity without a usable url', () => {

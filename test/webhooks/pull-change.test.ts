@@ -5,8 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { InProcessQueue } from '../../scripts/local/in-process-queue.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { pullChange } from '../../shared/welkin/webhooks/pull-change.js';
+import { NoticeRouteError } from '../../shared/welkin/webhooks/pull-target.js';
 import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import type { FetchResult, RecordFetcher } from '../../shared/welkin/webhooks/record-fetcher.js';
+import { UnconfirmedDeletionError } from '../../shared/welkin/webhooks/welkin-not-found.js';
 import { INSTANCE, TENANT } from './helpers.js';
 
 class FakeFetcher implements RecordFetcher {
@@ -14,6 +16,8 @@ class FakeFetcher implements RecordFetcher {
   readonly records = new Map<string, string>();
   readonly asked: string[] = [];
   failures = 0;
+  /** The error codes of the 404 a missing record gets. */
+  missingCodes: string[] = ['NOT_FOUND'];
   async fetch(url: URL): Promise<FetchResult> {
     this.asked.push(url.toString());
     if (this.failures > 0) {
@@ -21,7 +25,9 @@ class FakeFetcher implements RecordFetcher {
       throw new Error('upstream 503');
     }
     const json = this.records.get(url.toString());
-    return json === undefined ? { found: false } : { found: true, json };
+    return json === undefined
+      ? { found: false, status: 404, codes: this.missingCodes }
+      : { found: true, json };
   }
 }
 
@@ -84,7 +90,7 @@ describe('pull worker core', () => {
   it('writes a deletion marker when the record is gone', async () => {
     // Act
     const outcome = await pullChange({
-      message: message({ eventEntity: 'PATIENT' }),
+      message: message({ eventEntity: 'PATIENT', sourceId: 'p1' }),
       api,
       fetcher,
       sink,
@@ -101,6 +107,85 @@ describe('pull worker core', () => {
       _id: 'p1',
       _pulledAt: '2026-05-06T07:08:09.000Z',
     });
+  });
+
+  it.each([
+    ['CDT', { sourceName: 'insurance' }, 'patients/p1/cdts/insurance/e1', ['DT_RECORD_NOT_FOUND']],
+    ['ENCOUNTER', {}, 'patients/p1/encounters/e1', ['DT_RECORD_NOT_FOUND']],
+    ['ASSESSMENT', {}, 'patients/p1/assessment-records/e1', ['ASSESSMENT_RECORD_NOT_FOUND']],
+  ])(
+    'writes a %s deletion marker only for the code its documented route gives a missing record',
+    async (eventEntity, extra, path, codes) => {
+      // Prepare
+      fetcher.missingCodes = codes;
+      // Act
+      const outcome = await pullChange({
+        message: message({ eventEntity, ...extra }),
+        api,
+        fetcher,
+        sink,
+        now,
+      });
+      // Assess
+      expect(fetcher.asked).toEqual([`${root}/${path}`]);
+      expect(outcome.kind).toBe('deleted');
+    },
+  );
+
+  it('fails a CDT notice whose documented route answers a generic NOT_FOUND, writing nothing', async () => {
+    // Prepare: NOT_FOUND is what an unknown route answers; a missing CDT record reads DT_RECORD_NOT_FOUND.
+    fetcher.missingCodes = ['NOT_FOUND'];
+    // Act
+    const failure = await pullChange({
+      message: message({ eventEntity: 'CDT', sourceName: 'insurance' }),
+      api,
+      fetcher,
+      sink,
+      now,
+    }).catch((error: unknown) => error);
+    // Assess
+    expect(failure).toBeInstanceOf(UnconfirmedDeletionError);
+    expect((failure as Error).message).toBe(
+      'Welkin CDT notice: 404 NOT_FOUND from its documented route patients/{patientId}/cdts/{sourceName}/{sourceId}, which answers a missing record with DT_RECORD_NOT_FOUND; not a deletion, nothing written',
+    );
+    expect(await sink.list('welkin-changes')).toEqual([]);
+  });
+
+  it('never writes a deletion marker for a 404 from the notice url, a route no source documents', async () => {
+    // Prepare: an encounter notice without patientId; its url points at a top-level route.
+    const url = `${root}/encounters/e1`;
+    // Act
+    const failure = await pullChange({
+      message: message({ eventEntity: 'ENCOUNTER', patientId: null, url }),
+      api,
+      fetcher,
+      sink,
+      now,
+    }).catch((error: unknown) => error);
+    // Assess
+    expect(fetcher.asked).toEqual([url]);
+    expect(failure).toBeInstanceOf(UnconfirmedDeletionError);
+    expect((failure as Error).message).toBe(
+      "Welkin ENCOUNTER notice: 404 NOT_FOUND from the notice's url, a route no source documents; not a deletion, nothing written",
+    );
+    expect(await sink.list('welkin-changes')).toEqual([]);
+  });
+
+  it('fails a CDT notice without the CDT name its route needs, asking nothing', async () => {
+    // Act
+    const failure = await pullChange({
+      message: message({ eventEntity: 'CDT', sourceName: null }),
+      api,
+      fetcher,
+      sink,
+      now,
+    }).catch((error: unknown) => error);
+    // Assess
+    expect(failure).toBeInstanceOf(NoticeRouteError);
+    expect((failure as Error).message).toBe(
+      'Welkin CDT notice: lacks a field its route patients/{patientId}/cdts/{sourceName}/{sourceId} needs, and has no usable url; not pulled',
+    );
+    expect(fetcher.asked).toEqual([]);
   });
 
   it('skips an entity it cannot pull without writing or fetching', async () => {

@@ -7,6 +7,7 @@ import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { welkinNoticeSchema } from '../../shared/welkin/webhooks/notice.js';
 import { type QueuedNotice, toQueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import { receiveWebhook } from '../../shared/welkin/webhooks/receive-webhook.js';
+import { isRecordGone } from '../../shared/welkin/webhooks/welkin-not-found.js';
 import { WelkinRecordFetcher } from '../../shared/welkin/webhooks/welkin-record-fetcher.js';
 import { fakeFetch, fakeJwt, json, testConfig, welkinError } from '../welkin/helpers.js';
 import { INSTANCE, makeNotice, SECRET, TENANT } from './helpers.js';
@@ -29,14 +30,22 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   );
 }
 
-describe('record fetcher: what counts as "record gone"', () => {
-  it('reports a 404 whose error code is NOT_FOUND as not found', async () => {
+describe('record fetcher: 404s are answers, judged by the route', () => {
+  const documented = {
+    entity: 'PATIENT',
+    id: PATIENT_ID,
+    url: RECORD_URL,
+    route: { template: 'patients/{sourceId}', goneCodes: ['NOT_FOUND'] },
+  };
+
+  it('reports a 404 with its Welkin error codes', async () => {
     // Prepare
     const fetcher = fetcherAnswering(() => welkinError(404, 'NOT_FOUND', { id: PATIENT_ID }));
     // Act
     const result = await fetcher.fetch(RECORD_URL, 'PATIENT');
     // Assess
-    expect(result).toEqual({ found: false });
+    expect(result).toEqual({ found: false, status: 404, codes: ['NOT_FOUND'] });
+    expect(isRecordGone(documented, ['NOT_FOUND'])).toBe(true);
   });
 
   it.each([
@@ -44,14 +53,29 @@ describe('record fetcher: what counts as "record gone"', () => {
     ['a 404 for another reason (TENANT_NOT_FOUND)', () => welkinError(404, 'TENANT_NOT_FOUND')],
     ['a 404 without a Welkin error body', () => new Response('<html>Not Found</html>', { status: 404 })],
     ['a 410 without an error code', () => json([{ message: 'gone' }], 410)],
-  ])('throws on %s, so the queue retries and dead-letters it', async (_label, answer) => {
+  ])('does not read %s as a deletion, even on the documented route', async (_label, answer) => {
     // Prepare
     const fetcher = fetcherAnswering(answer);
+    // Act
+    const result = await fetcher.fetch(RECORD_URL, 'PATIENT');
+    // Assess
+    expect(result.found).toBe(false);
+    expect(isRecordGone(documented, result.found ? [] : result.codes)).toBe(false);
+  });
+
+  it('does not read NOT_FOUND from a route no source documents as a deletion', () => {
+    // Act / Assess
+    expect(isRecordGone({ ...documented, route: undefined }, ['NOT_FOUND'])).toBe(false);
+  });
+
+  it('throws on other failures, so the queue retries and dead-letters them', async () => {
+    // Prepare
+    const fetcher = fetcherAnswering(() => welkinError(400, 'VALIDATION_ERROR'));
     // Act
     const failure = await failureOf(fetcher.fetch(RECORD_URL, 'PATIENT'));
     // Assess
     expect(failure).toBeInstanceOf(HttpError);
-    expect(safeReason(failure)).toMatch(/^HttpError \(status 4(04|10)/);
+    expect(safeReason(failure)).toMatch(/^HttpError \(status 400/);
   });
 });
 
@@ -97,6 +121,15 @@ describe('queued notice', () => {
     // Assess
     expect(JSON.stringify(queued)).not.toContain('Jane Doe');
     expect(queued.notice).not.toHaveProperty('sourceName');
+  });
+
+  it("queues a CDT notice's sourceName, the CDT name its record's route needs", () => {
+    // Prepare
+    const notice = welkinNoticeSchema.parse(makeNotice({ eventEntity: 'CDT', sourceName: 'insurance' }));
+    // Act
+    const queued = toQueuedNotice(notice, 'a'.repeat(64), 'welkin-events/x.json', new Date());
+    // Assess
+    expect(queued.notice.sourceName).toBe('insurance');
   });
 });
 

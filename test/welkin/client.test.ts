@@ -185,7 +185,19 @@ describe('welkinConfigFrom', () => {
     // Assess
     expect(live.baseUrl.href).toBe('https://api.live.welkincloud.io/');
     expect(sandbox.baseUrl.href).toBe('https://api.sandbox.welkincloud.io/');
-    expect(live.requestsPerMinute).toBeUndefined();
+    expect(live.requestsPerMinute).toBe(240);
+  });
+
+  it('paces data requests at 240/min by default; 0 is unpaced and a negative pace is refused', () => {
+    // Act
+    const unpaced = welkinConfigFrom({ ...env, WELKIN_REQUESTS_PER_MINUTE: '0' });
+    const slower = welkinConfigFrom({ ...env, WELKIN_REQUESTS_PER_MINUTE: '60' });
+    const negative = () => welkinConfigFrom({ ...env, WELKIN_REQUESTS_PER_MINUTE: '-1' });
+
+    // Assess
+    expect(unpaced.requestsPerMinute).toBeUndefined();
+    expect(slower.requestsPerMinute).toBe(60);
+    expect(negative).toThrow(ConfigError);
   });
 
   it('accepts plain http only for a loopback simulator', () => {

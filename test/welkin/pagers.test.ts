@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { MalformedResponseError } from '../../shared/errors.js';
 import type { ExportWindow, Page } from '../../shared/export/pager.js';
+import { ArrayPager } from '../../shared/welkin/array-pager.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
 import { ListPager, META_INFO_PAGE } from '../../shared/welkin/list-pager.js';
+import { pagerFor } from '../../shared/welkin/pagers.js';
 import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
+import { WELKIN_RESOURCES } from '../../shared/welkin/resources.js';
 import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, testConfig } from './helpers.js';
 
@@ -296,12 +299,12 @@ function listApi(
 }
 
 describe('ListPager', () => {
-  it('pages a metaInfo list until the short last page, with sort and pageSize', async () => {
+  it('pages a metaInfo list until the short last page, with page and size', async () => {
     // Prepare
     const { client, seen } = clientFor(
       listApi(
         7,
-        'pageSize',
+        'size',
         (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`,
       ),
     );
@@ -315,9 +318,9 @@ describe('ListPager', () => {
     expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5', 'u6']);
     const listCalls = seen.filter((r) => r.url.pathname.endsWith('/admin/users'));
     expect(listCalls.map((r) => r.url.searchParams.toString())).toEqual([
-      'page=0&pageSize=3&sort=id%2Casc',
-      'page=1&pageSize=3&sort=id%2Casc',
-      'page=2&pageSize=3&sort=id%2Casc',
+      'page=0&size=3&sort=id%2Casc',
+      'page=1&size=3&sort=id%2Casc',
+      'page=2&size=3&sort=id%2Casc',
     ]);
   });
 
@@ -326,19 +329,19 @@ describe('ListPager', () => {
     const { client, seen } = clientFor(
       listApi(
         6,
-        'pageSize',
+        'size',
         (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`,
       ),
     );
 
     // Act
     const pages = await collect(
-      new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 3).pages(FULL),
+      new ListPager(client, 'gh/admin/users', META_INFO_PAGE, undefined, 3).pages(FULL),
     );
 
     // Assess
     expect(idsOf(pages)).toEqual(['u0', 'u1', 'u2', 'u3', 'u4', 'u5']);
-    expect(seen.filter((r) => r.url.pathname.endsWith('/programs')).length).toBe(3);
+    expect(seen.filter((r) => r.url.pathname.endsWith('/admin/users')).length).toBe(3);
   });
 
   it('keeps paging after a short page when the envelope says it is not the last (server-capped page size)', async () => {
@@ -351,7 +354,7 @@ describe('ListPager', () => {
         .map((id) => `{"id":"${id}"}`);
       return json(`{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${(page + 1) * 2 >= 5}}}`);
     });
-    const pager = new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 3);
+    const pager = new ListPager(client, 'gh/admin/users', META_INFO_PAGE, undefined, 3);
 
     // Act
     const pages = await collect(pager.pages(FULL));
@@ -364,7 +367,7 @@ describe('ListPager', () => {
     [
       'metaInfo',
       META_INFO_PAGE,
-      'pageSize',
+      'size',
       (items: string[], page: number, last: boolean, total: number) =>
         `{"data":[${items}],"metaInfo":{"page":${page},"totalElements":${total},"lastPage":${last}}}`,
     ],
@@ -414,7 +417,7 @@ describe('ListPager', () => {
 
     // Act
     const failure = await collect(
-      new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 2).pages(FULL),
+      new ListPager(client, 'gh/admin/users', META_INFO_PAGE, undefined, 2).pages(FULL),
     ).catch((e: unknown) => e);
 
     // Assess
@@ -431,7 +434,7 @@ describe('ListPager', () => {
 
       // Act
       const failure = await collect(
-        new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE).pages(FULL, cursor),
+        new ListPager(client, 'gh/admin/users', META_INFO_PAGE).pages(FULL, cursor),
       ).catch((e: unknown) => e);
 
       // Assess
@@ -445,7 +448,7 @@ describe('ListPager', () => {
     const { client, seen } = clientFor(
       listApi(
         7,
-        'pageSize',
+        'size',
         (items, page, last) => `{"data":[${items}],"metaInfo":{"page":${page},"lastPage":${last}}}`,
       ),
     );
@@ -472,10 +475,58 @@ describe('ListPager', () => {
 
     // Act
     const failure = await collect(
-      new ListPager(client, 'gh/sb-demo/programs', META_INFO_PAGE, undefined, 2).pages(FULL),
+      new ListPager(client, 'gh/admin/users', META_INFO_PAGE, undefined, 2).pages(FULL),
     ).catch((e: unknown) => e);
 
     // Assess
     expect((failure as Error).message).toMatch(/repeats the previous page/);
+  });
+});
+
+describe('ArrayPager (program definitions)', () => {
+  const programs =
+    '[{"name":"prog-a","title":"A","phases":[{"name":"start"}]},{"name":"prog-b","title":"B"}]';
+
+  it('asks formations/current/programs?page=0 once and keys each definition by name', async () => {
+    // Prepare
+    const { client, seen } = clientFor((url) =>
+      url.pathname.includes('/admin/api_clients/')
+        ? json({ token: fakeJwt(Date.now()) }, 201)
+        : json(programs),
+    );
+    const resource = WELKIN_RESOURCES.find((candidate) => candidate.name === 'programs');
+    const pager = pagerFor(client, resource as (typeof WELKIN_RESOURCES)[number]);
+
+    // Act
+    const pages = await collect(pager.pages(FULL));
+
+    // Assess
+    const data = seen.filter((r) => !r.url.pathname.includes('/admin/api_clients/'));
+    expect(data.map((r) => `${r.url.pathname}${r.url.search}`)).toEqual([
+      '/gh/sb-demo/formations/current/programs?page=0',
+    ]);
+    expect(pager.key).toBe('name');
+    expect(pages.flatMap((page) => page.records.map((record) => record.id))).toEqual(['prog-a', 'prog-b']);
+    expect(pages[0]?.records[0]?.json).toBe('{"name":"prog-a","title":"A","phases":[{"name":"start"}]}');
+    expect(pages.at(-1)?.cursor).toBeUndefined();
+  });
+
+  it.each([
+    ['a {data, metaInfo} object', '{"data":[{"name":"prog-a"}],"metaInfo":{}}', /expected a JSON array/],
+    ['a definition without a name', '[{"title":"A"}]', /row 0 has no name/],
+  ])('fails on %s instead of guessing', async (_label, body, message) => {
+    // Prepare
+    const { client } = clientFor((url) =>
+      url.pathname.includes('/admin/api_clients/') ? json({ token: fakeJwt(Date.now()) }, 201) : json(body),
+    );
+
+    // Act
+    const failure = await collect(
+      new ArrayPager(client, 'gh/sb-demo/formations/current/programs', 'name').pages(FULL),
+    ).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(MalformedResponseError);
+    expect((failure as Error).message).toMatch(message);
   });
 });

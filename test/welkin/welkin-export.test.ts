@@ -58,12 +58,40 @@ async function exportTo(
   });
 }
 
-/** The API's JSON text of a record as our NDJSON line must hold it (U+2028/9 escaped, nothing else changed). */
-function expectedLine(resource: string, id: string): string | undefined {
+/** Program definitions are keyed by `name` (they carry no id); every other resource by `id`. */
+const KEY: Record<string, string> = { programs: 'name' };
+
+/** The key of every live record of a resource, as its lines must carry it. */
+function liveKeys(resource: string): string[] {
+  const simName = SIM_NAME[resource] as string;
+  const key = KEY[resource];
+  if (!key) return sim.liveIds(simName);
   return sim
-    .getRecordText(SIM_NAME[resource] as string, id)
+    .liveIds(simName)
+    .map((id) => String((sim.getRecord(simName, id) as Record<string, unknown>)[key]));
+}
+
+function keyOfLine(resource: string, line: string): string {
+  const key = KEY[resource];
+  return key ? String((JSON.parse(line) as Record<string, unknown>)[key]) : idOfLine(line);
+}
+
+/** The API's JSON text of a record as our NDJSON line must hold it (U+2028/9 escaped, nothing else changed). */
+function expectedLine(resource: string, key: string): string | undefined {
+  const simName = SIM_NAME[resource] as string;
+  const id = KEY[resource]
+    ? sim.liveIds(simName).find((candidate) => liveKeyOf(resource, candidate) === key)
+    : key;
+  if (id === undefined) return undefined;
+  return sim
+    .getRecordText(simName, id)
     ?.replace(/\u2028/g, '\\u2028')
     .replace(/\u2029/g, '\\u2029');
+}
+
+function liveKeyOf(resource: string, id: string): string {
+  const key = KEY[resource] ?? 'id';
+  return String((sim.getRecord(SIM_NAME[resource] as string, id) as Record<string, unknown>)[key]);
 }
 
 async function linesOf(root: string, resource: string): Promise<string[]> {
@@ -77,8 +105,8 @@ function idOfLine(line: string): string {
   return match[1];
 }
 
-function expectExactlyOnce(lines: string[], expected: string[]) {
-  const ids = lines.map(idOfLine);
+function expectExactlyOnce(lines: string[], expected: string[], keyOf: (line: string) => string = idOfLine) {
+  const ids = lines.map(keyOf);
   expect(ids.length).toBe(new Set(ids).size);
   expect([...ids].sort()).toEqual([...expected].sort());
 }
@@ -108,8 +136,9 @@ describe('Welkin export against the simulator', () => {
     expect(outcome.failures).toEqual([]);
     for (const resource of SOME) {
       const lines = await linesOf(out, resource);
-      expectExactlyOnce(lines, sim.liveIds(SIM_NAME[resource] as string));
-      for (const line of lines) expect(line).toBe(expectedLine(resource, idOfLine(line)));
+      const keyOf = (line: string) => keyOfLine(resource, line);
+      expectExactlyOnce(lines, liveKeys(resource), keyOf);
+      for (const line of lines) expect(line).toBe(expectedLine(resource, keyOf(line)));
     }
     const patients = await linesOf(out, 'patients');
     expect(patients.some((line) => /"externalNumericId":9\d{15,}/.test(line))).toBe(true);
@@ -144,11 +173,11 @@ describe('Welkin export against the simulator', () => {
   });
 
   it('renews ahead of expiry when tokens are short-lived, and the export completes', async () => {
-    // Prepare: one-second tokens, and enough slow list pages to outlive several of them.
+    // Prepare: one-second tokens, and enough slow list pages (1,000 users a page) to outlive several of them.
     sim = await startWelkinSimulator({
-      rowsPerResource: { USER: 3_000, PATIENT: 2_000 },
+      rowsPerResource: { USER: 6_000, PATIENT: 2_000 },
       tokenLifetimeSeconds: 1,
-      latencyMs: 25,
+      latencyMs: 200,
     });
     const { catalog } = source();
 
@@ -361,7 +390,9 @@ describe('npm run export -- welkin', () => {
       expect(line).not.toContain(sim.secret);
       expect(line).not.toContain(token);
     }
-    expectExactlyOnce(await linesOf(join(out, 'data'), 'programs'), sim.liveIds('PROGRAM'));
+    expectExactlyOnce(await linesOf(join(out, 'data'), 'programs'), liveKeys('programs'), (line) =>
+      keyOfLine('programs', line),
+    );
   });
 });
 

@@ -4,6 +4,7 @@ import { changeKey } from './layout.js';
 import { type PullTarget, pullTargetOf, type WelkinApiLocation } from './pull-target.js';
 import type { QueuedNotice } from './queued-notice.js';
 import type { RecordFetcher } from './record-fetcher.js';
+import { isRecordGone, unconfirmedDeletion } from './welkin-not-found.js';
 
 export interface PullOptions {
   message: QueuedNotice;
@@ -47,8 +48,9 @@ function withStamp(json: string, stamp: Record<string, unknown>): string {
 
 /**
  * Ping and pull for one queued notice: fetch the record as it is now and write it as one NDJSON line under
- * the notice's dedupe key. A record that no longer exists becomes a deletion marker. The file is
- * overwritten on a repeat (SQS redelivery, Welkin redelivery): a later pull is never staler.
+ * the notice's dedupe key. A record its own documented route says is missing becomes a deletion marker; any
+ * other 404 fails the notice with nothing written (welkin-not-found.ts). The file is overwritten on a repeat
+ * (SQS redelivery, Welkin redelivery): a later pull is never staler.
  */
 export async function pullChange(options: PullOptions): Promise<PullOutcome> {
   const { message, sink } = options;
@@ -60,6 +62,9 @@ export async function pullChange(options: PullOptions): Promise<PullOutcome> {
   const target = pullTargetOf(message.notice, options.api);
   if (!target) return { kind: 'skipped', ...ids, reason: 'no single-record path for this entity' };
   const result = await options.fetcher.fetch(target.url, target.entity);
+  if (!result.found && !isRecordGone(target, result.codes)) {
+    throw unconfirmedDeletion(target, result.status, result.codes);
+  }
   const pulledAt = (options.now ?? (() => new Date()))();
   const stamp = { _notice: noticeSummary(message, target), _pulledAt: pulledAt.toISOString() };
   const line = result.found

@@ -3,9 +3,9 @@ import type { WelkinNotice } from './notice.js';
 
 /**
  * What the receiver queues for the pull worker: the ids needed to find the record, and where the stored
- * event lives. Names (sourceName, initiatedByName) and unknown extras stay in the stored event only, so the
- * queue holds no more than it needs. A message queued before sourceName was dropped still parses: zod strips
- * the extra key.
+ * event lives. Names (initiatedByName, and the sourceName of most entities: a PATIENT notice's is the
+ * patient's name) and unknown extras stay in the stored event only, so the queue holds no more than it needs.
+ * A CDT notice's sourceName is the CDT's name, part of its record's route, and is queued (cdtSourceName).
  */
 export const queuedNoticeSchema = z.object({
   version: z.literal(1),
@@ -19,6 +19,7 @@ export const queuedNoticeSchema = z.object({
     eventSubtype: z.string(),
     sourceId: z.string(),
     patientId: z.string().nullish(),
+    sourceName: z.string().nullish(),
     url: z.string().nullish(),
     initiatedTime: z.string().nullish(),
   }),
@@ -44,10 +45,18 @@ export function toQueuedNotice(
       eventSubtype: notice.eventSubtype,
       sourceId: notice.sourceId,
       patientId: notice.patientId ?? null,
+      ...cdtSourceName(notice),
       url: notice.url ?? null,
       initiatedTime: notice.initiatedTime ?? null,
     },
   };
+}
+
+/** A CDT notice's sourceName (the CDT's name, needed for its route); absent for every other entity. */
+function cdtSourceName(notice: WelkinNotice): { sourceName?: string } {
+  const entity = notice.eventEntity.toUpperCase();
+  const isCdt = entity === 'CDT' || entity === 'CDT_RECORD';
+  return isCdt && notice.sourceName ? { sourceName: notice.sourceName } : {};
 }
 
 /** Where a queued notice goes; `send` resolves once the queue holds it durably. */

@@ -1,14 +1,14 @@
+import { HttpError } from '../../errors.js';
 import { scanValue } from '../../json/page-scanner.js';
 import type { WelkinClient } from '../client.js';
 import type { WelkinApiLocation } from './pull-target.js';
 import type { FetchResult, RecordFetcher } from './record-fetcher.js';
-import { isRecordNotFound } from './welkin-not-found.js';
 
 /**
- * Single-record GETs through the shared Welkin client: its token store, retries, origin pinning and
- * redaction apply. Only a 404/410 whose error code says the record is missing means "gone" (the caller
- * writes a deletion marker); any other failure throws, so SQS retries the notice and then dead-letters it
- * rather than marking a live record deleted.
+ * Single-record GETs through the shared Welkin client: its token store, pace, retries, origin pinning and
+ * redaction apply. A 404/410 comes back with its error codes for the caller to judge (only the record's own
+ * documented route saying it is missing means "gone"); any other failure throws, so SQS retries the notice
+ * and then dead-letters it.
  */
 export class WelkinRecordFetcher implements RecordFetcher {
   constructor(private readonly client: WelkinClient) {}
@@ -23,7 +23,9 @@ export class WelkinRecordFetcher implements RecordFetcher {
     try {
       ({ text } = await this.client.http.request('GET', url.toString()));
     } catch (error) {
-      if (isRecordNotFound(error)) return { found: false };
+      if (error instanceof HttpError && (error.status === 404 || error.status === 410)) {
+        return { found: false, status: error.status, codes: error.codes };
+      }
       throw error;
     }
     // Named by entity, not URL: the path holds patient and record ids, and this message reaches the logs.
