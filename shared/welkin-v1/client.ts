@@ -76,11 +76,25 @@ export class WelkinV1Client {
     try {
       ({ text } = await this.tokenHttp.request('POST', this.config.tokenUrl.toString(), form));
     } catch (error) {
-      const reason = error instanceof HttpError ? error.message : 'request failed';
-      throw new AuthError(`cannot obtain a Welkin v1 token: ${reason}`, { cause: error });
+      throw new AuthError(`cannot obtain a Welkin v1 token: ${tokenFailure(error)}`, { cause: error });
     }
     return accessTokenOf(text, now);
   }
+}
+
+/** Why a token request failed: the status and the `errors[].code` values, or the transport's reason. */
+function tokenFailure(error: unknown): string {
+  if (error instanceof HttpError && error.status !== undefined) {
+    const codes = error.codes.length > 0 ? ` (${error.codes.join(', ')})` : '';
+    const hint =
+      error.status === 401 || error.status === 403
+        ? '; check WELKIN_V1_CLIENT_ID, WELKIN_V1_CLIENT_SECRET and the scopes the client may request'
+        : error.status === 400
+          ? '; the assertion or grant was refused (clock, scope or token URL)'
+          : '';
+    return `the token endpoint answered ${error.status}${codes}${hint}`;
+  }
+  return error instanceof Error ? error.message : 'request failed';
 }
 
 /** `{access_token, expires_in?}` → the cached form; the expiry from `expires_in`, else the JWT's `exp`. */

@@ -10,6 +10,8 @@ export const WELKIN_V1_ENV = {
   timeoutMs: 'WELKIN_V1_TIMEOUT_MS',
   requestsPerMinute: 'WELKIN_V1_REQUESTS_PER_MINUTE',
   pageSize: 'WELKIN_V1_PAGE_SIZE',
+  /** audit_logs event_type values (comma-separated); unset: audit_logs is not exported. */
+  auditLogEventTypes: 'WELKIN_V1_AUDIT_LOG_EVENT_TYPES',
   /** CLI only: where the access token is cached between runs. */
   tokenFile: 'WELKIN_V1_TOKEN_FILE',
   /** Lambdas: JSON `{clientId, clientSecret, scope?}`. */
@@ -36,6 +38,7 @@ export const WELKIN_V1_LAMBDA_ENV = {
     WELKIN_V1_ENV.baseUrl,
     WELKIN_V1_ENV.requestsPerMinute,
     WELKIN_V1_ENV.timeoutMs,
+    WELKIN_V1_ENV.auditLogEventTypes,
   ],
   webhook: [
     WELKIN_V1_ENV.webhookSecretArn,

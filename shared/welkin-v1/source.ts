@@ -11,7 +11,7 @@ import {
 } from './config.js';
 import { WELKIN_V1_DEPLOYMENT } from './deployment.js';
 import { welkinV1LambdaConfig } from './lambda-config.js';
-import { WELKIN_V1_RESOURCES } from './resources.js';
+import { AUDIT_LOGS, WELKIN_V1_ALIASES, WELKIN_V1_RESOURCES } from './resources.js';
 
 function connect(config: WelkinV1Config, tokenStore: TokenStore): SourceConnection {
   const { catalog, client } = welkinV1Catalog(config, tokenStore);
@@ -22,6 +22,8 @@ function connect(config: WelkinV1Config, tokenStore: TokenStore): SourceConnecti
 export const welkinV1Source: SourceModule = {
   name: WELKIN_V1_SOURCE,
   resourceNames: WELKIN_V1_RESOURCES.map((resource) => resource.name),
+  optionalResourceNames: [AUDIT_LOGS.name],
+  resourceAliases: WELKIN_V1_ALIASES,
   cliConcurrency: 3,
   localEnv: welkinV1EnvSchema.extend(welkinV1TokenFileEnvSchema.shape),
   deployment: WELKIN_V1_DEPLOYMENT,
