@@ -38,7 +38,7 @@ export class SnsVerifier {
 
   async refusal(message: SnsMessage): Promise<SnsRefusal | undefined> {
     const certUrl = snsUrl(message.SigningCertURL);
-    if (!certUrl || !certUrl.pathname.endsWith('.pem')) return 'cert_url';
+    if (!certUrl?.pathname.endsWith('.pem')) return 'cert_url';
     if (message.Type !== 'Notification' && !snsUrl(message.SubscribeURL)) return 'subscribe_url';
     let certificate: X509Certificate;
     try {

@@ -77,7 +77,8 @@ export async function receiveV1Notification(options: V1ReceiveOptions): Promise<
   const notifyUrl = config.notifyUrl ?? request.url;
   if (headerValue(request.headers, 'authorization') === undefined) {
     // One verifier per process in production, so fetched SNS certificates are cached across deliveries.
-    const deps = options.realtime ?? (productionRealtime ??= defaultRealtimeDeps());
+    productionRealtime ??= options.realtime ? undefined : defaultRealtimeDeps();
+    const deps = options.realtime ?? (productionRealtime as RealtimeDeps);
     return receiveV1Realtime({ request, config, sink, queue, now, notifyUrl, deps });
   }
   const refusal = await checkNotificationJwt(
