@@ -9,6 +9,7 @@ import { SimTokens } from './tokens.js';
 
 export type { UpdateNotice } from './notify.js';
 export { notificationJwt, sendUpdateNotification } from './notify.js';
+export { type RealtimeChange, realtimeNotification, SnsStandIn } from './sns.js';
 
 /**
  * Local stand-in for Welkin's v1 API (api.welkinhealth.com), built from the final public reference
@@ -64,6 +65,8 @@ export interface WelkinV1Simulator {
   spread(path: string, ids: readonly string[], stepMicros: bigint): void;
   /** Give `count` rows one shared updated_at (now): a tie group. Returns their ids. */
   tie(path: string, count: number): string[];
+  /** The record's GET URL (`{base}/v1/{path}/{id}`), as a realtime notification's href. */
+  recordUrl(path: string, id: string): string;
   /** A legacy update notification entry for a window, times written as the reference does (no offset). */
   notice(path: string, fromIso: string, toIso: string): UpdateNotice;
 }
@@ -199,6 +202,7 @@ export async function startWelkinV1Simulator(
       data.sort();
       return chosen.map((row) => row.id);
     },
+    recordUrl: (path, id) => `${baseUrl}/v1/${path}/${id}`,
     notice: (path, fromIso, toIso) => {
       const [from, to] = [offsetlessIso(fromIso), offsetlessIso(toIso)];
       const params = new URLSearchParams({ 'page[to]': to, 'page[from]': from });
