@@ -65,6 +65,8 @@ export interface WelkinV1Simulator {
   spread(path: string, ids: readonly string[], stepMicros: bigint): void;
   /** Give `count` rows one shared updated_at (now): a tie group. Returns their ids. */
   tie(path: string, count: number): string[];
+  /** Tokens of the SNS subscriptions confirmed (GET of a SubscribeURL, through SnsStandIn). */
+  snsConfirmations(): string[];
   /** The record's GET URL (`{base}/v1/{path}/{id}`), as a realtime notification's href. */
   recordUrl(path: string, id: string): string;
   /** A legacy update notification entry for a window, times written as the reference does (no offset). */
@@ -119,6 +121,7 @@ export async function startWelkinV1Simulator(
     find,
     random: prng(opts.seed ?? 1),
     counters: { requests: 0, findRequests: 0, getRequests: 0, errors: 0, drops: 0 },
+    snsConfirmations: [],
   };
   const server = createSimServer(ctx);
   await new Promise<void>((resolve, reject) => {
@@ -202,6 +205,7 @@ export async function startWelkinV1Simulator(
       data.sort();
       return chosen.map((row) => row.id);
     },
+    snsConfirmations: () => [...ctx.snsConfirmations],
     recordUrl: (path, id) => `${baseUrl}/v1/${path}/${id}`,
     notice: (path, fromIso, toIso) => {
       const [from, to] = [offsetlessIso(fromIso), offsetlessIso(toIso)];

@@ -4,6 +4,7 @@ import { readTokenBody } from '../shared/read-token-body.js';
 import type { SimDataset } from './dataset.js';
 import { type FindSettings, findPage } from './find.js';
 import { jsonText } from './models.js';
+import { SNS_TEST_CERTIFICATE } from './sns-test-certificate.js';
 import type { SimTokens } from './tokens.js';
 
 export interface SimFaults {
@@ -22,6 +23,8 @@ export interface SimContext {
   find: FindSettings;
   random: () => number;
   counters: { requests: number; findRequests: number; getRequests: number; errors: number; drops: number };
+  /** Tokens of the SNS subscriptions confirmed through /sns/. */
+  snsConfirmations: string[];
 }
 
 /** The reference's error shape: `{"errors":[{"status":401,"code":"unauthorized",...}]}`. */
@@ -34,6 +37,7 @@ async function answer(
   req: IncomingMessage,
   url: URL,
 ): Promise<{ status: number; body: string } | 'drop'> {
+  if (url.pathname.startsWith('/sns/')) return snsAnswer(ctx, url);
   const segments = url.pathname.split('/').filter(Boolean);
   if (segments[0] !== 'v1' || segments.length < 2 || segments.length > 3) return errorBody(404, 'not_found');
   const path = segments[1] as string;
@@ -69,6 +73,22 @@ async function answer(
   }
   ctx.counters.findRequests++;
   return findPage(set, url.searchParams, ctx.find);
+}
+
+/**
+ * The SNS side, reached through the stand-in's fetchers (simulators/welkin-v1/sns.ts), which map the
+ * `https://sns.<region>.amazonaws.com` URLs here: the signing certificate, and the ConfirmSubscription GET.
+ */
+function snsAnswer(ctx: SimContext, url: URL): { status: number; body: string } {
+  if (url.pathname === '/sns/SimpleNotificationService-test.pem') {
+    return { status: 200, body: SNS_TEST_CERTIFICATE };
+  }
+  const token = url.searchParams.get('Token');
+  if (url.pathname === '/sns/' && url.searchParams.get('Action') === 'ConfirmSubscription' && token) {
+    ctx.snsConfirmations.push(token);
+    return { status: 200, body: '{"ConfirmSubscriptionResponse":{}}' };
+  }
+  return errorBody(404, 'not_found');
 }
 
 function tokenForm(type: string, raw: string): URLSearchParams | undefined {

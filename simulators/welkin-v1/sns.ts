@@ -1,7 +1,7 @@
 import { createSign, randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { type SnsMessage, stringToSign } from '../../shared/welkin-v1/realtime/sns-message.js';
-import { SNS_TEST_CERTIFICATE, SNS_TEST_PRIVATE_KEY } from './sns-test-certificate.js';
+import { SNS_TEST_PRIVATE_KEY } from './sns-test-certificate.js';
 
 export interface RealtimeChange {
   resource: string;
@@ -13,9 +13,10 @@ export interface RealtimeChange {
 
 /**
  * A stand-in for the Amazon SNS topic Welkin's realtime notifications come through: it signs messages with a
- * test-only certificate (simulators/welkin-v1/sns-test-certificate.ts) that it "serves" at an
- * `https://sns.<region>.amazonaws.com/…pem` URL through an injectable fetcher, and records confirmations.
- * No network: the receiver is handed `fetchCertificate` and `confirmSubscription` from here.
+ * test-only certificate (simulators/welkin-v1/sns-test-certificate.ts). The receiver is handed
+ * `fetchCertificate` and `confirmSubscription` from here; they take only this topic's
+ * `https://sns.<region>.amazonaws.com` URLs and GET them, over HTTP, from the v1 simulator's `/sns/` paths
+ * (which serve the certificate and record the confirmation). No internet.
  */
 export class SnsStandIn {
   readonly region = 'us-east-1';
@@ -26,15 +27,27 @@ export class SnsStandIn {
   readonly confirmations: string[] = [];
 
   /** What the receiver gets instead of real https GETs. */
+  constructor(private readonly simulatorUrl: string) {}
+
   readonly fetchCertificate = async (url: URL): Promise<string> => {
     this.certificateFetches.push(url.toString());
     if (url.toString() !== this.certUrl) throw new Error('no such certificate');
-    return SNS_TEST_CERTIFICATE;
+    return this.get(url);
   };
 
   readonly confirmSubscription = async (url: URL): Promise<void> => {
     this.confirmations.push(url.toString());
+    await this.get(url);
   };
+
+  /** The simulator's `/sns/…` for an SNS URL of this topic's region. */
+  private async get(url: URL): Promise<string> {
+    if (url.host !== `sns.${this.region}.amazonaws.com`) throw new Error('not this stand-in');
+    const response = await fetch(`${this.simulatorUrl}/sns${url.pathname}${url.search}`);
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`SNS stand-in answered ${response.status}`);
+    return text;
+  }
 
   /** The first message SNS sends a new HTTPS subscriber. */
   subscriptionConfirmation(overrides: Partial<SnsMessage> = {}, version: '1' | '2' = '1'): SnsMessage {

@@ -29,7 +29,7 @@ let outcomes: V1ReceiveOutcome[];
 
 beforeEach(async () => {
   sim = await startWelkinV1Simulator({ rowsPerResource: 12, tieSize: 1 });
-  sns = new SnsStandIn();
+  sns = new SnsStandIn(sim.baseUrl);
   out = await tempDir();
   sink = new LocalSink(out.path);
   outcomes = [];
@@ -75,6 +75,7 @@ async function storedNothing(): Promise<void> {
   expect(await sink.list('welkin-v1-realtime')).toEqual([]);
   expect(service.stats().sent).toBe(0);
   expect(sns.confirmations).toEqual([]);
+  expect(sim.snsConfirmations()).toEqual([]);
   expect(sim.stats().getRequests).toBe(0);
 }
 
@@ -90,6 +91,7 @@ describe('welkin-v1 realtime notifications through SNS, over HTTP', () => {
       expect(status).toBe(200);
       expect(sns.certificateFetches).toEqual([sns.certUrl]);
       expect(sns.confirmations).toEqual([message.SubscribeURL]);
+      expect(sim.snsConfirmations()).toEqual([message.Token]);
       expect(await sink.list('welkin-v1-realtime/subscriptions')).toHaveLength(1);
       expect(outcomes).toMatchObject([{ kind: 'accepted', realtime: 'confirmed', topicArn: sns.topicArn }]);
     },
