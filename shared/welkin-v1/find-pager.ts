@@ -24,7 +24,8 @@ const MAX_STALL = 20;
  *   the rows of the last millisecond again).
  * - The end is never read from one signal: paging stops only when a request brings nothing new after a page
  *   that signalled the end (short, or without a next link from a server that gives them) or after another
- *   request that brought nothing new (so the end costs one more request, and an empty window two). A full
+ *   request that brought nothing new (so the end costs one more request), unless that request would repeat
+ *   one already made: no URL is ever requested twice in one paging (an empty window is one request). A full
  *   page that brings nothing new may follow next links not yet followed (a tie group re-served), 20 pages at
  *   most; otherwise more rows share one instant than a page holds and nothing gets past them: that fails
  *   loudly rather than loop or skip.
@@ -58,13 +59,17 @@ export class FindPager implements ResourcePager {
       ? this.checkedNext(position.next, 'checkpoint')
       : this.firstUrl(position.from, to);
     // True after a page that signals the end (short, or without a next link from a server that gives them):
-    // the next request that brings nothing new confirms it. One signal is never proof.
+    // the next request that brings nothing new confirms it. One signal is never proof, but a request is
+    // never sent twice (the engine's progress invariant): when the confirming request would repeat one
+    // already made, the end stands.
     let endSignalled = false;
     let sawNext = false;
-    // Requests in a row that brought nothing new, and the next links followed meanwhile (never one twice).
+    // Requests in a row that brought nothing new, and the next links followed meanwhile.
     let quiet = 0;
     const stalled = new Set<string>();
+    const requested = new Set<string>();
     for (;;) {
+      requested.add(url.toString());
       const { text, where } = await this.client.getText(url);
       const page = parseFindPage(text, where, this.resource.timestamped);
       const fresh = this.freshRows(page.rows, position);
@@ -75,23 +80,40 @@ export class FindPager implements ResourcePager {
         quiet += 1;
         if (confirmed) return;
         if (this.isFull(page)) {
-          url = this.pastStall(next, url, stalled, where, position);
+          url = this.pastStall(next, url, stalled, requested, where, position);
           continue;
         }
         endSignalled = true;
-        url = next ?? (this.resource.timestamped ? this.firstUrl(position.from, to) : url);
+        const confirming = next ?? this.ownNext(url, position.from, to);
+        if (requested.has(confirming.toString())) return;
+        url = confirming;
         continue;
       }
       quiet = 0;
       stalled.clear();
       endSignalled = !this.isFull(page) || (!next && sawNext);
       if (!next) this.assertOrdered(page, where, sawNext);
-      // Without a time to advance by, the confirming request is this very page again.
-      const follow = next ?? (this.resource.timestamped ? undefined : url);
-      position = { ...this.advance(position, page.rows), ...(follow ? { next: follow.toString() } : {}) };
+      // Without a time to advance by, a continuation starts again at this page (its ids are in `seen`).
+      const resumeAt = next ?? (this.resource.timestamped ? undefined : url);
+      position = { ...this.advance(position, page.rows), ...(resumeAt ? { next: resumeAt.toString() } : {}) };
       yield { records: fresh.map((row) => row.record), cursor: encodePosition(position) };
-      url = follow ?? this.firstUrl(position.from, to);
+      const following = next ?? this.ownNext(url, position.from, to);
+      if (requested.has(following.toString())) {
+        if (endSignalled) return;
+        throw new MalformedResponseError(
+          next
+            ? `${where}: the next link leads back to a page already read`
+            : `${where}: a full page without a next link, and page[from] cannot move past it; more rows ` +
+                `share one updated_at (${position.from}) than a page holds`,
+        );
+      }
+      url = following;
     }
+  }
+
+  /** Without a next link: the window from the position (timed rows), or this very page again (untimed). */
+  private ownNext(url: URL, from: string, to: string | undefined): URL {
+    return this.resource.timestamped ? this.firstUrl(from, to) : url;
   }
 
   /** Rows not emitted yet: not among the ids seen at the position, and (timed rows) not older than it. */
@@ -107,20 +129,24 @@ export class FindPager implements ResourcePager {
 
   /**
    * A full page brought nothing new: its next link may get past it (re-served rows of a long tie group), if
-   * not followed already in this stall and within MAX_STALL pages; otherwise nothing gets past: fail loudly.
+   * not requested already and within MAX_STALL pages; otherwise nothing gets past: fail loudly.
    */
   private pastStall(
     next: URL | undefined,
     url: URL,
     stalled: Set<string>,
+    requested: Set<string>,
     where: string,
     position: FindPosition,
   ): URL {
     if (next && next.toString() === url.toString()) {
       throw new MalformedResponseError(`${where}: the next link points back at the same page`);
     }
+    if (next && requested.has(next.toString())) {
+      throw new MalformedResponseError(`${where}: the next link leads back to a page already read`);
+    }
     stalled.add(url.toString());
-    if (next && !stalled.has(next.toString()) && stalled.size <= MAX_STALL) return next;
+    if (next && stalled.size <= MAX_STALL) return next;
     throw new MalformedResponseError(
       `${where}: a full page brought no new rows` +
         (next ? `, and next links brought none in ${stalled.size} pages` : ' and no next link') +

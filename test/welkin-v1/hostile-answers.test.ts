@@ -90,10 +90,34 @@ describe('welkin-v1 refuses answers it cannot page safely', () => {
     const { catalog } = welkinV1Catalog(config, new MemoryTokenStore());
     // Act
     const outcome = await exportTo(out.path, { catalog, resources: ['patients'] });
-    // Assess: never a loop; a short page re-served is the end, a full one cannot be got past
-    expect(finds).toBe(2);
-    if (verdict === 'fails') expect(outcome.failures[0]?.message).toMatch(/points back at the same page/);
+    // Assess: never the same request twice; after a short page that is the end, after a full one a failure
+    expect(finds).toBe(1);
+    if (verdict === 'fails')
+      expect(outcome.failures[0]?.message).toMatch(/leads back to a page already read/);
     else expect(outcome.failures).toEqual([]);
+  });
+
+  it('fails a next-link cycle A → B → A within three requests, naming it', async () => {
+    // Prepare
+    const config = await hostileApi([]);
+    const page = (name: string) => `${config.baseUrl.origin}/v1/patients?page%5Bsize%5D=2&cycle=${name}`;
+    let finds = 0;
+    server?.removeAllListeners('request');
+    server?.on('request', (req, res) => {
+      if (req.url?.startsWith('/v1/token'))
+        return res.end(JSON.stringify({ access_token: 't', expires_in: 3600 }));
+      finds += 1;
+      const onB = req.url?.includes('cycle=B');
+      const data = onB ? [row('c', T2), row('d', T2)] : [row('a', T1), row('b', T1)];
+      res.end(JSON.stringify({ data, links: { next: { href: page(onB ? 'A' : 'B'), meta: {} } } }));
+    });
+    out = await tempDir();
+    const { catalog } = welkinV1Catalog(config, new MemoryTokenStore());
+    // Act
+    const outcome = await exportTo(out.path, { catalog, resources: ['patients'] });
+    // Assess
+    expect(finds).toBe(3);
+    expect(outcome.failures[0]?.message).toMatch(/leads back to a page already read/);
   });
 
   it('refuses rows out of updated_at order when it must advance page[from] itself', async () => {
