@@ -1,4 +1,4 @@
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import { welkinV1ConfigFrom } from '../../shared/welkin-v1/config.js';
 import { startSimulatorProcess } from './simulator-process.js';

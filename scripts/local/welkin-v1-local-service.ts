@@ -1,6 +1,6 @@
+import { MemoryTokenStore, type TokenStore } from '../../shared/auth/token-store.js';
 import type { Sink } from '../../shared/output/sink.js';
 import { safeReason } from '../../shared/webhooks/safe-reason.js';
-import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 import { WelkinV1Client } from '../../shared/welkin-v1/client.js';
 import type { WelkinV1Config } from '../../shared/welkin-v1/config.js';
 import type { RealtimeOutcome } from '../../shared/welkin-v1/realtime/pull-record.js';

@@ -1,5 +1,5 @@
+import type { TokenStore } from '../auth/token-store.js';
 import { catalogOf } from '../export/resource-catalog.js';
-import type { TokenStore } from '../welkin/token-store.js';
 import { ChainedPager } from './chained-pager.js';
 import { WelkinV1Client, type WelkinV1ClientDeps } from './client.js';
 import type { WelkinV1Config } from './config.js';

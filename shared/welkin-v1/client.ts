@@ -1,10 +1,10 @@
+import { jwtExpiresAt } from '../auth/jwt-expiry.js';
+import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from '../auth/token-authorised-http.js';
+import type { TokenProvider } from '../auth/token-provider.js';
+import type { CachedToken, TokenStore } from '../auth/token-store.js';
 import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
 import type { JsonHttpClient } from '../http/json-http-client.js';
 import { redactUrl } from '../redact.js';
-import { jwtExpiresAt } from '../welkin/jwt-expiry.js';
-import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from '../welkin/token-authorised-http.js';
-import type { TokenProvider } from '../welkin/token-provider.js';
-import type { CachedToken, TokenStore } from '../welkin/token-store.js';
 import { signAssertion } from './assertion.js';
 import { clientKey, type WelkinV1Config } from './config.js';
 import { explainWelkinV1Error, welkinV1ErrorCodes } from './error-body.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import type { WelkinV1Config } from '../../shared/welkin-v1/config.js';
 import { parseFindPage } from '../../shared/welkin-v1/find-page.js';

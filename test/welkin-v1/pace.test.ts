@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { WelkinV1Client } from '../../shared/welkin-v1/client.js';
 import { DEFAULT_REQUESTS_PER_MINUTE, welkinV1ConfigFrom } from '../../shared/welkin-v1/config.js';
 import { startWelkinV1Simulator, type WelkinV1Simulator } from '../../simulators/welkin-v1/index.js';

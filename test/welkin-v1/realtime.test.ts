@@ -3,8 +3,8 @@ import {
   startWelkinV1LocalService,
   type WelkinV1LocalService,
 } from '../../scripts/local/welkin-v1-local-service.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import { SnsVerifier } from '../../shared/welkin-v1/realtime/sns-verifier.js';
 import type { V1ReceiveOutcome } from '../../shared/welkin-v1/webhooks/receive-notification.js';

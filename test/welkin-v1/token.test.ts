@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { jwtVerify } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import { startWelkinV1Simulator, type WelkinV1Simulator } from '../../simulators/welkin-v1/index.js';
 import { configOf, exportTo, sourceOf, tempDir } from './helpers.js';

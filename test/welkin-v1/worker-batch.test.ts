@@ -1,7 +1,7 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { WelkinV1Client } from '../../shared/welkin-v1/client.js';
 import type { RealtimeOutcome } from '../../shared/welkin-v1/realtime/pull-record.js';
 import type { V1NoticeEntry } from '../../shared/welkin-v1/webhooks/notice.js';

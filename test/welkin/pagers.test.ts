@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { RenewalLimit } from '../../shared/auth/renewal-limit.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { MalformedResponseError } from '../../shared/errors.js';
 import type { ExportWindow, Page } from '../../shared/export/pager.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
 import { ListPager, META_INFO_PAGE } from '../../shared/welkin/list-pager.js';
-import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, testConfig } from './helpers.js';
 
 interface Row {
