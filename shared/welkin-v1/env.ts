@@ -26,6 +26,8 @@ export const WELKIN_V1_ENV = {
   notifyUrl: 'WELKIN_V1_NOTIFY_URL',
   /** Webhook receiver: largest accepted body in bytes. */
   webhookMaxBytes: 'WELKIN_V1_WEBHOOK_MAX_BYTES',
+  /** Webhook receiver: the SNS topics whose realtime messages count (comma-separated ARNs); unset: any. */
+  snsTopicArns: 'WELKIN_V1_SNS_TOPIC_ARNS',
   /** Webhook receiver: the SQS queue the worker reads. */
   eventsQueueUrl: 'WELKIN_V1_EVENTS_QUEUE_URL',
 } as const;
@@ -45,6 +47,7 @@ export const WELKIN_V1_LAMBDA_ENV = {
     WELKIN_V1_ENV.webhookClientId,
     WELKIN_V1_ENV.notifyUrl,
     WELKIN_V1_ENV.webhookMaxBytes,
+    WELKIN_V1_ENV.snsTopicArns,
     WELKIN_V1_ENV.eventsQueueUrl,
   ],
   worker: [

@@ -228,6 +228,34 @@ describe('welkin-v1 realtime notifications through SNS, over HTTP', () => {
   );
 });
 
+describe('welkin-v1 realtime with WELKIN_V1_SNS_TOPIC_ARNS', () => {
+  it('refuses a topic not listed before fetching anything, and takes a listed one', async () => {
+    // Prepare
+    await service.stop();
+    service = await startWelkinV1LocalService({
+      sink,
+      receiver: { credentials: [SIGNING], maxBytes: 64 * 1024, snsTopicArns: [sns.topicArn] },
+      api: configOf(sim, 5),
+      realtime: {
+        verifier: new SnsVerifier(sns.fetchCertificate),
+        confirmSubscription: sns.confirmSubscription,
+      },
+      onReceive: (outcome) => outcomes.push(outcome),
+    });
+    const other = sns.signed({
+      ...sns.subscriptionConfirmation(),
+      TopicArn: 'arn:aws:sns:us-east-1:1:other',
+    });
+    // Act
+    const statuses = [await deliver(other), await deliver(sns.subscriptionConfirmation())];
+    // Assess
+    expect(statuses).toEqual([403, 200]);
+    expect(outcomes[0]).toMatchObject({ kind: 'rejected', sns: 'topic' });
+    expect(sns.certificateFetches).toEqual([sns.certUrl]);
+    expect(sns.confirmations).toHaveLength(1);
+  });
+});
+
 /** A notification whose jwt is signed with a secret we never gave Welkin. */
 async function forged(enveloped: boolean): Promise<unknown> {
   const [id] = sim.ids('patients');

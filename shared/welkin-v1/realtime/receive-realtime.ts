@@ -70,6 +70,11 @@ export async function receiveV1Realtime(context: RealtimeContext): Promise<V1Web
 }
 
 async function snsDelivery(context: RealtimeContext, message: SnsMessage): Promise<V1WebhookResponse> {
+  const topics = context.config.snsTopicArns;
+  // Before anything is fetched: an unexpected topic costs no request.
+  if (topics && !topics.includes(message.TopicArn)) {
+    return reject(403, 'invalid_sns_message', 'not a topic this receiver takes', { sns: 'topic' });
+  }
   const refusal = await context.deps.verifier.refusal(message);
   if (refusal) return reject(403, 'invalid_sns_message', 'not a verifiable SNS message', { sns: refusal });
   if (message.Type === 'UnsubscribeConfirmation') {

@@ -5,7 +5,7 @@ import { type SnsMessage, snsUrl, stringToSign } from './sns-message.js';
 export type CertificateFetcher = (url: URL) => Promise<string>;
 
 /** Why an SNS message was refused; safe to log. */
-export type SnsRefusal = 'cert_url' | 'subscribe_url' | 'certificate' | 'signature';
+export type SnsRefusal = 'topic' | 'cert_url' | 'subscribe_url' | 'certificate' | 'signature';
 
 const MAX_CERT_BYTES = 16 * 1024;
 const FETCH_TIMEOUT_MS = 5_000;
