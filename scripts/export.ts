@@ -45,7 +45,12 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     const source = chooseSource(sourceName);
     if (extra[0] !== undefined) throw new UsageError(extra[0], 'unexpected argument', HELP_HINT);
     if (!args.out) throw new UsageError('--out', 'missing', 'give a folder or s3://bucket/prefix');
-    const resources = resourceList(args.resources, source.name, source.resourceNames);
+    const resources = resourceList(
+      args.resources,
+      source.name,
+      [...source.resourceNames, ...(source.optionalResourceNames ?? [])],
+      source.resourceAliases,
+    );
     // Everything checkable without the network is checked before connecting.
     const sink = sinkFromLocation(args.out, io.env);
     const settings = exportSettingsFrom(io.env);

@@ -54,10 +54,12 @@ export const SIMULATORS: Readonly<Record<string, SimulatorStarter>> = {
       stop: () => sim.stop(),
     };
   },
-  'welkin-v1': async ({ rowsPerResource, seed, scratchDir }) => {
+  'welkin-v1': async ({ rowsPerResource, seed, scratchDir, requestsPerMinute }) => {
     const sim = await startWelkinV1Simulator({ rowsPerResource, seed });
     return {
       env: {
+        // The demo's pace when it gives one; tests run unpaced (0) rather than at the 200/min default.
+        WELKIN_V1_REQUESTS_PER_MINUTE: String(requestsPerMinute ?? 0),
         WELKIN_V1_CLIENT_ID: sim.clientId,
         WELKIN_V1_CLIENT_SECRET: sim.clientSecret,
         WELKIN_V1_BASE_URL: sim.baseUrl,

@@ -1,6 +1,6 @@
 import { workerHandler } from '../../shared/lambda/worker-handler.js';
 import { WelkinV1Client } from '../../shared/welkin-v1/client.js';
-import { welkinV1LambdaConfig } from '../../shared/welkin-v1/lambda-config.js';
+import { welkinV1LambdaConfig } from '../../shared/welkin-v1/source.js';
 import { processV1NoticeBatch } from '../../shared/welkin-v1/webhooks/process-batch.js';
 
 /** Pulls the windows each queued v1 notification names; the token is shared with the export's. */

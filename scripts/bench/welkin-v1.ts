@@ -1,4 +1,4 @@
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import { welkinV1ConfigFrom } from '../../shared/welkin-v1/config.js';
 import { startSimulatorProcess } from './simulator-process.js';
@@ -27,6 +27,8 @@ export async function benchWelkinV1Throughput(rows: number): Promise<Throughput 
       WELKIN_V1_CLIENT_SECRET: sim.info.clientSecret,
       WELKIN_V1_BASE_URL: sim.info.baseUrl,
       WELKIN_V1_PAGE_SIZE: '500',
+      // Throughput of the pager itself, not of the default pace.
+      WELKIN_V1_REQUESTS_PER_MINUTE: '0',
     });
     const { catalog, client } = welkinV1Catalog(config, new MemoryTokenStore());
     const result = await timedExport(catalog, { resources: ['patients'], concurrency: 1 });

@@ -1,6 +1,6 @@
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinCatalog } from '../../shared/welkin/catalog.js';
 import type { WelkinConfig } from '../../shared/welkin/config.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { type BundledRun, runBundledHandler } from './bundled-run.js';
 import { startSimulatorProcess } from './simulator-process.js';

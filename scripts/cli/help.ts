@@ -52,6 +52,16 @@ function sourceSection(source: SourceModule): string[] {
     ...envLines(envVarDocs(source.localEnv), '    '),
     `  resources (${source.resourceNames.length}):`,
     ...wrap(source.resourceNames, '    ', 100),
+    ...(source.optionalResourceNames?.length
+      ? [`  only when configured (see above): ${source.optionalResourceNames.join(', ')}`]
+      : []),
+    ...(source.resourceAliases && Object.keys(source.resourceAliases).length > 0
+      ? [
+          `  older names accepted by --resources: ${Object.entries(source.resourceAliases)
+            .map(([old, now]) => `${old} = ${now}`)
+            .join(', ')}`,
+        ]
+      : []),
   ];
 }
 

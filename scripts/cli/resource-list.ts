@@ -8,12 +8,19 @@ export function resourceList(
   value: string | undefined,
   source: string,
   known: readonly string[],
+  aliases: Readonly<Record<string, string>> = {},
 ): string[] | undefined {
   if (value === undefined) return undefined;
-  const names = value
-    .split(',')
-    .map((name) => name.trim())
-    .filter(Boolean);
+  // An older name means the resource it became; asking for both gives it once.
+  const names = [
+    ...new Set(
+      value
+        .split(',')
+        .map((name) => name.trim())
+        .filter(Boolean)
+        .map((name) => (Object.hasOwn(aliases, name) ? (aliases[name] as string) : name)),
+    ),
+  ];
   const valid = `use names from: ${known.join(', ')}`;
   if (names.length === 0) {
     throw new UsageError('--resources', 'names no resource', `${valid}; or leave --resources out for all`);

@@ -1,21 +1,27 @@
 import { randomBytes } from 'node:crypto';
 import type { Sink } from '../../shared/output/sink.js';
 import { welkinV1ConfigFrom } from '../../shared/welkin-v1/config.js';
+import { SnsVerifier } from '../../shared/welkin-v1/realtime/sns-verifier.js';
 import {
   notificationJwt,
+  realtimeNotification,
+  SnsStandIn,
   sendUpdateNotification,
   startWelkinV1Simulator,
 } from '../../simulators/welkin-v1/index.js';
 import { startWelkinV1LocalService } from '../local/welkin-v1-local-service.js';
 
 /**
- * The Welkin v1 ping and pull in the demo: two patients change in the v1 simulator, which signs a notification
- * for that window and posts it to the local receiver; a forged one (wrong key) is refused. The worker pulls
- * the window back through the Find pager.
+ * The Welkin v1 notifications in the demo. Legacy: two patients change in the v1 simulator, which signs a
+ * notification for that window and posts it to the local receiver; a forged one (wrong key) is refused; the
+ * worker pulls the window back through the Find pager. Realtime: a stand-in for SNS (test-only certificate)
+ * asks to subscribe (the receiver verifies and confirms), then a patient is deleted and its notification
+ * becomes a deletion marker.
  */
 export async function runWelkinV1WebhookDemo(sink: Sink, say: (line: string) => void): Promise<void> {
   const sim = await startWelkinV1Simulator({ rowsPerResource: 40 });
   const signing = { clientId: 'clinic-pipe', secret: randomBytes(24).toString('hex') };
+  const sns = new SnsStandIn(sim.baseUrl);
   const service = await startWelkinV1LocalService({
     sink,
     receiver: { credentials: [signing], maxBytes: 256 * 1024 },
@@ -24,6 +30,10 @@ export async function runWelkinV1WebhookDemo(sink: Sink, say: (line: string) => 
       WELKIN_V1_CLIENT_SECRET: sim.clientSecret,
       WELKIN_V1_BASE_URL: sim.baseUrl,
     }),
+    realtime: {
+      verifier: new SnsVerifier(sns.fetchCertificate),
+      confirmSubscription: sns.confirmSubscription,
+    },
   });
   try {
     const from = new Date(Date.now() - 1_000).toISOString();
@@ -43,8 +53,23 @@ export async function runWelkinV1WebhookDemo(sink: Sink, say: (line: string) => 
     say(
       `Welkin v1 notification to ${notifyUrl}: signed -> ${accepted}, forged signature -> ${forged.status}`,
     );
-    for (const key of [...(await sink.list('welkin-v1-events')), ...(await sink.list('welkin-v1-changes'))]) {
-      say(`  ${sink.storageKey(key)}`);
+    const post = async (body: unknown) => {
+      const response = await fetch(notifyUrl, { method: 'POST', body: JSON.stringify(body) });
+      await response.arrayBuffer();
+      return response.status;
+    };
+    const confirmed = await post(sns.subscriptionConfirmation());
+    const [gone] = sim.ids('patients').slice(-1);
+    sim.remove('patients', gone as string);
+    const change = { resource: 'patients', id: gone as string, action: 'delete' as const, href: null };
+    const deleted = await post(sns.notification(await realtimeNotification(change, notifyUrl, signing)));
+    await service.drain();
+    say(
+      `Welkin v1 realtime (SNS): subscription confirmed -> ${confirmed}, delete notification -> ${deleted}`,
+    );
+    const folders = ['welkin-v1-events', 'welkin-v1-changes', 'welkin-v1-realtime', 'welkin-v1-deletions'];
+    for (const folder of folders) {
+      for (const key of await sink.list(folder)) say(`  ${sink.storageKey(key)}`);
     }
   } finally {
     await service.stop();

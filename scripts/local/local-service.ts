@@ -1,11 +1,11 @@
+import { FileTokenStore } from '../../shared/auth/file-token-store.js';
+import type { TokenStore } from '../../shared/auth/token-store.js';
 import { configProblem } from '../../shared/config-error.js';
 import type { Sink } from '../../shared/output/sink.js';
 import { safeReason } from '../../shared/webhooks/safe-reason.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
-import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
 import { localTokenFile } from '../../shared/welkin/local-token-file.js';
-import type { TokenStore } from '../../shared/welkin/token-store.js';
 import { type PullOutcome, pullChange } from '../../shared/welkin/webhooks/pull-change.js';
 import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import type { ReceiveOutcome } from '../../shared/welkin/webhooks/receive-webhook.js';

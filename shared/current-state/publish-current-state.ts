@@ -72,7 +72,7 @@ export async function publishCurrentState(
   ];
   const latest = inputs.at(-1) as MergeInput;
   const markers = hasDeletionMarkers(source, resource)
-    ? await deletionMarkersSince(sink, resource, markerStart(previous, runs), builtAt)
+    ? await deletionMarkersSince(sink, resource, markerStart(previous, runs), builtAt, source)
     : new Map<string, string>();
   const records = (previous?.recordCount ?? 0) + runs.reduce((sum, run) => sum + run.manifest.recordCount, 0);
   const partitions = await SpillPartitions.create(

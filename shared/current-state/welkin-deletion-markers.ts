@@ -1,6 +1,7 @@
 import { SinkError } from '../errors.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
+import { welkinV1Resource } from '../welkin-v1/resources.js';
 
 /**
  * The `welkin-changes/<entity>/` folders whose deletion markers remove records of a Welkin resource. Entity
@@ -16,8 +17,22 @@ const MARKER_FOLDERS: Record<string, readonly string[]> = {
 
 const DAY_MS = 86_400_000;
 
+/**
+ * The folders holding deletion markers of a resource: V8's worker writes them among its pulled records under
+ * `welkin-changes/<entity>/`; the welkin-v1 realtime worker writes them alone under
+ * `welkin-v1-deletions/<resource>/` (its change folders hold whole windows, never read here).
+ */
+function markerFolders(source: string, resource: string): string[] {
+  if (source === 'welkin-v1') {
+    const found = welkinV1Resource(resource);
+    return found ? [joinKey('welkin-v1-deletions', found.name)] : [];
+  }
+  if (source !== 'welkin') return [];
+  return (MARKER_FOLDERS[resource] ?? []).map((entity) => joinKey('welkin-changes', entity));
+}
+
 export function hasDeletionMarkers(source: string, resource: string): boolean {
-  return source === 'welkin' && resource in MARKER_FOLDERS;
+  return markerFolders(source, resource).length > 0;
 }
 
 /**
@@ -30,11 +45,12 @@ export async function deletionMarkersSince(
   resource: string,
   since: Date,
   today: Date,
+  source = 'welkin',
 ): Promise<Map<string, string>> {
   const markers = new Map<string, string>();
   const first = Date.parse(`${since.toISOString().slice(0, 10)}T00:00:00Z`);
-  for (const entity of MARKER_FOLDERS[resource] ?? []) {
-    for (const key of await markerKeys(sink, entity, first, today)) {
+  for (const folder of markerFolders(source, resource)) {
+    for (const key of await markerKeys(sink, folder, first, today)) {
       const marker = deletionMarkerOf(await sink.getText(key), `${sink.location}/${key}`);
       if (!marker || marker.pulledAt < since.toISOString()) continue;
       // Keyed by the id's value (record-id.ts), as the merge compares ids.
@@ -46,9 +62,8 @@ export async function deletionMarkersSince(
   return markers;
 }
 
-/** Day folders from `first` to today; the whole entity folder when that would be more than two months. */
-async function markerKeys(sink: Sink, entity: string, first: number, today: Date): Promise<string[]> {
-  const folder = joinKey('welkin-changes', entity);
+/** Day folders from `first` to today; the whole marker folder when that would be more than two months. */
+async function markerKeys(sink: Sink, folder: string, first: number, today: Date): Promise<string[]> {
   const days = Math.floor((today.getTime() - first) / DAY_MS) + 1;
   if (days > 62) return sink.list(folder);
   const keys: string[] = [];

@@ -32,6 +32,10 @@ export interface SourceModule {
   readonly name: string;
   /** In table order; the catalog pages exactly these. */
   readonly resourceNames: readonly string[];
+  /** Exported only when configured (and then named with --resources or by default): e.g. v1 audit_logs. */
+  readonly optionalResourceNames?: readonly string[];
+  /** Older names --resources still accepts, and the resource each now means (output goes to the new name). */
+  readonly resourceAliases?: Readonly<Record<string, string>>;
   /** Resources the CLI exports at once unless EXPORT_CONCURRENCY says otherwise; they share one rate budget. */
   readonly cliConcurrency: number;
   /** Every variable `connectLocal` reads, with meaning and default: the CLI's help and the README check use it. */

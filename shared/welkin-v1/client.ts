@@ -1,10 +1,10 @@
+import { jwtExpiresAt } from '../auth/jwt-expiry.js';
+import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from '../auth/token-authorised-http.js';
+import type { TokenProvider } from '../auth/token-provider.js';
+import type { CachedToken, TokenStore } from '../auth/token-store.js';
 import { AuthError, HttpError, MalformedResponseError } from '../errors.js';
 import type { JsonHttpClient } from '../http/json-http-client.js';
 import { redactUrl } from '../redact.js';
-import { jwtExpiresAt } from '../welkin/jwt-expiry.js';
-import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from '../welkin/token-authorised-http.js';
-import type { TokenProvider } from '../welkin/token-provider.js';
-import type { CachedToken, TokenStore } from '../welkin/token-store.js';
 import { signAssertion } from './assertion.js';
 import { clientKey, type WelkinV1Config } from './config.js';
 import { explainWelkinV1Error, welkinV1ErrorCodes } from './error-body.js';
@@ -76,11 +76,25 @@ export class WelkinV1Client {
     try {
       ({ text } = await this.tokenHttp.request('POST', this.config.tokenUrl.toString(), form));
     } catch (error) {
-      const reason = error instanceof HttpError ? error.message : 'request failed';
-      throw new AuthError(`cannot obtain a Welkin v1 token: ${reason}`, { cause: error });
+      throw new AuthError(`cannot obtain a Welkin v1 token: ${tokenFailure(error)}`, { cause: error });
     }
     return accessTokenOf(text, now);
   }
+}
+
+/** Why a token request failed: the status and the `errors[].code` values, or the transport's reason. */
+function tokenFailure(error: unknown): string {
+  if (error instanceof HttpError && error.status !== undefined) {
+    const codes = error.codes.length > 0 ? ` (${error.codes.join(', ')})` : '';
+    const hint =
+      error.status === 401 || error.status === 403
+        ? '; check WELKIN_V1_CLIENT_ID, WELKIN_V1_CLIENT_SECRET and the scopes the client may request'
+        : error.status === 400
+          ? '; the assertion or grant was refused (clock, scope or token URL)'
+          : '';
+    return `the token endpoint answered ${error.status}${codes}${hint}`;
+  }
+  return error instanceof Error ? error.message : 'request failed';
 }
 
 /** `{access_token, expires_in?}` → the cached form; the expiry from `expires_in`, else the JWT's `exp`. */

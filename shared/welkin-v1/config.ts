@@ -9,6 +9,12 @@ import { assertSafeBaseUrl } from '../http/safe-base-url.js';
 export const DEFAULT_BASE_URL = 'https://api.welkinhealth.com';
 /** Rows per Find request; a larger group of rows sharing one updated_at needs the API's next links. */
 export const DEFAULT_PAGE_SIZE = 100;
+/**
+ * The default pace of data requests. The v1 reference documents no rate limit; 200/min is the per-user limit
+ * Cliniko documents for an API of the same kind, 3.3 requests/s: a full run of 100-row pages reads 20,000
+ * rows a minute, while a looping pager or a retry storm can never hammer the API. 0 turns pacing off.
+ */
+export const DEFAULT_REQUESTS_PER_MINUTE = 200;
 
 /** Every variable the welkin-v1 source reads; help, README checks and error messages come from here. */
 export const welkinV1EnvSchema = z.object({
@@ -26,13 +32,28 @@ export const welkinV1EnvSchema = z.object({
     .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/)
     .default('all')
     .meta({ description: "the assertion's scope", format: 'OAuth scope words separated by spaces' }),
-  WELKIN_V1_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).optional().meta({
-    description: 'a pace for data requests, per minute (the v1 reference documents no limit)',
-    fallback: 'unpaced',
-  }),
+  WELKIN_V1_REQUESTS_PER_MINUTE: z.coerce
+    .number()
+    .min(0)
+    .max(10_000_000)
+    .default(DEFAULT_REQUESTS_PER_MINUTE)
+    .meta({
+      description:
+        'a pace for data requests, per minute, shared by the resources of one run; 0 = unpaced (the v1 reference documents no limit)',
+    }),
   WELKIN_V1_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
     description: 'the deadline of one request, headers and body, in milliseconds',
   }),
+  WELKIN_V1_AUDIT_LOG_EVENT_TYPES: z
+    .string()
+    .regex(/^\s*([A-Za-z0-9_.-]{1,64}\s*(,\s*[A-Za-z0-9_.-]{1,64}\s*)*)?$/)
+    .optional()
+    .meta({
+      description:
+        'event_type values to export audit_logs for, comma-separated (the reference lists none); audit_logs is off unless set',
+      format: 'names separated by commas',
+      fallback: 'audit_logs not exported',
+    }),
   WELKIN_V1_PAGE_SIZE: z.coerce.number().int().min(2).max(1000).default(DEFAULT_PAGE_SIZE).meta({
     description: 'rows per Find request (page[size])',
   }),
@@ -54,9 +75,12 @@ export interface WelkinV1Config {
   baseUrl: URL;
   /** `{base}/v1/token`: where the assertion is exchanged, and the assertion's `aud`. */
   tokenUrl: URL;
+  /** Undefined or Infinity: unpaced. */
   requestsPerMinute?: number;
   timeoutMs: number;
   pageSize: number;
+  /** audit_logs `event_type` values to export; none: audit_logs is not exported. */
+  auditLogEventTypes?: readonly string[];
   /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
   retry?: RetryPolicy;
 }
@@ -70,9 +94,17 @@ export function welkinV1ConfigFrom(env: Record<string, string | undefined>): Wel
     scope: values.WELKIN_V1_SCOPE,
     baseUrl,
     tokenUrl: new URL(`${baseUrl.pathname.replace(/\/$/, '')}/v1/token`, baseUrl),
-    requestsPerMinute: values.WELKIN_V1_REQUESTS_PER_MINUTE,
+    requestsPerMinute: values.WELKIN_V1_REQUESTS_PER_MINUTE || Number.POSITIVE_INFINITY,
     timeoutMs: values.WELKIN_V1_TIMEOUT_MS,
     pageSize: values.WELKIN_V1_PAGE_SIZE,
+    auditLogEventTypes: [
+      ...new Set(
+        (values.WELKIN_V1_AUDIT_LOG_EVENT_TYPES ?? '')
+          .split(',')
+          .map((value) => value.trim())
+          .filter(Boolean),
+      ),
+    ],
   };
 }
 

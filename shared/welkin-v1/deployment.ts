@@ -56,7 +56,8 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
     memoryMb: 512,
     reservedConcurrency: 3,
     secrets: WELKIN_V1_API_ACCESS,
-    prefixes: ['welkin-v1', '_state/welkin-v1'],
+    // welkin-v1-deletions: the realtime worker's deletion markers, read by the current-state publish.
+    prefixes: ['welkin-v1', '_state/welkin-v1', 'welkin-v1-deletions'],
     environment: { NODE_OPTIONS: `--enable-source-maps ${EXPORTER_NODE_OPTIONS}` },
   },
   schedules: {
@@ -68,27 +69,31 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
   webhook: {
     receiver: {
       entryDir: 'welkin-v1-webhook',
-      description: 'Receives Welkin v1 update notifications: verifies the signed JWT, stores, queues',
+      description:
+        'Receives Welkin v1 notifications (legacy: bearer JWT; realtime: SNS-signed, jwt-verified), stores, queues',
       timeoutSeconds: 10,
       memoryMb: 256,
       reservedConcurrency: 20,
       // The signing secret only: the receiver never holds the API credentials.
       secrets: [{ secret: 'webhook-secret', env: ENV.webhookSecretArn }],
-      prefixes: ['welkin-v1-events'],
+      // Legacy notices, realtime notifications and confirmed SNS subscriptions. It also makes outbound https
+      // GETs to sns.<region>.amazonaws.com only: signing certificates and the SubscribeURL.
+      prefixes: ['welkin-v1-events', 'welkin-v1-realtime'],
       environment: { [ENV.webhookClientId]: 'clinic-pipe', [ENV.webhookMaxBytes]: String(256 * 1024) },
     },
     worker: {
       entryDir: 'welkin-v1-webhook-worker',
-      description: 'Pulls the changed Welkin v1 records of each queued update notification',
+      description:
+        'Pulls the changed Welkin v1 records of each queued notification; writes realtime deletion markers',
       timeoutSeconds: 300,
       memoryMb: 512,
       reservedConcurrency: 2,
       secrets: WELKIN_V1_API_ACCESS,
-      prefixes: ['welkin-v1-changes'],
+      prefixes: ['welkin-v1-changes', 'welkin-v1-deletions'],
     },
     queueUrlEnv: ENV.eventsQueueUrl,
     authentication:
-      'Give Welkin this URL as the notify URL, with client id clinic-pipe and the webhook-secret value (HS256 JWT)',
+      'Give Welkin this URL as the notify URL (legacy and realtime), with client id clinic-pipe and the webhook-secret value (HS256 JWT); the SNS subscription is confirmed by the function itself',
     tables: [
       {
         name: 'welkin_v1_events',
@@ -103,6 +108,21 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
         folder: 'welkin-v1-changes',
         entities: WELKIN_V1_RESOURCES.map((resource) => resource.name),
         columns: [{ name: 'id' }, { name: 'created_at' }, { name: 'updated_at' }],
+        compressed: false,
+      },
+      {
+        name: 'welkin_v1_deletion_markers',
+        description:
+          'Welkin v1 records reported deleted by realtime notifications (tombstoned at the next publish)',
+        folder: 'welkin-v1-deletions',
+        entities: WELKIN_V1_RESOURCES.map((resource) => resource.name),
+        columns: [
+          { name: '_id' },
+          { name: '_entity' },
+          { name: '_updatedAt' },
+          { name: '_pulledAt' },
+          { name: '_deleted', type: 'boolean' },
+        ],
         compressed: false,
       },
     ],

@@ -10,6 +10,8 @@ export const WELKIN_V1_ENV = {
   timeoutMs: 'WELKIN_V1_TIMEOUT_MS',
   requestsPerMinute: 'WELKIN_V1_REQUESTS_PER_MINUTE',
   pageSize: 'WELKIN_V1_PAGE_SIZE',
+  /** audit_logs event_type values (comma-separated); unset: audit_logs is not exported. */
+  auditLogEventTypes: 'WELKIN_V1_AUDIT_LOG_EVENT_TYPES',
   /** CLI only: where the access token is cached between runs. */
   tokenFile: 'WELKIN_V1_TOKEN_FILE',
   /** Lambdas: JSON `{clientId, clientSecret, scope?}`. */
@@ -24,6 +26,8 @@ export const WELKIN_V1_ENV = {
   notifyUrl: 'WELKIN_V1_NOTIFY_URL',
   /** Webhook receiver: largest accepted body in bytes. */
   webhookMaxBytes: 'WELKIN_V1_WEBHOOK_MAX_BYTES',
+  /** Webhook receiver: the SNS topics whose realtime messages count (comma-separated ARNs); unset: any. */
+  snsTopicArns: 'WELKIN_V1_SNS_TOPIC_ARNS',
   /** Webhook receiver: the SQS queue the worker reads. */
   eventsQueueUrl: 'WELKIN_V1_EVENTS_QUEUE_URL',
 } as const;
@@ -36,12 +40,14 @@ export const WELKIN_V1_LAMBDA_ENV = {
     WELKIN_V1_ENV.baseUrl,
     WELKIN_V1_ENV.requestsPerMinute,
     WELKIN_V1_ENV.timeoutMs,
+    WELKIN_V1_ENV.auditLogEventTypes,
   ],
   webhook: [
     WELKIN_V1_ENV.webhookSecretArn,
     WELKIN_V1_ENV.webhookClientId,
     WELKIN_V1_ENV.notifyUrl,
     WELKIN_V1_ENV.webhookMaxBytes,
+    WELKIN_V1_ENV.snsTopicArns,
     WELKIN_V1_ENV.eventsQueueUrl,
   ],
   worker: [

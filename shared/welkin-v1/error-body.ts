@@ -3,11 +3,28 @@ import { errorCodesOf } from '../http/error-codes.js';
 const CODE = /^[A-Za-z0-9_.-]{1,80}$/;
 
 /**
- * Machine-readable codes of a v1 error body: OAuth's `{error}` at the token endpoint, `errorCode` or
- * `code` elsewhere (one object or a list). Descriptions are never kept: they may quote record data.
+ * Machine-readable codes of a v1 error body: the reference's `{"errors":[{"status":401,"code":"unauthorized"}]}`,
+ * OAuth's `{error}`, or `errorCode`/`code` on one object or a list. Descriptions are never kept: they may
+ * quote record data.
  */
 export function welkinV1ErrorCodes(bodyText: string): string[] {
-  return errorCodesOf(bodyText, ['error', 'errorCode', 'code'], CODE);
+  const fields = ['error', 'errorCode', 'code'];
+  const nested = nestedErrors(bodyText);
+  return nested === undefined
+    ? errorCodesOf(bodyText, fields, CODE)
+    : errorCodesOf(JSON.stringify(nested), fields, CODE);
+}
+
+/** The `errors` list of a JSON object body, when there is one. */
+function nestedErrors(bodyText: string): unknown[] | undefined {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+    const errors = (body as { errors?: unknown }).errors;
+    return Array.isArray(errors) ? errors : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** A one-line, PHI-free explanation of a failure status. */

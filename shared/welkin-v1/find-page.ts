@@ -13,9 +13,9 @@ export interface FindRow {
 
 export interface FindPage {
   rows: FindRow[];
-  /** The next link as sent (`links.href.next` or `links.next`), not yet checked. */
+  /** The next link as sent (`links.href.next`, `links.next.href` or `links.next`), not yet checked. */
   next: string | undefined;
-  /** `meta.current["page[size]"]`: the page size the API applied, which may be smaller than asked. */
+  /** `links.meta.current["page[size]"]` or `meta.current[…]`: the page size the API applied (may be smaller). */
   servedPageSize: number | undefined;
 }
 
@@ -28,8 +28,8 @@ export function recordsOf(scanned: readonly ScannedRecord[], where: string): Pag
 }
 
 /**
- * The public reference shows the answer as a one-element list around `{data, meta}`: its object is scanned
- * in place. A list of anything but one object fails the scan (the scanner insists on one object and the end).
+ * The first draft of the reference showed the answer as a one-element list around `{data, meta}` (the final
+ * one shows the bare `{data, links}`): its object is scanned in place. A list of anything but one object fails the scan (the scanner insists on one object and the end).
  */
 function unwrapped(text: string): string {
   const trimmed = text.trim();
@@ -50,13 +50,22 @@ export function parseFindPage(text: string, where: string, timestamped: boolean)
     }
     return { record, updatedMicros };
   });
-  return { rows, next: nextLinkOf(envelope.links, where), servedPageSize: servedPageSizeOf(envelope.meta) };
+  return {
+    rows,
+    next: nextLinkOf(envelope.links, where),
+    servedPageSize: servedPageSizeOf(envelope.links, envelope.meta),
+  };
 }
 
+/**
+ * The final reference's `links` hold the next URL twice, as `links.href.next` and `links.next.href`; the draft
+ * had `links.next` as text. Any of them; null, empty or absent means there is no next page.
+ */
 function nextLinkOf(links: unknown, where: string): string | undefined {
   if (links === undefined || links === null) return undefined;
   if (!isRecord(links)) throw new MalformedResponseError(`${where}: "links" is not an object`);
-  const candidates = [isRecord(links.href) ? links.href.next : undefined, links.next];
+  const next = links.next;
+  const candidates = [isRecord(links.href) ? links.href.next : undefined, isRecord(next) ? next.href : next];
   for (const candidate of candidates) {
     if (candidate === undefined || candidate === null || candidate === '') continue;
     if (typeof candidate !== 'string')
@@ -66,8 +75,14 @@ function nextLinkOf(links: unknown, where: string): string | undefined {
   return undefined;
 }
 
-function servedPageSizeOf(meta: unknown): number | undefined {
-  const current = isRecord(meta) && isRecord(meta.current) ? meta.current : undefined;
-  const size = Number(current?.['page[size]']);
-  return Number.isInteger(size) && size > 0 ? size : undefined;
+/** `links.meta.current["page[size]"]` (final reference), else the draft's `meta.current["page[size]"]`. */
+function servedPageSizeOf(links: unknown, meta: unknown): number | undefined {
+  const fromLinks = isRecord(links) && isRecord(links.meta) ? links.meta.current : undefined;
+  const fromMeta = isRecord(meta) ? meta.current : undefined;
+  for (const current of [fromLinks, fromMeta]) {
+    if (!isRecord(current)) continue;
+    const size = Number(current['page[size]']);
+    if (Number.isInteger(size) && size > 0) return size;
+  }
+  return undefined;
 }

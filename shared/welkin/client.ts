@@ -1,12 +1,12 @@
+import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from '../auth/token-authorised-http.js';
+import type { TokenProvider } from '../auth/token-provider.js';
+import type { TokenStore } from '../auth/token-store.js';
 import { AuthError, HttpError } from '../errors.js';
 import type { JsonHttpClient } from '../http/json-http-client.js';
 import { JsonReads, type ListPage } from '../http/json-reads.js';
 import { type ScannedRecord, scanArray } from '../json/page-scanner.js';
 import { apiClientKey, type WelkinConfig } from './config.js';
 import { explainWelkinError, welkinErrorCodes } from './error-body.js';
-import { type TokenAuthorisedDeps, tokenAuthorisedHttp } from './token-authorised-http.js';
-import type { TokenProvider } from './token-provider.js';
-import type { TokenStore } from './token-store.js';
 
 export type WelkinPage = ListPage;
 

@@ -1,10 +1,10 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerTokenStore } from '../auth/secrets-manager-token-store.js';
+import type { TokenStore } from '../auth/token-store.js';
 import { configProblem } from '../config-error.js';
 import type { Env } from '../sources/source-module.js';
 import { type WelkinConfig, welkinConfigFrom } from './config.js';
 import { credentialsEnv, readWelkinCredentials } from './credentials-secret.js';
-import { SecretsManagerTokenStore } from './secrets-manager-token-store.js';
-import type { TokenStore } from './token-store.js';
 
 const SET_BY_STACK = 'set it to the ARN of the secret (the stack does; redeploy it)';
 

@@ -1,12 +1,12 @@
+import { FileTokenStore } from '../auth/file-token-store.js';
+import type { TokenStore } from '../auth/token-store.js';
 import type { SourceConnection, SourceModule } from '../sources/source-module.js';
 import { welkinCatalog } from './catalog.js';
 import { type WelkinConfig, welkinConfigFrom, welkinEnvSchema } from './config.js';
 import { WELKIN_DEPLOYMENT } from './deployment.js';
-import { FileTokenStore } from './file-token-store.js';
 import { welkinLambdaConfig } from './lambda-config.js';
 import { localTokenFile, tokenFileEnvSchema } from './local-token-file.js';
 import { WELKIN_RESOURCES } from './resources.js';
-import type { TokenStore } from './token-store.js';
 
 function connect(config: WelkinConfig, tokenStore: TokenStore): SourceConnection {
   const { catalog, client } = welkinCatalog(config, tokenStore);

@@ -9,13 +9,19 @@ import { SimTokens } from './tokens.js';
 
 export type { UpdateNotice } from './notify.js';
 export { notificationJwt, sendUpdateNotification } from './notify.js';
+export { type RealtimeChange, realtimeNotification, SnsStandIn } from './sns.js';
 
 /**
- * Local stand-in for Welkin's v1 API (api.welkinhealth.com), built from seed 001 and the public reference:
- *   POST /v1/token      form grant_type=jwt-bearer + assertion (HS256, client secret) -> access_token, expires_in
- *   GET  /v1/{path}     Find: page[from]/page[to] on updated_at (microseconds, +00:00), page[size]
- * with ties (groups of rows sharing one updated_at), both answer shapes, next links on or off, expiring
- * tokens and injectable faults.
+ * Local stand-in for Welkin's v1 API (api.welkinhealth.com), built from the final public reference
+ * (welkinhealth/slate `source/data_api.html.md`):
+ *   POST /v1/token        form or JSON grant_type=jwt-bearer + assertion (HS256, client secret) -> access_token
+ *   GET  /v1/{path}       Find: page[from]/page[to] on updated_at (with or without offset), page[size];
+ *                         `{data, links}` with the reference's links (offset-less page[from] in next links)
+ *   GET  /v1/{path}/{id}  Get: `{data}`, 404 once deleted
+ * Paths the final reference no longer has (careplans, messages, patient_tasks) answer 404. With ties (groups
+ * of rows sharing one updated_at), the draft's wrapped answer, next links in each documented place or none, a
+ * server comparing page[from] per millisecond, expiring tokens and injectable faults. Both notification
+ * kinds are sent by notify.ts (legacy windows) and sns.ts (realtime, through a stand-in for SNS).
  */
 export interface WelkinV1SimulatorOptions {
   clientId?: string;
@@ -29,6 +35,7 @@ export interface WelkinV1SimulatorOptions {
   nextLinks?: FindSettings['nextLinks'];
   maxPageSize?: number;
   exclusiveFrom?: boolean;
+  fromPrecision?: FindSettings['fromPrecision'];
   tokenLifetimeSeconds?: number;
   latencyMs?: number;
   errorRate?: number;
@@ -49,16 +56,32 @@ export interface WelkinV1Simulator {
   /** Ids of the rows served now, in Find order. */
   ids(path: string): string[];
   record(path: string, id: string): Record<string, unknown> | undefined;
+  /** Delete a row: Find no longer serves it and its Get answers 404. */
+  remove(path: string, id: string): void;
   /** Edit a row now: updated_at = now, so it moves to the end of the Find order. */
   touch(path: string, id: string): string;
   insert(path: string): string;
+  /** Give rows updated_at = now + i × stepMicros, in the order given (rows microseconds apart). */
+  spread(path: string, ids: readonly string[], stepMicros: bigint): void;
   /** Give `count` rows one shared updated_at (now): a tie group. Returns their ids. */
   tie(path: string, count: number): string[];
-  /** An update notification entry for a window of a resource. */
+  /** Tokens of the SNS subscriptions confirmed (GET of a SubscribeURL, through SnsStandIn). */
+  snsConfirmations(): string[];
+  /** The record's GET URL (`{base}/v1/{path}/{id}`), as a realtime notification's href. */
+  recordUrl(path: string, id: string): string;
+  /** A legacy update notification entry for a window, times written as the reference does (no offset). */
   notice(path: string, fromIso: string, toIso: string): UpdateNotice;
 }
 
 const nowMicros = () => BigInt(Date.now()) * 1000n;
+
+/** An ISO time as the reference's notices write it: UTC, microseconds, no offset (`2018-05-14T23:34:05.647496`). */
+function offsetlessIso(iso: string): string {
+  const ms = Date.parse(iso);
+  if (!Number.isFinite(ms)) throw new RangeError(`not an ISO time: ${iso}`);
+  const fraction = /\.(\d+)/.exec(iso)?.[1] ?? '';
+  return `${new Date(ms).toISOString().slice(0, 19)}.${fraction.padEnd(6, '0').slice(0, 6)}`;
+}
 
 export async function startWelkinV1Simulator(
   opts: WelkinV1SimulatorOptions = {},
@@ -70,10 +93,11 @@ export async function startWelkinV1Simulator(
   let baseUrl = '';
   const find: FindSettings = {
     baseUrl: '',
-    answerShape: opts.answerShape ?? 'wrapped',
-    nextLinks: opts.nextLinks ?? 'href',
+    answerShape: opts.answerShape ?? 'bare',
+    nextLinks: opts.nextLinks ?? 'reference',
     maxPageSize: opts.maxPageSize ?? 500,
     exclusiveFrom: opts.exclusiveFrom ?? false,
+    fromPrecision: opts.fromPrecision ?? 'micro',
   };
   const rows = (path: string) =>
     typeof opts.rowsPerResource === 'number' ? opts.rowsPerResource : (opts.rowsPerResource?.[path] ?? 25);
@@ -96,7 +120,8 @@ export async function startWelkinV1Simulator(
     },
     find,
     random: prng(opts.seed ?? 1),
-    counters: { requests: 0, findRequests: 0, errors: 0, drops: 0 },
+    counters: { requests: 0, findRequests: 0, getRequests: 0, errors: 0, drops: 0 },
+    snsConfirmations: [],
   };
   const server = createSimServer(ctx);
   await new Promise<void>((resolve, reject) => {
@@ -136,6 +161,10 @@ export async function startWelkinV1Simulator(
       const row = set(path).find(id);
       return row ? set(path).record(row) : undefined;
     },
+    remove: (path, id) => {
+      const data = set(path);
+      data.rows = data.rows.filter((row) => row.id !== id);
+    },
     touch: (path, id) => {
       const data = set(path);
       const row = data.find(id);
@@ -153,6 +182,18 @@ export async function startWelkinV1Simulator(
       data.sort();
       return id;
     },
+    spread: (path, ids, stepMicros) => {
+      const data = set(path);
+      const base = stamp();
+      ids.forEach((id, index) => {
+        const row = data.find(id);
+        if (!row) throw new Error(`no row ${id}`);
+        row.micros = base + BigInt(index) * stepMicros;
+        row.revision++;
+      });
+      lastMicros = base + BigInt(ids.length) * stepMicros;
+      data.sort();
+    },
     tie: (path, count) => {
       const data = set(path);
       const micros = stamp();
@@ -164,9 +205,12 @@ export async function startWelkinV1Simulator(
       data.sort();
       return chosen.map((row) => row.id);
     },
+    snsConfirmations: () => [...ctx.snsConfirmations],
+    recordUrl: (path, id) => `${baseUrl}/v1/${path}/${id}`,
     notice: (path, fromIso, toIso) => {
-      const params = new URLSearchParams({ 'page[from]': fromIso, 'page[to]': toIso });
-      return { resource: path, from: fromIso, to: toIso, href: `${baseUrl}/v1/${path}?${params}` };
+      const [from, to] = [offsetlessIso(fromIso), offsetlessIso(toIso)];
+      const params = new URLSearchParams({ 'page[to]': to, 'page[from]': from });
+      return { resource: path, from, to, href: `${baseUrl}/v1/${path}?${params}` };
     },
   };
 }

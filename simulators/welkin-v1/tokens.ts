@@ -4,6 +4,9 @@ import { jwtVerify } from 'jose';
 export const JWT_BEARER_GRANT = 'urn:ietf:params:oauth:grant-type:jwt-bearer';
 const MAX_ASSERTION_AHEAD_SECONDS = 3600 + 60;
 
+/** The reference's error shape. */
+const errors = (status: number, code: string) => ({ errors: [{ status, code }] });
+
 export interface IssuedToken {
   expiresAtMs: number;
   revoked: boolean;
@@ -27,7 +30,7 @@ export class SimTokens {
   async exchange(form: URLSearchParams, lifetimeSeconds: number): Promise<{ status: number; body: object }> {
     this.requests++;
     if (form.get('grant_type') !== JWT_BEARER_GRANT) {
-      return { status: 400, body: { error: 'unsupported_grant_type' } };
+      return { status: 400, body: errors(400, 'unsupported_grant_type') };
     }
     const assertion = form.get('assertion') ?? '';
     try {
@@ -38,10 +41,10 @@ export class SimTokens {
         requiredClaims: ['exp', 'scope'],
       });
       if ((payload.exp ?? 0) > Date.now() / 1000 + MAX_ASSERTION_AHEAD_SECONDS) {
-        return { status: 400, body: { error: 'invalid_grant' } };
+        return { status: 400, body: errors(400, 'invalid_grant') };
       }
     } catch {
-      return { status: 401, body: { error: 'invalid_client' } };
+      return { status: 401, body: errors(401, 'unauthorized') };
     }
     const token = this.accessToken(lifetimeSeconds);
     this.issued.set(token, { expiresAtMs: Date.now() + lifetimeSeconds * 1000, revoked: false });

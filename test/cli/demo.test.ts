@@ -48,6 +48,7 @@ describe('npm start', () => {
     // Assess
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('Query them with DuckDB');
+    expect(run.stdout).toContain('subscription confirmed -> 200, delete notification -> 200');
     expect(run.stderr).not.toContain('\u001b');
     // tsx keeps its compile cache there (tsx-<uid>); that is the tool's, not the demo's.
     const left = (await readdir(temp)).filter((name) => !name.startsWith('tsx-'));

@@ -151,7 +151,7 @@ describe('full runs and retention (issue 10)', () => {
     expect(prefixes).toContain('snapshots/welkin-v1-events/');
     for (const prefix of prefixes) {
       if (prefix.includes('athena-results')) continue;
-      expect(prefix).toMatch(/\/dt=$|^snapshots\/welkin(-v1)?-(events|changes)\/$/);
+      expect(prefix).toMatch(/\/dt=$|^snapshots\/welkin(-v1)?-(events|changes|realtime|deletions)\/$/);
     }
     expect(rules.filter((r) => r.ExpirationInDays === 400).length).toBe(prefixes.length - 1);
   });

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalService, startLocalService } from '../../scripts/local/local-service.js';
 import { pullFailureLine, pullLine, receiveLine } from '../../scripts/local/outcome-lines.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { makeNotice, post, SECRET } from './helpers.js';
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalService, startLocalService } from '../../scripts/local/local-service.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { makeNotice, mapBounded, post, SECRET } from './helpers.js';
 

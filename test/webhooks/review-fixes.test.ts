@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { HttpError, MalformedResponseError } from '../../shared/errors.js';
 import type { Sink } from '../../shared/output/sink.js';
 import { safeReason } from '../../shared/webhooks/safe-reason.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { welkinNoticeSchema } from '../../shared/welkin/webhooks/notice.js';
 import { type QueuedNotice, toQueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import { receiveWebhook } from '../../shared/welkin/webhooks/receive-webhook.js';

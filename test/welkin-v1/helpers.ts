@@ -1,10 +1,10 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { MemoryTokenStore, type TokenStore } from '../../shared/auth/token-store.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type RunExportOptions, runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import type { WelkinV1Config } from '../../shared/welkin-v1/config.js';
 import type { WelkinV1Simulator } from '../../simulators/welkin-v1/index.js';

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import type { WelkinV1Config } from '../../shared/welkin-v1/config.js';
 import { parseFindPage } from '../../shared/welkin-v1/find-page.js';
@@ -70,23 +70,54 @@ describe('welkin-v1 refuses answers it cannot page safely', () => {
     expect(outcome.failures[0]?.errorName).toBe('MalformedResponseError');
   });
 
-  it('refuses a next link that points back at the same page', async () => {
-    // Prepare: the first request is page[from]=EPOCH..., so a link to the literal same URL loops
+  it.each([
+    ['a full page', [row('a', T1), row('b', T2)], 'fails'],
+    ['a short page', [row('a', T1)], 'ends'],
+  ])('with a next link back at the same URL, %s %s', async (_label, data, verdict) => {
+    // Prepare: the first request is page[from]=EPOCH…, so a link to the literal same URL loops
     const config = await hostileApi([]);
-    const self = `${config.baseUrl.origin}/v1/patients?page%5Bfrom%5D=1970-01-01T00%3A00%3A00.000000%2B00%3A00&page%5Bsize%5D=2`;
+    const self = `${config.baseUrl.origin}/v1/patients?page%5Bfrom%5D=1970-01-01T00%3A00%3A00.000000&page%5Bsize%5D=2`;
+    let finds = 0;
     server?.removeAllListeners('request');
     server?.on('request', (req, res) => {
+      if (!req.url?.startsWith('/v1/token')) finds += 1;
       const body = req.url?.startsWith('/v1/token')
         ? { access_token: 't', expires_in: 3600 }
-        : { data: [row('a', T1)], links: { next: self } };
+        : { data, links: { href: { next: self }, next: { href: self, meta: {} } } };
       res.end(JSON.stringify(body));
     });
     out = await tempDir();
     const { catalog } = welkinV1Catalog(config, new MemoryTokenStore());
     // Act
     const outcome = await exportTo(out.path, { catalog, resources: ['patients'] });
+    // Assess: never the same request twice; after a short page that is the end, after a full one a failure
+    expect(finds).toBe(1);
+    if (verdict === 'fails')
+      expect(outcome.failures[0]?.message).toMatch(/leads back to a page already read/);
+    else expect(outcome.failures).toEqual([]);
+  });
+
+  it('fails a next-link cycle A → B → A within three requests, naming it', async () => {
+    // Prepare
+    const config = await hostileApi([]);
+    const page = (name: string) => `${config.baseUrl.origin}/v1/patients?page%5Bsize%5D=2&cycle=${name}`;
+    let finds = 0;
+    server?.removeAllListeners('request');
+    server?.on('request', (req, res) => {
+      if (req.url?.startsWith('/v1/token'))
+        return res.end(JSON.stringify({ access_token: 't', expires_in: 3600 }));
+      finds += 1;
+      const onB = req.url?.includes('cycle=B');
+      const data = onB ? [row('c', T2), row('d', T2)] : [row('a', T1), row('b', T1)];
+      res.end(JSON.stringify({ data, links: { next: { href: page(onB ? 'A' : 'B'), meta: {} } } }));
+    });
+    out = await tempDir();
+    const { catalog } = welkinV1Catalog(config, new MemoryTokenStore());
+    // Act
+    const outcome = await exportTo(out.path, { catalog, resources: ['patients'] });
     // Assess
-    expect(outcome.failures[0]?.message).toMatch(/points back at the same page/);
+    expect(finds).toBe(3);
+    expect(outcome.failures[0]?.message).toMatch(/leads back to a page already read/);
   });
 
   it('refuses rows out of updated_at order when it must advance page[from] itself', async () => {
@@ -101,10 +132,49 @@ describe('welkin-v1 refuses answers it cannot page safely', () => {
     ['no data list', { meta: {} }, /no "data" list/],
     ['a row without updated_at', { data: [{ id: 'a' }] }, /row 0 has no valid updated_at/],
     ['a row without id', { data: [{ updated_at: T1 }] }, /row 0 has no id/],
-    ['a time without offset', { data: [row('a', '2026-01-01T00:00:00.000001')] }, /no valid updated_at/],
+    ['a time that is not ISO', { data: [row('a', '01/01/2026 00:00:00')] }, /no valid updated_at/],
   ])('refuses %s', (_label, body, message) => {
     // Act + Assess
     expect(() => parseFindPage(JSON.stringify(body), 'Welkin v1 test', true)).toThrow(message);
+  });
+
+  it.each([
+    ['+00:00', '2026-01-01T00:00:00.000001+00:00'],
+    ['no offset (UTC)', '2026-01-01T00:00:00.000001'],
+    ['a space and no offset', '2026-01-01 00:00:00.000001'],
+    ['another offset', '2026-01-01T10:00:00.000001+10:00'],
+  ])('reads an updated_at with %s', (_label, at) => {
+    // Act
+    const page = parseFindPage(JSON.stringify({ data: [row('a', at)] }), 'Welkin v1 test', true);
+    // Assess
+    expect(page.rows[0]?.updatedMicros).toBe(1767225600000001n);
+  });
+
+  it('reads the final reference links: next from links.next.href, page size from links.meta.current', () => {
+    // Act
+    const page = parseFindPage(
+      JSON.stringify({
+        data: [row('a', T1)],
+        links: {
+          href: { current: '/v1/x', next: null },
+          meta: { current: { 'page[size]': 7 }, next: null },
+          next: { href: '/v1/x?page[from]=2026-01-01T00:00:00.000001', meta: {} },
+        },
+      }),
+      'Welkin v1 test',
+      true,
+    );
+    // Assess
+    expect(page.next).toBe('/v1/x?page[from]=2026-01-01T00:00:00.000001');
+    expect(page.servedPageSize).toBe(7);
+  });
+
+  it.each([
+    ['null next everywhere', { href: { next: null }, next: null, meta: { next: null } }],
+    ['no next at all', { href: { current: '/v1/x' } }],
+  ])('reads %s as the last page', (_label, links) => {
+    // Act + Assess
+    expect(parseFindPage(JSON.stringify({ data: [], links }), 'Welkin v1 test', true).next).toBeUndefined();
   });
 
   it('reads the wrapped shape, links.next and the served page size', () => {

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import { toApiTime } from '../../shared/welkin-v1/timestamp.js';
 import { startWelkinV1Simulator, type WelkinV1Simulator } from '../../simulators/welkin-v1/index.js';

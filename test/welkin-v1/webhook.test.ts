@@ -104,6 +104,44 @@ describe('welkin-v1 webhooks: ping and pull over HTTP', () => {
     expect(outcomes).toMatchObject([{ kind: 'accepted', entries: 1, duplicate: false }]);
   });
 
+  it("accepts the reference's documented example as sent (offset-less from/to) and pulls its window", async () => {
+    // Prepare: the example body of the final reference, its href pointed at the simulator
+    const example = [
+      {
+        resource: 'patients',
+        from: '2018-05-14T23:34:05.647496',
+        to: '2018-05-15T23:34:05.647496',
+        href: `${sim.baseUrl}/v1/patients?page[to]=2018-05-15T23:34:05.647496&page[from]=2018-05-14T23:34:05.647496`,
+      },
+    ];
+    const finds = sim.stats().findRequests;
+    // Act
+    const status = await post(JSON.stringify(example), await notificationJwt(url(), SIGNING));
+    await service.drain();
+    // Assess: stored, queued, and the 2018 window asked for (it holds no rows here)
+    expect(status).toBe(200);
+    expect(await sink.list('welkin-v1-events')).toHaveLength(1);
+    expect(outcomes).toMatchObject([{ kind: 'accepted', entries: 1, duplicate: false }]);
+    expect(sim.stats().findRequests).toBeGreaterThan(finds);
+  });
+
+  it('pulls a current window sent with offset-less times, as Welkin writes them', async () => {
+    // Prepare
+    const [first] = sim.ids('patients');
+    const from = new Date(Date.now() - 1_000).toISOString();
+    sim.touch('patients', first as string);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    const notice = sim.notice('patients', from, new Date().toISOString());
+    // Act
+    const status = await sendUpdateNotification(url(), [notice], SIGNING);
+    await service.drain();
+    // Assess
+    expect(notice.from).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}$/);
+    expect(status).toBe(200);
+    const [change] = await sink.list('welkin-v1-changes/patients');
+    expect(JSON.parse(((await sink.getText(change as string)) ?? '').trim()).id).toBe(first);
+  });
+
   it('stores a redelivery once and still queues it', async () => {
     // Prepare
     const body = noticeBody();
@@ -114,10 +152,9 @@ describe('welkin-v1 webhooks: ping and pull over HTTP', () => {
     // Assess
     expect(statuses).toEqual([200, 200]);
     expect(await sink.list('welkin-v1-events')).toHaveLength(1);
-    expect(outcomes.map((outcome) => outcome.kind === 'accepted' && outcome.duplicate)).toEqual([
-      false,
-      true,
-    ]);
+    expect(
+      outcomes.map((outcome) => outcome.kind === 'accepted' && 'duplicate' in outcome && outcome.duplicate),
+    ).toEqual([false, true]);
     expect(service.stats().sent).toBe(2);
   });
 
@@ -129,6 +166,11 @@ describe('welkin-v1 webhooks: ping and pull over HTTP', () => {
     [
       'a wrong audience',
       async () => sign(validClaims({ aud: 'https://elsewhere.example/hook' })),
+      'audience',
+    ],
+    [
+      'an audience other than the notify URL exactly (a trailing slash added)',
+      async () => sign(validClaims({ aud: `${url()}/` })),
       'audience',
     ],
     ['a wrong issuer', async () => sign(validClaims({ iss: 'someone-else' })), 'issuer'],
@@ -165,8 +207,8 @@ describe('welkin-v1 webhooks: ping and pull over HTTP', () => {
       400,
     ],
     [
-      'a time without an offset',
-      () => JSON.stringify([{ ...JSON.parse(noticeBody())[0], to: '2026-01-01T00:00:00' }]),
+      'a time that is not ISO',
+      () => JSON.stringify([{ ...JSON.parse(noticeBody())[0], to: '01/01/2030 00:00' }]),
       400,
     ],
     [

@@ -1,8 +1,9 @@
 import type { SQSRecord } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { WelkinV1Client } from '../../shared/welkin-v1/client.js';
+import type { RealtimeOutcome } from '../../shared/welkin-v1/realtime/pull-record.js';
 import type { V1NoticeEntry } from '../../shared/welkin-v1/webhooks/notice.js';
 import { processV1NoticeBatch } from '../../shared/welkin-v1/webhooks/process-batch.js';
 import type { V1PullOutcome } from '../../shared/welkin-v1/webhooks/pull-window.js';
@@ -39,7 +40,7 @@ describe('welkin-v1 webhook worker batch', () => {
     const client = new WelkinV1Client(configOf(sim, 4), new MemoryTokenStore());
     const window = sim.notice('workers', '2000-01-01T00:00:00.000000+00:00', new Date().toISOString());
     const unknown = { ...window, resource: 'not_a_resource' };
-    const outcomes: V1PullOutcome[] = [];
+    const outcomes: (V1PullOutcome | RealtimeOutcome)[] = [];
     const failures: string[] = [];
     // Act
     const response = await processV1NoticeBatch({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { retryAfterMs } from '../../shared/auth/retry-after.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { AuthError, ConfigError, HttpError } from '../../shared/errors.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
-import { retryAfterMs } from '../../shared/welkin/retry-after.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, SECRET, testConfig, welkinError } from './helpers.js';
 
 const EXPORT_PATH = 'gh/sb-demo/export/PATIENT?start=1970-01-01T00:00:00.000Z&pageSize=1000';

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { type RunCheckpoint, runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { welkinCatalog } from '../../shared/welkin/catalog.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { readRuns } from '../support/read-output.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RenewalLimit } from '../../shared/auth/renewal-limit.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
-import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 
 let sim: WelkinSimulator;

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { RenewalLimit } from '../../shared/auth/renewal-limit.js';
+import { MemoryTokenStore } from '../../shared/auth/token-store.js';
 import { MalformedResponseError } from '../../shared/errors.js';
 import type { ExportWindow, Page } from '../../shared/export/pager.js';
 import { ArrayPager } from '../../shared/welkin/array-pager.js';
@@ -6,9 +8,7 @@ import { WelkinClient } from '../../shared/welkin/client.js';
 import { ExportCursorPager } from '../../shared/welkin/export-pager.js';
 import { ListPager, META_INFO_PAGE } from '../../shared/welkin/list-pager.js';
 import { pagerFor } from '../../shared/welkin/pagers.js';
-import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
 import { WELKIN_RESOURCES } from '../../shared/welkin/resources.js';
-import { MemoryTokenStore } from '../../shared/welkin/token-store.js';
 import { fakeFetch, fakeJwt, type Handler, json, testConfig } from './helpers.js';
 
 interface Row {

@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileTokenStore } from '../../shared/auth/file-token-store.js';
+import { RenewalLimit } from '../../shared/auth/renewal-limit.js';
 import { type ProgressEvent, runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { welkinCatalog } from '../../shared/welkin/catalog.js';
 import type { WelkinConfig } from '../../shared/welkin/config.js';
-import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
-import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 
 let sim: WelkinSimulator;

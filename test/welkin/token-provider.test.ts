@@ -1,8 +1,8 @@
 import { describe, expect, it, vi } from 'vitest';
+import { RenewalLimit } from '../../shared/auth/renewal-limit.js';
+import { TokenProvider, type TokenProviderOptions } from '../../shared/auth/token-provider.js';
+import { MemoryTokenStore, type TokenStore } from '../../shared/auth/token-store.js';
 import { AuthError } from '../../shared/errors.js';
-import { RenewalLimit } from '../../shared/welkin/renewal-limit.js';
-import { TokenProvider, type TokenProviderOptions } from '../../shared/welkin/token-provider.js';
-import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 import { fakeJwt, manualClock } from './helpers.js';
 
 const MINUTE = 60_000;

@@ -10,10 +10,10 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileTokenStore } from '../../shared/auth/file-token-store.js';
+import { SecretsManagerTokenStore } from '../../shared/auth/secrets-manager-token-store.js';
+import { claimVersionToken, MemoryTokenStore, type TokenStore } from '../../shared/auth/token-store.js';
 import { AuthError } from '../../shared/errors.js';
-import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
-import { SecretsManagerTokenStore } from '../../shared/welkin/secrets-manager-token-store.js';
-import { claimVersionToken, MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 
 const TOKEN = { token: 'header.payload.signature', expiresAt: '2026-01-01T01:00:00.000Z' };
 const lease = (owner: string) => ({ owner, until: '2026-01-01T00:00:30.000Z' });

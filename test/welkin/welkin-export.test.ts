@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runExportCli } from '../../scripts/export.js';
+import { FileTokenStore } from '../../shared/auth/file-token-store.js';
+import { MemoryTokenStore, type TokenStore } from '../../shared/auth/token-store.js';
 import type { ExportSettings } from '../../shared/export/export-settings.js';
 import { type RunCheckpoint, type RunExportOptions, runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { welkinCatalog } from '../../shared/welkin/catalog.js';
 import type { WelkinConfig } from '../../shared/welkin/config.js';
-import { FileTokenStore } from '../../shared/welkin/file-token-store.js';
-import { MemoryTokenStore, type TokenStore } from '../../shared/welkin/token-store.js';
 import { startWelkinSimulator, type WelkinSimulator } from '../../simulators/welkin/index.js';
 import { readRuns } from '../support/read-output.js';
 

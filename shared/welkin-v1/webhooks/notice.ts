@@ -7,7 +7,8 @@ export const MAX_ENTRIES = 200;
 const time = z
   .string()
   .max(64)
-  .refine((value) => microsOf(value) !== undefined, 'expected an ISO time with an offset');
+  // The reference's example writes them without an offset (`2018-05-14T23:34:05.647496`): UTC.
+  .refine((value) => microsOf(value) !== undefined, 'expected an ISO time');
 
 /**
  * One entry of a v1 update notification ("ping and pull"): which resource changed in which window, and the

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import type { RealtimeQueued } from '../realtime/notification.js';
 import type { V1NoticeEntry } from './notice.js';
 
 /** What the receiver queues for the pull worker: the windows to pull and where the stored notice lives. */
@@ -15,9 +16,12 @@ export const v1QueuedNoticeSchema = z.object({
 
 export type V1QueuedNotice = z.infer<typeof v1QueuedNoticeSchema>;
 
+/** Anything the v1 receiver queues: a legacy window notice (version 1) or one realtime record (version 2). */
+export type V1QueuedMessage = V1QueuedNotice | RealtimeQueued;
+
 /** Where a queued notice goes; `send` resolves once the queue holds it durably. */
 export interface V1NoticeQueue {
-  send(message: V1QueuedNotice): Promise<void>;
+  send(message: V1QueuedMessage): Promise<void>;
 }
 
 /**

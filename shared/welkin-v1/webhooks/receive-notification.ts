@@ -7,6 +7,8 @@ import {
   readJsonBody,
   type WebhookRequest,
 } from '../../webhooks/webhook-request.js';
+import { defaultRealtimeDeps, type RealtimeDeps, receiveV1Realtime } from '../realtime/receive-realtime.js';
+import type { SnsRefusal } from '../realtime/sns-verifier.js';
 import { v1EventKey } from './layout.js';
 import { describeNotificationIssue, v1NotificationSchema } from './notice.js';
 import { checkNotificationJwt, type JwtRefusal } from './notification-jwt.js';
@@ -26,13 +28,24 @@ export interface V1ReceiveOptions {
   sink: Sink;
   queue: V1NoticeQueue;
   now?: () => Date;
+  /** SNS signature checks and the subscription's confirming GET; default: the real ones over https. */
+  realtime?: RealtimeDeps;
 }
 
 /** Safe to log: never the token, the body, or a URL from the notice. */
 export type V1ReceiveOutcome =
-  | { kind: 'rejected'; reason: string; jwt?: JwtRefusal }
+  | { kind: 'rejected'; reason: string; jwt?: JwtRefusal; sns?: SnsRefusal }
   | { kind: 'accepted'; dedupeKey: string; entries: number; duplicate: boolean }
-  | { kind: 'failed'; dedupeKey: string; stage: 'store' | 'enqueue'; error: string };
+  | { kind: 'accepted'; realtime: 'confirmed'; topicArn: string }
+  | { kind: 'accepted'; realtime: 'unsubscribed' }
+  | {
+      kind: 'accepted';
+      realtime: 'notification';
+      action: 'create' | 'update' | 'delete';
+      dedupeKey: string;
+      duplicate: boolean;
+    }
+  | { kind: 'failed'; dedupeKey: string; stage: 'store' | 'enqueue' | 'confirm'; error: string };
 
 export type V1WebhookResponse = JsonReply<V1ReceiveOutcome>;
 
@@ -45,15 +58,13 @@ function bearerOf(headers: Record<string, HeaderValue>): string | undefined {
   return /^Bearer\s+([A-Za-z0-9_=.-]+)$/i.exec(headerValue(headers, 'authorization') ?? '')?.[1];
 }
 
-/** The URL with and without a trailing slash: Welkin signs the URL it was given, either way. */
-function audiencesOf(url: string): string[] {
-  const bare = url.replace(/\/+$/, '');
-  return [bare, `${bare}/`];
-}
+let productionRealtime: RealtimeDeps | undefined;
 
 /**
- * One v1 update notification, transport-independent (Lambda Function URL and the local server share it).
- * Authentication first, then size, encoding, JSON and schema; nothing is stored unless all pass. An accepted
+ * One v1 delivery, transport-independent (Lambda Function URL and the local server share it). With an
+ * Authorization header it is a legacy update notification: the bearer JWT (`aud` = our notify URL exactly, as
+ * the reference says) first, then size, encoding, JSON and schema; nothing is stored unless all pass. Without
+ * one it is an SNS message or a raw realtime notification (realtime/receive-realtime.ts). An accepted
  * notification is stored once (by its dedupe key) before the 2xx, then queued for the pull; a redelivery is
  * queued again, since the first enqueue may be the step that failed.
  */
@@ -63,11 +74,17 @@ export async function receiveV1Notification(options: V1ReceiveOptions): Promise<
   if (request.method.toUpperCase() !== 'POST') {
     return reject(405, 'method_not_allowed', 'only POST is accepted', { allow: 'POST' });
   }
-  const audiences = audiencesOf(config.notifyUrl ?? request.url);
+  const notifyUrl = config.notifyUrl ?? request.url;
+  if (headerValue(request.headers, 'authorization') === undefined) {
+    // One verifier per process in production, so fetched SNS certificates are cached across deliveries.
+    productionRealtime ??= options.realtime ? undefined : defaultRealtimeDeps();
+    const deps = options.realtime ?? (productionRealtime as RealtimeDeps);
+    return receiveV1Realtime({ request, config, sink, queue, now, notifyUrl, deps });
+  }
   const refusal = await checkNotificationJwt(
     bearerOf(request.headers),
     config.credentials,
-    audiences,
+    [notifyUrl],
     now().getTime(),
   );
   if (refusal) {

@@ -7,6 +7,11 @@ export interface V1ReceiverConfig {
   /** The notify URL Welkin signs as `aud`; undefined: the URL the request arrived at. */
   notifyUrl?: string;
   maxBytes: number;
+  /**
+   * The SNS topics realtime messages may come from (AWS: "reject any message with an unexpected TopicArn");
+   * undefined: any topic, since Welkin's is known only from its first confirmation request.
+   */
+  snsTopicArns?: readonly string[];
 }
 
 export const DEFAULT_V1_MAX_BYTES = 256 * 1024;

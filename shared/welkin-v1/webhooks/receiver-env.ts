@@ -24,6 +24,14 @@ export const v1ReceiverEnvSchema = z.object({
     .max(6 * 1024 * 1024)
     .default(DEFAULT_V1_MAX_BYTES)
     .meta({ description: 'the largest notification body accepted, in bytes (larger: 413)' }),
+  WELKIN_V1_SNS_TOPIC_ARNS: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:sns:[^,\s]+(,arn:aws[a-z-]*:sns:[^,\s]+)*$/)
+    .optional()
+    .meta({
+      description: 'the SNS topic ARNs realtime notifications may come from, comma-separated (others: 403)',
+      fallback: 'any topic',
+    }),
 });
 
 /** The receiver's configuration from its environment and the signing secret. */
@@ -40,6 +48,7 @@ export function v1ReceiverConfigFrom(
     })),
     notifyUrl: values.WELKIN_V1_NOTIFY_URL,
     maxBytes: values.WELKIN_V1_WEBHOOK_MAX_BYTES,
+    ...(values.WELKIN_V1_SNS_TOPIC_ARNS ? { snsTopicArns: values.WELKIN_V1_SNS_TOPIC_ARNS.split(',') } : {}),
   };
   return config;
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { AuthError } from '../errors.js';
 import { sleep } from '../http/request-budget.js';
 import { notifyRun } from '../http/run-scope.js';
-import { welkinErrorCodes } from './error-body.js';
+import { welkinErrorCodes } from '../welkin/error-body.js';
 import { jwtExpiresAt, jwtLifetimeMs } from './jwt-expiry.js';
 import { RenewalLimit } from './renewal-limit.js';
 import type { CachedToken, RenewalLease, TokenSnapshot, TokenStore } from './token-store.js';
