@@ -88,6 +88,8 @@ export class ExportStateMachine extends Construct {
     const request: Record<string, unknown> = {
       mode: JsonPath.stringAt('$.input.mode'),
       resources: JsonPath.array(JsonPath.stringAt('$$.Map.Item.Value')),
+      // The invocation writes only while this execution holds the lease (a stop marks it at once).
+      execution: JsonPath.stringAt('$$.Execution.Id'),
     };
     if (props.defaultAccount !== undefined) request.account = JsonPath.stringAt('$.input.account');
 

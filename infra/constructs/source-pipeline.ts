@@ -1,6 +1,7 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -13,12 +14,23 @@ import type { Catalog } from './catalog.js';
 import type { ExecutionCleanup } from './execution-cleanup.js';
 import { ExportStateMachine } from './export-state-machine.js';
 import type { Functions } from './functions.js';
+import { grantKeyViaDynamoDb } from './grants.js';
 import type { Monitoring } from './monitoring.js';
 import { NightlySchedule } from './schedules.js';
 import { addSourceFunction, type SourceFunctionContext } from './source-function.js';
 import { SourceSecrets } from './source-secrets.js';
 import { addSourceTables, addWebhookTables } from './source-tables.js';
 import { Webhook } from './webhook.js';
+
+/**
+ * The export function reads its execution's lease before a run continues or publishes (shared/lambda/lease.ts):
+ * an invocation left running after a stop must not publish what the clean-up discards.
+ */
+function grantLeaseRead(fn: NodejsFunction, table: Table, key: IKey): void {
+  fn.addEnvironment('LEASE_TABLE_NAME', table.tableName);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+  grantKeyViaDynamoDb(fn, key);
+}
 
 /** What every source shares in the stack. */
 export interface SharedInfrastructure {
@@ -81,6 +93,7 @@ export class SourcePipeline extends Construct {
       values: config.settings,
     });
     this.exportFunction = addSourceFunction(context, `${id}Export`, deployment.exportFunction, environment);
+    grantLeaseRead(this.exportFunction, shared.leaseTable, shared.key);
 
     const resources = deployment.resources.map((r) => r.name);
     this.flow = new ExportStateMachine(this, 'ExportFlow', {
@@ -107,6 +120,7 @@ export class SourcePipeline extends Construct {
       prefixes: deployment.perAccount
         ? accountFolders.map((f) => `${shared.outputPrefix}/${f}/${deployment.source}`)
         : [`${shared.outputPrefix}/${deployment.source}`],
+      exportTimeout: Duration.seconds(deployment.exportFunction.timeoutSeconds),
     });
     addSourceTables(shared.catalog, { deployment, outputPrefix: shared.outputPrefix, accounts });
 

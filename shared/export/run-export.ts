@@ -53,6 +53,8 @@ export interface RunExportOptions {
   /** Hard limit for the whole run: when it passes every request is stopped and the run fails with one line. */
   runDeadlineMs?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** Asked before each run starts, continues or publishes (a state machine's lease); throws to refuse. */
+  guard?: () => Promise<void>;
 }
 
 export type ProgressEvent =
@@ -117,6 +119,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
             compress: options.settings.compress,
             maxPartBytes: options.settings.maxPartBytes,
             checkpoint: item.checkpoint,
+            guard: options.guard,
             shouldStop: options.shouldStop,
             onPage: (progress) => options.onProgress?.({ kind: 'page', resource, ...progress }),
           }),

@@ -1,11 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { exportSettingsFrom } from '../export/export-settings.js';
 import { s3ClientFromEnv } from '../output/s3-client.js';
 import type { SourceModule } from '../sources/source-module.js';
 import { type DiscardResponse, runDiscardInvocation } from './discard-invocation.js';
+import { DynamoLeaseStore } from './dynamo-lease-store.js';
 import { isDiscardRequest, parseExportEvent } from './export-event.js';
+import { leaseGuard, leaseKeyOf, type RunGuard } from './lease.js';
 import { outputEnvFrom, outputSink } from './output-env.js';
 import { type ExportResponse, runExportInvocation } from './run-invocation.js';
 
@@ -19,6 +22,12 @@ export function exportHandler(source: SourceModule): ExportHandler {
   const logger = new Logger({ serviceName: `${source.name}-export` });
   const s3 = s3ClientFromEnv();
   const secrets = new SecretsManagerClient({});
+  const dynamo = new DynamoDBClient({});
+  // Started by a state machine: the run writes only while its execution holds the lease (see lease.ts).
+  const guardOf = (execution: string | undefined, key: string): RunGuard | undefined => {
+    const table = process.env.LEASE_TABLE_NAME;
+    return execution && table ? leaseGuard(new DynamoLeaseStore(dynamo, table), key, execution) : undefined;
+  };
   return async (event, context) => {
     const request = parseExportEvent(event);
     const env = process.env;
@@ -30,6 +39,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
     if (isDiscardRequest(request))
       return runDiscardInvocation({ request, source: source.name, sink, logger });
     const settings = exportSettingsFrom(env);
+    const guard = guardOf(request.execution, leaseKeyOf(source.name, request.account));
     const { catalog, logKeys } = await target.connect();
     logger.appendKeys(logKeys);
     return runExportInvocation({
@@ -39,6 +49,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
       settings,
       remainingMs: () => context.getRemainingTimeInMillis(),
       logger,
+      guard,
     });
   };
 }

@@ -6,6 +6,7 @@ import { type ResourceResult, type RunCheckpoint, runExport } from '../export/ru
 import type { Sink } from '../output/sink.js';
 import { deadlineWatch } from './deadline.js';
 import type { ExportRequest } from './export-event.js';
+import type { RunGuard } from './lease.js';
 
 export type ExportResponse =
   | { done: true; results: ResourceResult[] }
@@ -24,6 +25,8 @@ export interface InvocationOptions {
   /** Time before the Lambda timeout at which the watchdog stops every request, so the failure is clean. */
   hardMarginMs?: number;
   logger: Logger;
+  /** Asked before a run continues or publishes; throws when the execution may no longer write. */
+  guard?: RunGuard;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     mode: request.mode,
     resources: request.resources,
     checkpoint: request.checkpoint,
+    guard: options.guard,
     // Resources at once per invocation; they share the source's rate budget.
     concurrency: options.settings.concurrency ?? 2,
     shouldStop: deadlineWatch(options.remainingMs, options.marginMs ?? 60_000),

@@ -127,3 +127,39 @@ describe('stopped executions are cleaned up (issue 11)', () => {
     expect(grants).not.toContain('secretsmanager');
   });
 });
+
+describe('stopping is safe (issue 19)', () => {
+  it('marks the lease at once and discards only after the export timeout, through a delayed queue with alarmed dead letters', () => {
+    // Prepare
+    const [cleanupId, cleanup] = t.functionNamed('execution-cleanup');
+    const queues = t.resourcesOf('AWS::SQS::Queue').filter(([id]) => id.includes('Cleanup'));
+
+    // Act
+    const env = envOf(cleanup);
+    const mapping = t
+      .resourcesOf('AWS::Lambda::EventSourceMapping')
+      .find(([, m]) => JSON.stringify(props(m).FunctionName) === JSON.stringify({ Ref: cleanupId }));
+    const grants = JSON.stringify(t.statementsOf('ExecutionCleanupRole'));
+
+    // Assess: the wait covers the longest export invocation (900 s) plus a margin.
+    expect(env.CLEANUP_WAIT_SECONDS).toBe('960');
+    expect(env.CLEANUP_QUEUE_URL).toBeDefined();
+    expect(queues).toHaveLength(2);
+    expect(props(mapping?.[1] as Json)).toMatchObject({ BatchSize: 1 });
+    expect(grants).toContain('dynamodb:UpdateItem');
+    expect(grants).toContain('sqs:SendMessage');
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(props(a)));
+    expect(alarms.some((a) => a.includes('clean-up dead-letter queue'))).toBe(true);
+  });
+
+  it('hands every export invocation its execution and lets the export function read (only read) the lease', () => {
+    const item = (t.statesOf('ClinikoExportFlow').ExportEachResource as Json).ItemSelector as Json;
+    expect((item.request as Json)['execution.$']).toBe('$$.Execution.Id');
+    const [, fn] = t.functionNamed('cliniko-export');
+    expect(envOf(fn).LEASE_TABLE_NAME).toEqual({ Ref: t.logicalIdOf('AWS::DynamoDB::Table', 'Leases') });
+    const grants = JSON.stringify(t.statementsOf('ClinikoExportRole'));
+    expect(grants).toContain('dynamodb:GetItem');
+    expect(grants).not.toContain('dynamodb:PutItem');
+    expect(grants).not.toContain('dynamodb:DeleteItem');
+  });
+});

@@ -37,10 +37,11 @@ describe('ClinicPipeStack', () => {
       'AWS::DynamoDB::Table': 1,
       // Cliniko's per account, the others once.
       'AWS::SecretsManager::Secret': secrets,
-      'AWS::SQS::Queue': 1 + webhooks.length * 2,
+      // The async DLQ, the clean-up's delay queue and its DLQ, and a queue and DLQ per webhook.
+      'AWS::SQS::Queue': 3 + webhooks.length * 2,
       'AWS::SNS::Topic': 1,
       'AWS::Lambda::Url': webhooks.length,
-      'AWS::Lambda::EventSourceMapping': webhooks.length,
+      'AWS::Lambda::EventSourceMapping': 1 + webhooks.length,
       'AWS::Events::Rule': sources,
       'AWS::Glue::Database': 1,
       // Current state and runs per resource, deletions per source, webhook notices and changes.
@@ -48,8 +49,8 @@ describe('ClinicPipeStack', () => {
       'AWS::Athena::WorkGroup': 1,
       'AWS::Events::EventBus': 1,
       'AWS::IAM::ManagedPolicy': 1,
-      // Per state machine, function, dead-letter queue and clean-up rule.
-      'AWS::CloudWatch::Alarm': sources + functions + 1 + webhooks.length + sources,
+      // Per state machine, function, dead-letter queue (async, clean-up, webhooks) and clean-up rule.
+      'AWS::CloudWatch::Alarm': sources + functions + 2 + webhooks.length + sources,
     };
     for (const [type, count] of Object.entries(counts)) t.template.resourceCountIs(type, count);
   });
