@@ -68,6 +68,7 @@ export class ClinicPipeStack extends Stack {
         'This queue is itself the dead-letter target of asynchronous Lambda invocations, schedule starts and clean-up events.',
     });
     monitoring.queueNotEmpty('AsyncInvokeDlqNotEmpty', asyncDlq, 'The async-invocation dead-letter queue');
+    monitoring.scheduleDeadLettersLost('ScheduleDeadLettersLost');
 
     const functions = new Functions(this, 'Functions', {
       projectRoot: props.projectRoot,

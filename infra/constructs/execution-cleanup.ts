@@ -163,6 +163,7 @@ export class ExecutionCleanup extends Construct {
       }),
       `A ${source.source} export execution failed, timed out or was aborted; its unfinished runs are being discarded`,
     );
+    this.props.monitoring.ruleDeadLettersLost(`${id}DeadLettersLost`, rule.ruleName);
     return rule;
   }
 

@@ -23,13 +23,14 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { NON_RETRYABLE_ERRORS } from '../../shared/non-retryable.js';
 import { tableSafe } from '../../shared/sources/deployment.js';
 import { acquireLease, releaseLease } from './execution-lease.js';
 import { acknowledgeServiceRole } from './functions.js';
 import { grantKeyViaDynamoDb } from './grants.js';
 import { publishEachResult } from './snapshot-publish.js';
-/** Error names (PipelineError subclasses in shared/errors.ts) that a retry cannot fix. */
-export const NON_RETRYABLE_ERRORS = ['ConfigError', 'AuthError', 'InvalidEventError'];
+
+export { NON_RETRYABLE_ERRORS };
 
 export interface ExportStateMachineProps {
   readonly source: string;
@@ -209,8 +210,8 @@ export class ExportStateMachine extends Construct {
       backoffRate: 2,
       jitterStrategy: JitterType.FULL,
     });
-    // Configuration and credential errors repeat identically on retry: fail the resource at once.
-    invoke.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    // Errors that repeat identically on retry (shared/non-retryable.ts): fail the resource at once.
+    invoke.addRetry({ errors: [...NON_RETRYABLE_ERRORS], maxAttempts: 0 });
     // Handler errors (rate budget exhausted, upstream 5xx, timeout): a few slow retries from the same checkpoint.
     invoke.addRetry({
       errors: [Errors.TASKS_FAILED, Errors.TIMEOUT],
@@ -305,7 +306,7 @@ export class ExportStateMachine extends Construct {
       backoffRate: 2,
       jitterStrategy: JitterType.FULL,
     });
-    discard.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    discard.addRetry({ errors: [...NON_RETRYABLE_ERRORS], maxAttempts: 0 });
     // A throttled or failed S3 delete: one more try; deleting is idempotent.
     discard.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(10), maxAttempts: 1 });
     discard.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.discardError' });

@@ -4,6 +4,7 @@ import {
   ComparisonOperator,
   type IMetric,
   MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -59,10 +60,45 @@ export class Monitoring extends Construct {
   }
 
   functionErrors(id: string, fn: IFunction): void {
+    // DeadLetterErrors: an async invocation failed and its dead letter could not be written either.
+    const expression = new MathExpression({
+      expression: 'errors + deadLetterErrors',
+      usingMetrics: {
+        errors: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        deadLetterErrors: fn.metric('DeadLetterErrors', { period: Duration.minutes(5), statistic: 'Sum' }),
+      },
+      period: Duration.minutes(5),
+      label: 'Errors and dead letters not written',
+    });
+    this.alarmOn(id, expression, 'A Lambda function threw, or could not write a dead letter');
+  }
+
+  /** An EventBridge rule whose target failed and whose dead letter could not be written: the event is lost. */
+  ruleDeadLettersLost(id: string, ruleName: string): void {
     this.alarmOn(
       id,
-      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      'A Lambda function threw',
+      new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'InvocationsFailedToBeSentToDlq',
+        dimensionsMap: { RuleName: ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'An EventBridge rule could not deliver an event nor write its dead letter (check the key policy and the queue)',
+    );
+  }
+
+  /** EventBridge Scheduler could not write a dead letter of a start it gave up on (account level). */
+  scheduleDeadLettersLost(id: string): void {
+    this.alarmOn(
+      id,
+      new Metric({
+        namespace: 'AWS/Scheduler',
+        metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'A scheduled export start failed and its dead letter could not be written',
     );
   }
 

@@ -59,6 +59,16 @@ export class Storage extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
       }),
     );
+    // Services that write to the key's encrypted queues and topic themselves: EventBridge rule targets' dead
+    // letters (the clean-up's), SNS deliveries to a queue. Without this their messages are lost, not queued.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com'), new ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
     this.key.grant(new AccountRootPrincipal(), 'kms:DescribeKey');
 
     this.logBucket = new Bucket(this, 'AccessLogs', {

@@ -163,3 +163,35 @@ describe('stopping is safe (issue 19)', () => {
     expect(grants).not.toContain('dynamodb:DeleteItem');
   });
 });
+
+describe('dead letters arrive, and a lost one alarms (issue 19, item 3)', () => {
+  it('lets EventBridge and SNS use the data key for the queues they write, in this account only', () => {
+    const key = t.resourcesOf('AWS::KMS::Key')[0]?.[1] as Json;
+    const statements = (props(key).KeyPolicy as { Statement: Json[] }).Statement;
+    const writers = statements.find((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'));
+    expect(writers).toMatchObject({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } },
+    });
+    expect(JSON.stringify(writers?.Principal)).toContain('sns.amazonaws.com');
+  });
+
+  it('alarms on every dead-letter queue, on lost rule and schedule dead letters, and on Lambda DeadLetterErrors', () => {
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => props(a));
+    const text = alarms.map((a) => JSON.stringify(a));
+    const queues = t
+      .resourcesOf('AWS::SQS::Queue')
+      .filter(([, q]) => !JSON.stringify(q).includes('RedrivePolicy'));
+    // Every queue that is nobody's source with a redrive policy is a dead-letter queue, and each is alarmed.
+    for (const [id] of queues)
+      expect(
+        text.some((a) => a.includes(id)),
+        id,
+      ).toBe(true);
+    expect(text.filter((a) => a.includes('InvocationsFailedToBeSentToDlq'))).toHaveLength(3);
+    expect(text.filter((a) => a.includes('InvocationsFailedToBeSentToDeadLetterCount'))).toHaveLength(1);
+    const functions = t.resourcesOf('AWS::Lambda::Function').length;
+    expect(text.filter((a) => a.includes('DeadLetterErrors'))).toHaveLength(functions);
+  });
+});

@@ -3,6 +3,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nagFindings } from '../../infra/nag.js';
 import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
+import { NON_RETRYABLE_ERRORS } from '../../shared/non-retryable.js';
 import { actions, DEPLOYABLE, envOf, type Json, props, type SynthTemplate, synth } from './synth.js';
 
 // One synth for the whole file.
@@ -49,8 +50,9 @@ describe('ClinicPipeStack', () => {
       'AWS::Athena::WorkGroup': 1,
       'AWS::Events::EventBus': 1,
       'AWS::IAM::ManagedPolicy': 1,
-      // Per state machine, function, dead-letter queue (async, clean-up, webhooks) and clean-up rule.
-      'AWS::CloudWatch::Alarm': sources + functions + 2 + webhooks.length + sources,
+      // Per state machine, function, dead-letter queue (async, clean-up, webhooks), clean-up rule (stopped,
+      // dead letters lost) and the schedules' lost dead letters.
+      'AWS::CloudWatch::Alarm': sources + functions + 2 + webhooks.length + sources * 2 + 1,
     };
     for (const [type, count] of Object.entries(counts)) t.template.resourceCountIs(type, count);
   });
@@ -165,10 +167,24 @@ describe('ClinicPipeStack', () => {
     expect(finished?.Next).toBe('PublishEachResult');
 
     const retry = inner.ExportChunk?.Retry as Json[];
-    expect(retry[1]).toMatchObject({
-      ErrorEquals: ['ConfigError', 'AuthError', 'InvalidEventError'],
-      MaxAttempts: 0,
-    });
+    expect(retry[1]).toMatchObject({ ErrorEquals: [...NON_RETRYABLE_ERRORS], MaxAttempts: 0 });
+    expect(retry[1]?.ErrorEquals).toEqual(
+      expect.arrayContaining([
+        'RateLimitError',
+        'MalformedResponseError',
+        'UnkeyedRecordError',
+        'CurrentStateError',
+      ]),
+    );
+    // Every state machine, for the export and for the discard of an abandoned run.
+    for (const flow of ['ClinikoExportFlow', 'WelkinExportFlow']) {
+      for (const name of ['ExportChunk', 'DiscardAbandonedRun']) {
+        const retriers = t.innerStatesOf(flow)[name]?.Retry as Json[];
+        expect(retriers.filter((r) => r.MaxAttempts === 0).map((r) => r.ErrorEquals)).toEqual([
+          [...NON_RETRYABLE_ERRORS],
+        ]);
+      }
+    }
     expect(retry[2]).toMatchObject({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 2 });
     expect(states.AnyResourceFailed).toMatchObject({
       Choices: [{ Variable: '$.failures.count', NumericGreaterThan: 0, Next: 'ExportFailed' }],
