@@ -10,6 +10,7 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SourceDeployment } from '../../shared/sources/deployment.js';
 import type { SourceConfig } from '../config.js';
+import { incrementalBesideFull } from '../schedule-days.js';
 import type { Catalog } from './catalog.js';
 import type { ExecutionCleanup } from './execution-cleanup.js';
 import { ExportStateMachine } from './export-state-machine.js';
@@ -150,8 +151,10 @@ export class SourcePipeline extends Construct {
       const suffix = s.account === undefined ? '' : `-${s.account}`;
       const who = s.account === undefined ? deployment.title : `${deployment.title} account ${s.account}`;
       const account = s.account === undefined ? {} : { account: s.account };
+      const where = `sources.${deployment.source}${suffix ? ` account ${s.account}` : ''}`;
+      // On the full run's days the full run replaces the incremental: they never wait for each other's lease.
       for (const [mode, expression] of [
-        ['incremental', s.incremental],
+        ['incremental', incrementalBesideFull(s.incremental, s.full, where)],
         ['full', s.full],
       ] as const) {
         new NightlySchedule(this, `${mode === 'full' ? 'Full' : 'Incremental'}Schedule${suffix}`, {
