@@ -28,6 +28,7 @@ import { tableSafe } from '../../shared/sources/deployment.js';
 import { acquireLease, releaseLease } from './execution-lease.js';
 import { acknowledgeServiceRole } from './functions.js';
 import { grantKeyViaDynamoDb } from './grants.js';
+import { rateLimitWait } from './rate-limit-wait.js';
 import { publishEachResult } from './snapshot-publish.js';
 
 export { NON_RETRYABLE_ERRORS };
@@ -221,6 +222,11 @@ export class ExportStateMachine extends Construct {
       jitterStrategy: JitterType.FULL,
     });
     const discardAbandoned = this.discardAbandonedRun(props, recordFailure);
+    // A rate limit reset far away: wait for it in a Wait state (no Lambda sleeping), then resume.
+    invoke.addCatch(rateLimitWait(this, invoke, discardAbandoned), {
+      errors: ['RateLimitError'],
+      resultPath: '$.error',
+    });
     invoke.addCatch(discardAbandoned, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const carryCheckpoint = new Pass(this, 'CarryCheckpoint', {

@@ -89,3 +89,45 @@ describe('a finished snapshot', () => {
     });
   });
 });
+
+describe('a rate limit reset far away (issue 19, item 4)', () => {
+  const inner = () => t.innerStatesOf('ClinikoExportFlow');
+  const cause = (message: string) =>
+    JSON.stringify({ errorType: 'RateLimitError', errorMessage: message, trace: [] });
+  const read = (input: Json) =>
+    evaluate((inner().ReadRateLimitReset as Json).Output as string, { input, context }) as Promise<Json>;
+
+  it('is caught before the give-up path and waited for in a Wait state, then the same checkpoint is tried', () => {
+    const invoke = inner().ExportChunk as Json;
+    expect((invoke.Catch as Json[]).map((c) => c.ErrorEquals)).toEqual([['RateLimitError'], ['States.ALL']]);
+    expect(inner().RateLimitWaitFits).toMatchObject({ Type: 'Choice', QueryLanguage: 'JSONata' });
+    expect(inner().WaitForRateLimitReset).toMatchObject({
+      Type: 'Wait',
+      Timestamp: '{% $states.input.retryAt %}',
+      Next: 'ExportChunk',
+    });
+  });
+
+  it('waits when the reset fits the execution, at most three times; otherwise gives up as before', async () => {
+    // Prepare
+    const message = (at: string) =>
+      `Cliniko: rate limited (429) for 2 h, longer than the 15 min allowed: try again later (GET https://x/v1/patients; retry after ${at})`;
+    const soon = {
+      request: {},
+      error: { Error: 'RateLimitError', Cause: cause(message('2026-12-01T05:00:00.000Z')) },
+    };
+
+    // Act
+    const first = await read(soon);
+    const fourth = await read({ ...soon, rateLimitWaits: 3 });
+    const tooLate = await read({ ...soon, error: { Cause: cause(message('2026-12-02T02:00:00.000Z')) } });
+    const noReset = await read({ ...soon, error: { Cause: cause('Cliniko: rate limited') } });
+
+    // Assess
+    expect(first).toMatchObject({ retryAt: '2026-12-01T05:00:00.000Z', waitFits: true, rateLimitWaits: 1 });
+    expect(first.request).toEqual({});
+    expect(fourth).toMatchObject({ waitFits: false, rateLimitWaits: 4 });
+    expect(tooLate).toMatchObject({ waitFits: false });
+    expect(noReset).toMatchObject({ retryAt: null, waitFits: false });
+  });
+});

@@ -201,8 +201,10 @@ describe('ClinicPipeStack', () => {
     const exportFunction = t.logicalIdOf('AWS::Lambda::Function', 'ClinikoExport');
     const inner = t.innerStatesOf('ClinikoExportFlow');
     expect(inner.ExportChunk?.Catch).toEqual([
+      { ErrorEquals: ['RateLimitError'], ResultPath: '$.error', Next: 'ReadRateLimitReset' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HoldsCheckpoint' },
     ]);
+    expect(inner.RateLimitWaitFits?.Default).toBe('HoldsCheckpoint');
     expect(inner.DiscardAbandonedRun).toMatchObject({
       Type: 'Task',
       Resource: `<${exportFunction}>`,
