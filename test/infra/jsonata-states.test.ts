@@ -85,7 +85,7 @@ describe('a finished snapshot', () => {
     expect(out.partition).toEqual({
       table: 'cliniko_patients_runs',
       values: ['main', '2026-12-01', result.runId],
-      location: `s3://<ref>/${folder}/`,
+      storage: { Location: `s3://<ref>/${folder}/` },
     });
   });
 });

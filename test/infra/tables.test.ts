@@ -61,7 +61,7 @@ describe('tables right by default (issue 10)', () => {
       States: Record<string, Json>;
     };
     expect(publish.StartAt).toBe('DescribeSnapshot');
-    expect(publish.States.DescribeSnapshot?.Next).toBe('RegisterRunPartition');
+    expect(publish.States.DescribeSnapshot?.Next).toBe('ReadRunsTable');
     expect(publish.States.RegisterRunPartition).toMatchObject({
       Resource: 'arn:<ref>:states:::aws-sdk:glue:createPartition',
       Parameters: { DatabaseName: 'testpipe', 'TableName.$': '$.partition.table' },
@@ -118,11 +118,15 @@ describe('full runs and retention (issue 10)', () => {
     });
     expect(inputs).toEqual(
       expect.arrayContaining([
-        ['cron(0 3 * * ? *)', JSON.stringify({ account: 'main', mode: 'incremental' })],
+        // On the full run's day the full run replaces the incremental (issue 19).
+        ['cron(0 3 ? * MON,TUE,WED,THU,FRI,SAT *)', JSON.stringify({ account: 'main', mode: 'incremental' })],
         ['cron(0 1 ? * SUN *)', JSON.stringify({ account: 'main', mode: 'full' })],
-        ['cron(30 2 * * ? *)', JSON.stringify({ account: 'north', mode: 'incremental' })],
+        [
+          'cron(30 2 ? * MON,TUE,WED,THU,FRI,SAT *)',
+          JSON.stringify({ account: 'north', mode: 'incremental' }),
+        ],
         ['cron(0 1 ? * SUN *)', JSON.stringify({ account: 'north', mode: 'full' })],
-        ['cron(0 4 * * ? *)', JSON.stringify({ mode: 'incremental' })],
+        ['cron(0 4 ? * MON,TUE,WED,THU,FRI,SAT *)', JSON.stringify({ mode: 'incremental' })],
         ['cron(30 1 ? * SUN *)', JSON.stringify({ mode: 'full' })],
       ]),
     );
