@@ -17,7 +17,7 @@ import { ExportStateMachine } from './export-state-machine.js';
 import type { Functions } from './functions.js';
 import { grantKeyViaDynamoDb } from './grants.js';
 import type { Monitoring } from './monitoring.js';
-import { NightlySchedule } from './schedules.js';
+import { NightlySchedule, scheduleRole } from './schedules.js';
 import { addSourceFunction, type SourceFunctionContext } from './source-function.js';
 import { SourceSecrets } from './source-secrets.js';
 import { addSourceTables, addWebhookTables } from './source-tables.js';
@@ -147,6 +147,12 @@ export class SourcePipeline extends Construct {
 
   /** Nightly incrementals and, on their own (weekly by default) schedule, full runs: per account. */
   private schedule({ deployment, config, shared }: SourcePipelineProps): void {
+    const role = scheduleRole(
+      this,
+      'ScheduleRole',
+      `Starts ${deployment.title} exports on schedule`,
+      shared.key,
+    );
     for (const s of config.schedules) {
       const suffix = s.account === undefined ? '' : `-${s.account}`;
       const who = s.account === undefined ? deployment.title : `${deployment.title} account ${s.account}`;
@@ -164,7 +170,7 @@ export class SourcePipeline extends Construct {
           input: { ...account, mode },
           description: `${mode === 'full' ? 'Full' : 'Incremental'} export of ${who}`,
           deadLetterQueue: shared.deadLetterQueue,
-          key: shared.key,
+          role,
         });
       }
     }

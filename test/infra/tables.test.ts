@@ -140,15 +140,21 @@ describe('full runs and retention (issue 10)', () => {
     const rules = ((props(bucket).LifecycleConfiguration as Json).Rules as Json[]).filter(
       (r) => r.ExpirationInDays,
     );
-    const prefixes = rules.map((r) => r.Prefix as string);
-    expect(prefixes).toContain('snapshots/account=main/cliniko/patients/dt=');
-    expect(prefixes).toContain('snapshots/welkin/patients/dt=');
+    // Run folders: one rule on the tag every run file is written with (issue 19: rules do not grow).
+    const tagged = rules.filter((r) => r.TagFilters);
+    expect(tagged).toEqual([
+      expect.objectContaining({
+        ExpirationInDays: 400,
+        TagFilters: [{ Key: 'clinic-pipe-retention', Value: 'run' }],
+      }),
+    ]);
+    expect(tagged[0]?.Prefix).toBeUndefined();
+    const prefixes = rules.filter((r) => !r.TagFilters).map((r) => r.Prefix as string);
     expect(prefixes).toContain('snapshots/welkin-events/');
     expect(prefixes).toContain('snapshots/welkin-v1-events/');
     for (const prefix of prefixes) {
       if (prefix.includes('athena-results')) continue;
-      expect(prefix).toMatch(/\/dt=$|^snapshots\/welkin(-v1)?-(events|changes)\/$/);
+      expect(prefix).toMatch(/^snapshots\/welkin(-v1)?-(events|changes)\/$/);
     }
-    expect(rules.filter((r) => r.ExpirationInDays === 400).length).toBe(prefixes.length - 1);
   });
 });
