@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { afterCompletedRun } from '../current-state/after-run.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
+import { RunStoppedError } from '../http/request-deadline.js';
 import { withinRun } from '../http/run-scope.js';
 import type { Sink } from '../output/sink.js';
 import { resourceCheckpointSchema } from './checkpoint.js';
@@ -89,6 +90,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
   const queue = [...pending];
   const stop = new RunStop(options.runDeadlineMs);
   const notStarted: string[] = [];
+  const interrupted: string[] = [];
 
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item; item = queue.shift()) {
@@ -161,8 +163,10 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
       } catch (error) {
         const cause = error instanceof ExportError ? error.cause : error;
         // Cut off by the run's stop (or failing the same way at the same moment): not a failure of its own.
+        // The deadline interrupts what was running; a failure that stops the run counts the rest as not started.
         if (stop.reason) {
-          notStarted.push(resource);
+          if (stoppedByDeadline(stop.reason)) interrupted.push(resource);
+          else notStarted.push(resource);
           continue;
         }
         if (stopsTheRun(cause)) stop.stop(cause as Error);
@@ -178,7 +182,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
   } finally {
     stop.dispose();
   }
-  const stopped = stoppedReport(stop.reason, failures, notStarted, catalog.source);
+  const stopped = stoppedReport(stop.reason, failures, notStarted, catalog.source, interrupted);
   const report = stopped ? { stopped } : {};
   if (unfinished.length > 0) {
     return {
@@ -189,6 +193,10 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
     };
   }
   return { done: true, results, failures, ...report };
+}
+
+function stoppedByDeadline(reason: unknown): boolean {
+  return reason instanceof RunStoppedError;
 }
 
 /** A checkpoint handed to the wrong source or resource would resume a foreign cursor and file list. */

@@ -61,10 +61,12 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     },
   });
   if (outcome.stopped) {
-    const { message, errorName, notStarted } = outcome.stopped;
-    const failure = new ExportFailedError(
-      notStarted.length > 0 ? `${message}; not started: ${notStarted.join(', ')}` : message,
-    );
+    const { message, errorName, notStarted, interrupted } = outcome.stopped;
+    const cutOff = [
+      interrupted.length > 0 ? `; interrupted: ${interrupted.join(', ')}` : '',
+      notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : '',
+    ].join('');
+    const failure = new ExportFailedError(`${message}${cutOff}`);
     // Kept so the state machine does not retry what only a person can fix (ConfigError, AuthError).
     failure.name = errorName;
     throw failure;
