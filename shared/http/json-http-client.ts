@@ -158,7 +158,9 @@ export class JsonHttpClient {
         deadline.dispose();
       }
       const { status } = response;
-      if (status >= 200 && status < 300) return { status, headers: response.headers, text };
+      // A maintenance page served with 200 is an outage, not data: retried like a 5xx (issue 19).
+      const html = status >= 200 && status < 300 && isHtmlPage(response.headers, text);
+      if (status >= 200 && status < 300 && !html) return { status, headers: response.headers, text };
       if (status >= 300 && status < 400) {
         throw new HttpError(
           `${service}: redirect ${status} refused; credentials are never sent to a redirect target (${where})`,
@@ -196,13 +198,12 @@ export class JsonHttpClient {
         renewed = true;
         continue;
       }
-      if (status >= 500 || status === 408) {
+      if (status >= 500 || status === 408 || html) {
         if (failures >= this.retry.retries) {
-          throw new HttpError(
-            `${service}: server error ${status} after ${failures + 1} attempts (${where})`,
-            status,
-            where,
-          );
+          const what = html
+            ? `an HTML page (status ${status}; maintenance?) instead of JSON`
+            : `server error ${status}`;
+          throw new HttpError(`${service}: ${what} after ${failures + 1} attempts (${where})`, status, where);
         }
         await sleep(backoffDelayMs(failures, this.retry, this.options.random));
         failures += 1;
@@ -217,4 +218,10 @@ export class JsonHttpClient {
       });
     }
   }
+}
+
+/** An HTML document where JSON was asked for (by its content type, or its first bytes). */
+function isHtmlPage(headers: Headers, text: string): boolean {
+  if (/^text\/html\b/i.test(headers.get('content-type') ?? '')) return true;
+  return /^\s*<(!doctype html|html)\b/i.test(text.slice(0, 64));
 }
