@@ -23,6 +23,7 @@ function required(env: NodeJS.ProcessEnv, name: string): string {
 
 /** EventBridge target for export executions that FAILED, TIMED_OUT or were ABORTED, and its own delay queue. */
 export const handler = async (event: unknown, context?: Context): Promise<CleanupStep[]> => {
+  logger.resetKeys();
   if (context) logger.addContext(context);
   const env = process.env;
   const output = outputEnvFrom(env);

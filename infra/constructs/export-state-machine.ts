@@ -23,6 +23,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { FAILED_CAUSE_PREFIX } from '../../shared/lambda/stopped-execution.js';
 import { NON_RETRYABLE_ERRORS } from '../../shared/non-retryable.js';
 import { tableSafe } from '../../shared/sources/deployment.js';
 import { acquireLease, releaseLease } from './execution-lease.js';
@@ -31,7 +32,11 @@ import { grantKeyViaDynamoDb } from './grants.js';
 import { rateLimitWait } from './rate-limit-wait.js';
 import { publishEachResult } from './snapshot-publish.js';
 
+export { FAILED_CAUSE_PREFIX } from '../../shared/lambda/stopped-execution.js';
 export { NON_RETRYABLE_ERRORS };
+
+/** At most this much of each failed resource's error line goes into the execution's cause. */
+const FAILURE_LINE_CHARS = 400;
 
 export interface ExportStateMachineProps {
   readonly source: string;
@@ -108,7 +113,10 @@ export class ExportStateMachine extends Construct {
     perResource.itemProcessor(this.exportOneResource(props));
 
     const summarize = new Pass(this, 'CollectFailures', {
-      parameters: { failed: JsonPath.listAt("$.outcomes[?(@.status == 'failed')].resource") },
+      parameters: {
+        failed: JsonPath.listAt("$.outcomes[?(@.status == 'failed')].resource"),
+        details: JsonPath.listAt("$.outcomes[?(@.status == 'failed')]"),
+      },
       resultPath: '$.summary',
     });
     const count = new Pass(this, 'CountFailures', {
@@ -120,9 +128,10 @@ export class ExportStateMachine extends Construct {
         Condition.numberGreaterThan('$.failures.count', 0),
         new Fail(this, 'ExportFailed', {
           error: 'ResourcesFailed',
+          // Every failed resource with its error line; the clean-up copies the list into `_failures/`.
           causePath: JsonPath.format(
-            'Export failed for resources {}; see the Map iterations in the execution history.',
-            JsonPath.jsonToString(JsonPath.objectAt('$.summary.failed')),
+            `${FAILED_CAUSE_PREFIX}{}`,
+            JsonPath.jsonToString(JsonPath.objectAt('$.summary.details')),
           ),
         }),
       )
@@ -180,13 +189,20 @@ export class ExportStateMachine extends Construct {
   }
 
   private exportOneResource(props: ExportStateMachineProps): IChainable {
-    const recordFailure = new Pass(this, 'RecordFailure', {
-      // Only the error name: the cause can quote upstream responses, and it stays in the execution history.
-      parameters: {
-        resource: JsonPath.stringAt('$.resource'),
-        status: 'failed',
-        error: JsonPath.stringAt('$.error.Error'),
-      },
+    // The error name and the handler's one-line message (errorMessage of the Lambda's cause, up to an escaped
+    // quote; messages name what failed and never carry a record body); the trace and the rest stay out.
+    const recordFailure = Pass.jsonata(this, 'RecordFailure', {
+      outputs: `{% (
+        $cause := $states.input.error.Cause;
+        $found := $type($cause) = "string" ? $match($cause, /"errorMessage":"([^"]*)"/, 1) : null;
+        $line := $type($found.groups[0]) = "string" ? $found.groups[0] : null;
+        {
+          "resource": $states.input.resource,
+          "status": "failed",
+          "error": $exists($states.input.error.Error) ? $states.input.error.Error : "Error",
+          "message": $type($line) = "string" ? $substring($line, 0, ${FAILURE_LINE_CHARS}) : null
+        }
+      ) %}`,
     });
 
     const invoke = new LambdaInvoke(this, 'ExportChunk', {

@@ -44,7 +44,7 @@ export class Monitoring extends Construct {
     if (props.alarmTopicArn) this.targets.push(Topic.fromTopicArn(this, 'AlarmTarget', props.alarmTopicArn));
   }
 
-  stateMachineFailures(id: string, stateMachine: IStateMachine): void {
+  stateMachineFailures(id: string, stateMachine: IStateMachine, source = 'An export'): void {
     // Failed, timed out or aborted: any of them means last night's snapshot is missing.
     const expression = new MathExpression({
       expression: 'failed + timedOut + aborted',
@@ -56,7 +56,12 @@ export class Monitoring extends Construct {
       period: Duration.minutes(5),
       label: 'Executions not succeeded',
     });
-    this.alarmOn(id, expression, 'An export state machine execution failed, timed out or was aborted');
+    // Names the source and where to find the execution: an operator at 2 a.m. starts from the message.
+    this.alarmOn(
+      id,
+      expression,
+      `${source} export execution failed, timed out or was aborted. Find it: aws stepfunctions list-executions --state-machine-arn ${stateMachine.stateMachineArn} --status-filter FAILED (or TIMED_OUT, ABORTED); its clean-up record is under _failures/`,
+    );
   }
 
   functionErrors(id: string, fn: IFunction): void {

@@ -111,7 +111,7 @@ export class SourcePipeline extends Construct {
       key: shared.key,
       logRetention: shared.logRetention,
     });
-    shared.monitoring.stateMachineFailures(`${id}ExportFailed`, this.flow.stateMachine);
+    shared.monitoring.stateMachineFailures(`${id}ExportFailed`, this.flow.stateMachine, deployment.title);
     this.schedule(props);
     shared.cleanup.watch(`${id}Cleanup`, this.flow.stateMachine, {
       source: deployment.source,

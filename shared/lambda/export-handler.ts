@@ -29,7 +29,11 @@ export function exportHandler(source: SourceModule): ExportHandler {
     return execution && table ? leaseGuard(new DynamoLeaseStore(dynamo, table), key, execution) : undefined;
   };
   return async (event, context) => {
+    // Keys of the previous (warm) invocation go; every line carries this request id and execution.
+    logger.resetKeys();
+    logger.addContext(context);
     const request = parseExportEvent(event);
+    if ('execution' in request && request.execution) logger.appendKeys({ execution: request.execution });
     const env = process.env;
     const output = outputEnvFrom(env);
     const target = source.lambdaTarget(env, secrets, request.account);

@@ -32,10 +32,39 @@ export const stoppedExecutionEventSchema = z.object({
     stopDate: z.number().int().positive(),
     input: z.string().nullish(),
     error: z.string().nullish(),
+    cause: z.string().nullish(),
   }),
 });
 
 export type StoppedExecutionEvent = z.infer<typeof stoppedExecutionEventSchema>;
+
+/** How the state machine's `ExportFailed` cause starts; a JSON list of the failed resources follows. */
+export const FAILED_CAUSE_PREFIX = 'Export failed for these resources: ';
+
+const failedResourcesSchema = z.array(
+  z.object({ resource: z.string(), error: z.string().nullish(), message: z.string().nullish() }),
+);
+
+/** Every failed resource with its error name and line, from the `ExportFailed` cause; [] for other stops. */
+export function failedResourcesOf(
+  event: StoppedExecutionEvent,
+): Array<{ resource: string; error: string | null; message: string | null }> {
+  const cause = event.execution.cause;
+  if (!cause?.startsWith(FAILED_CAUSE_PREFIX)) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(cause.slice(FAILED_CAUSE_PREFIX.length));
+  } catch {
+    return [];
+  }
+  const parsed = failedResourcesSchema.safeParse(json);
+  if (!parsed.success) return [];
+  return parsed.data.map((f) => ({
+    resource: f.resource,
+    error: f.error ?? null,
+    message: f.message ?? null,
+  }));
+}
 
 const executionInputSchema = z.looseObject({
   account: z.string().regex(SEGMENT).optional(),
@@ -148,6 +177,8 @@ export async function cleanUpStoppedExecution(
     stoppedAt: new Date(execution.stopDate).toISOString(),
     heldLease,
     discarded,
+    // Every resource that failed, with its error line (not only the first).
+    failedResources: failedResourcesOf(event),
   };
   await deps.sinkFor('').putText(failureKey, `${JSON.stringify(record)}\n`, 'application/json');
   const released = heldLease ? await deps.leases.release(leaseKey, execution.executionArn) : false;

@@ -131,3 +131,58 @@ describe('a rate limit reset far away (issue 19, item 4)', () => {
     expect(noReset).toMatchObject({ retryAt: null, waitFits: false });
   });
 });
+
+describe('what an operator sees at 2 a.m. (issue 19, item 9)', () => {
+  const recordFailure = () => (t.innerStatesOf('ClinikoExportFlow').RecordFailure as Json).Output as string;
+
+  it('records each failed resource with its error name and one-line message, never the trace', async () => {
+    // Prepare: a Lambda handler error as Step Functions catches it.
+    const cause = JSON.stringify({
+      errorType: 'HttpError',
+      errorMessage:
+        'cliniko/patients: Cliniko: server error 503 after 7 attempts (GET https://api.au1.cliniko.com/v1/patients)',
+      trace: ['HttpError: at secret place'],
+    });
+
+    // Act
+    const failed = await evaluate(recordFailure(), {
+      input: { resource: 'patients', error: { Error: 'HttpError', Cause: cause } },
+      context,
+    });
+    const noCause = await evaluate(recordFailure(), {
+      input: { resource: 'invoices', error: { Error: 'ExportDidNotFinish' } },
+      context,
+    });
+
+    // Assess
+    expect(failed).toEqual({
+      resource: 'patients',
+      status: 'failed',
+      error: 'HttpError',
+      message:
+        'cliniko/patients: Cliniko: server error 503 after 7 attempts (GET https://api.au1.cliniko.com/v1/patients)',
+    });
+    expect(JSON.stringify(failed)).not.toContain('secret place');
+    expect(noCause).toEqual({
+      resource: 'invoices',
+      status: 'failed',
+      error: 'ExportDidNotFinish',
+      message: null,
+    });
+  });
+
+  it('fails the execution with every failed resource in its cause, and the alarm names the source and how to find it', () => {
+    const states = t.statesOf('ClinikoExportFlow');
+    expect((states.CollectFailures as Json).Parameters).toMatchObject({
+      'details.$': "$.outcomes[?(@.status == 'failed')]",
+    });
+    expect((states.ExportFailed as Json).CausePath).toBe(
+      "States.Format('Export failed for these resources: {}', States.JsonToString($.summary.details))",
+    );
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(a));
+    const failed = alarms.filter((a) => a.includes('export execution failed, timed out or was aborted'));
+    expect(failed.some((a) => a.includes('Cliniko export execution') && a.includes('list-executions'))).toBe(
+      true,
+    );
+  });
+});

@@ -6,6 +6,7 @@ import { discardUnfinishedRuns, runStartOf } from '../../shared/export/discard-u
 import { MemoryLeaseStore } from '../../shared/lambda/lease.js';
 import {
   cleanUpStoppedExecution,
+  FAILED_CAUSE_PREFIX,
   parseStoppedExecutionEvent,
 } from '../../shared/lambda/stopped-execution.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
@@ -174,5 +175,42 @@ describe('execution names (issue 19, item 2)', () => {
     // Assess
     expect(accepted.filter((n) => !ok(n))).toEqual([]);
     expect(refused.filter(ok)).toEqual([]);
+  });
+});
+
+describe('the failures record (issue 19, item 9)', () => {
+  it('lists every failed resource with its error line, from the ExportFailed cause', async () => {
+    // Prepare
+    const root = await mkdtemp(join(tmpdir(), 'failures-'));
+    const leases = new MemoryLeases();
+    const failed = [
+      {
+        resource: 'patients',
+        status: 'failed',
+        error: 'HttpError',
+        message: 'cliniko/patients: server error 503',
+      },
+      { resource: 'invoices', status: 'failed', error: 'ExportDidNotFinish', message: null },
+    ];
+    const stopped = event({
+      status: 'FAILED',
+      error: 'ResourcesFailed',
+      cause: `${FAILED_CAUSE_PREFIX}${JSON.stringify(failed)}`,
+    });
+
+    // Act
+    const outcome = await cleanUpStoppedExecution(stopped, {
+      sinkFor: (sub: string) => new LocalSink(join(root, sub)),
+      leases,
+    });
+    const record = JSON.parse((await new LocalSink(root).getText(outcome.failureKey)) ?? '{}');
+    await rm(root, { recursive: true, force: true });
+
+    // Assess
+    expect(record.failedResources).toEqual([
+      { resource: 'patients', error: 'HttpError', message: 'cliniko/patients: server error 503' },
+      { resource: 'invoices', error: 'ExportDidNotFinish', message: null },
+    ]);
+    expect(record.error).toBe('ResourcesFailed');
   });
 });
