@@ -154,6 +154,10 @@ describe('a stop while an export invocation is still writing (issue 19, item 1)'
     expect(await sink.list('_state/cliniko')).toEqual([]);
     // The lease is still held (marked), so nothing else can start; the second phase is queued after the wait.
     expect((await leases.leaseOf(KEY))?.stopping).toBe(true);
+    // Should the second phase never complete, the lease frees itself 2 hours after the wait, not a day later.
+    const expiresAt = leases.items.get(KEY)?.expiresAt ?? 0;
+    expect(expiresAt * 1000).toBeGreaterThanOrEqual(stopDate + WAIT_MS + 2 * 3600_000 - 1_000);
+    expect(expiresAt * 1000).toBeLessThanOrEqual(Date.now() + WAIT_MS + 2 * 3600_000);
     expect(queued).toHaveLength(1);
     expect(queued[0]?.delaySeconds).toBeGreaterThanOrEqual(900);
     const retake = leases.acquire(KEY, `${ARN}:too-soon`, 0, Math.floor(Date.now() / 1000));
