@@ -10,6 +10,7 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -93,13 +94,11 @@ export class Monitoring extends Construct {
     );
   }
 
-  /** EventBridge Scheduler could not write a dead letter of a start it gave up on (account level). */
+  /** EventBridge Scheduler could not write a dead letter of a start it gave up on (the default group's). */
   scheduleDeadLettersLost(id: string): void {
     this.alarmOn(
       id,
-      new Metric({
-        namespace: 'AWS/Scheduler',
-        metricName: 'InvocationsFailedToBeSentToDeadLetterCount',
+      ScheduleGroup.fromDefaultScheduleGroup(this, `${id}Group`).metricFailedToBeSentToDLQ(undefined, {
         statistic: 'Sum',
         period: Duration.minutes(5),
       }),
