@@ -180,7 +180,12 @@ export async function cleanUpStoppedExecution(
     // Every resource that failed, with its error line (not only the first).
     failedResources: failedResourcesOf(event),
   };
-  await deps.sinkFor('').putText(failureKey, `${JSON.stringify(record)}\n`, 'application/json');
+  // A repeated second phase (a redelivered message) finds the lease gone: it must not overwrite the record
+  // of the clean-up that held it.
+  const text = `${JSON.stringify(record)}\n`;
+  const root = deps.sinkFor('');
+  if (heldLease || (await root.getText(failureKey)) === undefined)
+    await root.putText(failureKey, text, 'application/json');
   const released = heldLease ? await deps.leases.release(leaseKey, execution.executionArn) : false;
   return { leaseKey, heldLease, discarded, released, failureKey };
 }

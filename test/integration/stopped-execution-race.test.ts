@@ -181,6 +181,14 @@ describe('a stop while an export invocation is still writing (issue 19, item 1)'
     expect(await leases.leaseOf(KEY)).toBeUndefined();
     const failures = await sinkFor('').list('_failures/cliniko');
     expect(failures).toEqual([expect.stringMatching(/\/rerun\.2026-12-07\.json$/)]);
+    // A redelivered second phase changes nothing, and keeps the record of the one that held the lease.
+    const again = await cleanup(() => stopDate + WAIT_MS)({ Records: [{ body: queued[0]?.body }] });
+    expect(again).toEqual([
+      expect.objectContaining({ outcome: expect.objectContaining({ heldLease: false, discarded: [] }) }),
+    ]);
+    const record = JSON.parse((await sinkFor('').getText(failures[0] as string)) ?? '{}');
+    expect(record).toMatchObject({ heldLease: true, status: 'ABORTED' });
+    expect(record.discarded.length).toBeGreaterThan(0);
 
     // Act 3: a fresh execution takes the lease and exports.
     const second = `${ARN}:nightly-2026-12-08`;
