@@ -80,3 +80,60 @@ describe('temp folders of the current-state step (issue 19, item 8)', () => {
     expect(await readdir(parent)).toEqual([]);
   });
 });
+
+describe('a publish that fails part-way (issue 19, item 8)', () => {
+  it('removes its spill folder, and the current state stays as it was', async () => {
+    // Prepare: a completed run of 50 records stored in a folder; the current-state writes then fail.
+    const { LocalSink } = await import('../../shared/output/local-sink.js');
+    const { publishCurrentState } = await import('../../shared/current-state/publish-current-state.js');
+    const out = await mkdtemp(join(tmpdir(), 'spill-out-'));
+    const sink = new LocalSink(out);
+    const folder = 'cliniko/patients/dt=2026-12-01/run=20261201T030000Z-abc123';
+    const lines = Array.from(
+      { length: 50 },
+      (_, i) => `{"id":"${i + 1}","updated_at":"2026-12-01T00:00:00Z"}`,
+    );
+    await sink.putText(`${folder}/part-00000.ndjson`, `${lines.join('\n')}\n`);
+    const { createHash } = await import('node:crypto');
+    const bytes = Buffer.byteLength(`${lines.join('\n')}\n`);
+    const sha256 = createHash('sha256')
+      .update(`${lines.join('\n')}\n`)
+      .digest('hex');
+    const manifest = {
+      source: 'cliniko',
+      resource: 'patients',
+      runId: '20261201T030000Z-abc123',
+      mode: 'full' as const,
+      startedAt: '2026-12-01T03:00:00.000Z',
+      finishedAt: '2026-12-01T03:01:00.000Z',
+      recordCount: 50,
+      watermark: '2026-12-01T03:00:00.000Z',
+      files: [{ path: 'part-00000.ndjson', recordCount: 50, bytes, sha256 }],
+    };
+    await sink.putText(`${folder}/_manifest.json`, JSON.stringify(manifest));
+    const failing = Object.create(sink) as typeof sink;
+    failing.openUpload = () => {
+      throw new Error('disk gone');
+    };
+
+    // Act
+    const failure = await publishCurrentState({
+      sink: failing,
+      source: 'cliniko',
+      resource: 'patients',
+      compress: false,
+      maxPartBytes: 1 << 20,
+      tempDir: parent,
+      completed: { folder, manifest },
+    }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+
+    // Assess
+    expect(failure?.name).toBe('CurrentStateError');
+    expect(await readdir(parent)).toEqual([]);
+    expect(await sink.getText('cliniko/patients/current/_manifest.json')).toBeUndefined();
+    await rm(out, { recursive: true, force: true });
+  });
+});
