@@ -43,7 +43,9 @@ export class ClinicPipeStack extends Stack {
     });
 
     const storage = new Storage(this, 'Storage', {
-      runPrefixes: enabled.flatMap(({ deployment, source }) => expiringPrefixes(prefix, deployment, source)),
+      expiringPrefixes: enabled.flatMap(({ deployment, source }) =>
+        expiringPrefixes(prefix, deployment, source),
+      ),
       retentionDays: config.retentionDays,
       noncurrentVersionDays: config.noncurrentVersionDays,
       athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
@@ -68,6 +70,7 @@ export class ClinicPipeStack extends Stack {
         'This queue is itself the dead-letter target of asynchronous Lambda invocations, schedule starts and clean-up events.',
     });
     monitoring.queueNotEmpty('AsyncInvokeDlqNotEmpty', asyncDlq, 'The async-invocation dead-letter queue');
+    monitoring.scheduleDeadLettersLost('ScheduleDeadLettersLost');
 
     const functions = new Functions(this, 'Functions', {
       projectRoot: props.projectRoot,
@@ -140,21 +143,20 @@ export class ClinicPipeStack extends Stack {
   }
 }
 
-/** What retention may expire: each resource's run folders (`dt=`), and webhook output; never current state. */
+/**
+ * What retention expires by prefix: webhook output. Run folders (`dt=`) expire by their tag, in one rule for
+ * every resource and account; current state never expires.
+ */
 function expiringPrefixes(
   prefix: string,
   deployment: SourceDeployment,
-  source: { schedules: readonly { account?: string }[]; webhook: boolean },
+  source: { webhook: boolean },
 ): string[] {
-  const bases = deployment.perAccount
-    ? source.schedules.map((s) => `${prefix}/account=${s.account}/${deployment.source}`)
-    : [`${prefix}/${deployment.source}`];
-  const runs = bases.flatMap((base) => deployment.resources.map((r) => `${base}/${r.name}/dt=`));
   const hook = source.webhook ? deployment.webhook : undefined;
   const webhook = hook
     ? [...hook.receiver.prefixes, ...hook.worker.prefixes].map((p) => `${prefix}/${p}/`)
     : [];
-  return [...runs, ...webhook];
+  return webhook;
 }
 
 function pascal(name: string): string {

@@ -81,6 +81,9 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     if (stopped && !outcome.failures.some((failure) => failure.message === stopped.message)) {
       io.err(`error: ${printable(stopped.message)}`);
     }
+    if (stopped && stopped.interrupted.length > 0) {
+      io.err(`${source.name}: interrupted (run stopped): ${stopped.interrupted.join(', ')}`);
+    }
     if (stopped && stopped.notStarted.length > 0) {
       io.err(`${source.name}: not started (run stopped): ${stopped.notStarted.join(', ')}`);
     }
@@ -96,7 +99,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     }
     io.out(
       `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ` +
-        `${stopped ? `${stopped.notStarted.length} not started, ` : ''}${rows} rows, ` +
+        `${stopped ? `${stopped.notStarted.length} not started, ${stopped.interrupted.length} interrupted, ` : ''}${rows} rows, ` +
         `${describeRequestRate(outcome.requests)} -> ${sink.location}`,
     );
     return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;

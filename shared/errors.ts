@@ -37,6 +37,12 @@ export class AuthError extends PipelineError {}
 /** Writing to or reading from the output location failed. */
 export class SinkError extends PipelineError {}
 
+/**
+ * A run may no longer be continued or published: its execution lost the lease (stopped, timed out, taken over)
+ * or parts it listed are gone (a clean-up discarded them). Only a new execution helps; retrying never does.
+ */
+export class RunAbandonedError extends PipelineError {}
+
 /** An export of one resource failed; wraps the cause with the resource name. */
 export class ExportError extends PipelineError {
   constructor(

@@ -23,13 +23,20 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { FAILED_CAUSE_PREFIX } from '../../shared/lambda/stopped-execution.js';
+import { NON_RETRYABLE_ERRORS } from '../../shared/non-retryable.js';
 import { tableSafe } from '../../shared/sources/deployment.js';
 import { acquireLease, releaseLease } from './execution-lease.js';
 import { acknowledgeServiceRole } from './functions.js';
 import { grantKeyViaDynamoDb } from './grants.js';
+import { rateLimitWait } from './rate-limit-wait.js';
 import { publishEachResult } from './snapshot-publish.js';
-/** Error names (PipelineError subclasses in shared/errors.ts) that a retry cannot fix. */
-export const NON_RETRYABLE_ERRORS = ['ConfigError', 'AuthError', 'InvalidEventError'];
+
+export { FAILED_CAUSE_PREFIX } from '../../shared/lambda/stopped-execution.js';
+export { NON_RETRYABLE_ERRORS };
+
+/** At most this much of each failed resource's error line goes into the execution's cause. */
+const FAILURE_LINE_CHARS = 400;
 
 export interface ExportStateMachineProps {
   readonly source: string;
@@ -88,6 +95,8 @@ export class ExportStateMachine extends Construct {
     const request: Record<string, unknown> = {
       mode: JsonPath.stringAt('$.input.mode'),
       resources: JsonPath.array(JsonPath.stringAt('$$.Map.Item.Value')),
+      // The invocation writes only while this execution holds the lease (a stop marks it at once).
+      execution: JsonPath.stringAt('$$.Execution.Id'),
     };
     if (props.defaultAccount !== undefined) request.account = JsonPath.stringAt('$.input.account');
 
@@ -104,7 +113,10 @@ export class ExportStateMachine extends Construct {
     perResource.itemProcessor(this.exportOneResource(props));
 
     const summarize = new Pass(this, 'CollectFailures', {
-      parameters: { failed: JsonPath.listAt("$.outcomes[?(@.status == 'failed')].resource") },
+      parameters: {
+        failed: JsonPath.listAt("$.outcomes[?(@.status == 'failed')].resource"),
+        details: JsonPath.listAt("$.outcomes[?(@.status == 'failed')]"),
+      },
       resultPath: '$.summary',
     });
     const count = new Pass(this, 'CountFailures', {
@@ -116,9 +128,10 @@ export class ExportStateMachine extends Construct {
         Condition.numberGreaterThan('$.failures.count', 0),
         new Fail(this, 'ExportFailed', {
           error: 'ResourcesFailed',
+          // Every failed resource with its error line; the clean-up copies the list into `_failures/`.
           causePath: JsonPath.format(
-            'Export failed for resources {}; see the Map iterations in the execution history.',
-            JsonPath.jsonToString(JsonPath.objectAt('$.summary.failed')),
+            `${FAILED_CAUSE_PREFIX}{}`,
+            JsonPath.jsonToString(JsonPath.objectAt('$.summary.details')),
           ),
         }),
       )
@@ -176,13 +189,20 @@ export class ExportStateMachine extends Construct {
   }
 
   private exportOneResource(props: ExportStateMachineProps): IChainable {
-    const recordFailure = new Pass(this, 'RecordFailure', {
-      // Only the error name: the cause can quote upstream responses, and it stays in the execution history.
-      parameters: {
-        resource: JsonPath.stringAt('$.resource'),
-        status: 'failed',
-        error: JsonPath.stringAt('$.error.Error'),
-      },
+    // The error name and the handler's one-line message (errorMessage of the Lambda's cause, up to an escaped
+    // quote; messages name what failed and never carry a record body); the trace and the rest stay out.
+    const recordFailure = Pass.jsonata(this, 'RecordFailure', {
+      outputs: `{% (
+        $cause := $states.input.error.Cause;
+        $found := $type($cause) = "string" ? $match($cause, /"errorMessage":"([^"]*)"/, 1) : null;
+        $line := $type($found.groups[0]) = "string" ? $found.groups[0] : null;
+        {
+          "resource": $states.input.resource,
+          "status": "failed",
+          "error": $exists($states.input.error.Error) ? $states.input.error.Error : "Error",
+          "message": $type($line) = "string" ? $substring($line, 0, ${FAILURE_LINE_CHARS}) : null
+        }
+      ) %}`,
     });
 
     const invoke = new LambdaInvoke(this, 'ExportChunk', {
@@ -207,8 +227,8 @@ export class ExportStateMachine extends Construct {
       backoffRate: 2,
       jitterStrategy: JitterType.FULL,
     });
-    // Configuration and credential errors repeat identically on retry: fail the resource at once.
-    invoke.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    // Errors that repeat identically on retry (shared/non-retryable.ts): fail the resource at once.
+    invoke.addRetry({ errors: [...NON_RETRYABLE_ERRORS], maxAttempts: 0 });
     // Handler errors (rate budget exhausted, upstream 5xx, timeout): a few slow retries from the same checkpoint.
     invoke.addRetry({
       errors: [Errors.TASKS_FAILED, Errors.TIMEOUT],
@@ -218,6 +238,11 @@ export class ExportStateMachine extends Construct {
       jitterStrategy: JitterType.FULL,
     });
     const discardAbandoned = this.discardAbandonedRun(props, recordFailure);
+    // A rate limit reset far away: wait for it in a Wait state (no Lambda sleeping), then resume.
+    invoke.addCatch(rateLimitWait(this, invoke, discardAbandoned), {
+      errors: ['RateLimitError'],
+      resultPath: '$.error',
+    });
     invoke.addCatch(discardAbandoned, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const carryCheckpoint = new Pass(this, 'CarryCheckpoint', {
@@ -303,7 +328,7 @@ export class ExportStateMachine extends Construct {
       backoffRate: 2,
       jitterStrategy: JitterType.FULL,
     });
-    discard.addRetry({ errors: NON_RETRYABLE_ERRORS, maxAttempts: 0 });
+    discard.addRetry({ errors: [...NON_RETRYABLE_ERRORS], maxAttempts: 0 });
     // A throttled or failed S3 delete: one more try; deleting is idempotent.
     discard.addRetry({ errors: [Errors.TASKS_FAILED], interval: Duration.seconds(10), maxAttempts: 1 });
     discard.addCatch(recordFailure, { errors: [Errors.ALL], resultPath: '$.discardError' });

@@ -22,7 +22,14 @@ export function grantPrefixes(
   principal.addToPrincipalPolicy(
     new PolicyStatement({
       sid: 'ObjectsUnderOwnPrefixes',
-      actions: ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload', 's3:DeleteObject'],
+      // PutObjectTagging: run files are written with their retention tag (x-amz-tagging) in the same request.
+      actions: [
+        's3:GetObject',
+        's3:PutObject',
+        's3:PutObjectTagging',
+        's3:AbortMultipartUpload',
+        's3:DeleteObject',
+      ],
       resources: prefixes.map((prefix) => bucket.arnForObjects(`${prefix}/*`)),
     }),
   );

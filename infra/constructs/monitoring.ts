@@ -4,11 +4,13 @@ import {
   ComparisonOperator,
   type IMetric,
   MathExpression,
+  Metric,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { ScheduleGroup } from 'aws-cdk-lib/aws-scheduler';
 import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -43,7 +45,7 @@ export class Monitoring extends Construct {
     if (props.alarmTopicArn) this.targets.push(Topic.fromTopicArn(this, 'AlarmTarget', props.alarmTopicArn));
   }
 
-  stateMachineFailures(id: string, stateMachine: IStateMachine): void {
+  stateMachineFailures(id: string, stateMachine: IStateMachine, source = 'An export'): void {
     // Failed, timed out or aborted: any of them means last night's snapshot is missing.
     const expression = new MathExpression({
       expression: 'failed + timedOut + aborted',
@@ -55,14 +57,52 @@ export class Monitoring extends Construct {
       period: Duration.minutes(5),
       label: 'Executions not succeeded',
     });
-    this.alarmOn(id, expression, 'An export state machine execution failed, timed out or was aborted');
+    // Names the source and where to find the execution: an operator at 2 a.m. starts from the message.
+    this.alarmOn(
+      id,
+      expression,
+      `${source} export execution failed, timed out or was aborted. Find it: aws stepfunctions list-executions --state-machine-arn ${stateMachine.stateMachineArn} --status-filter FAILED (or TIMED_OUT, ABORTED); its clean-up record is under _failures/`,
+    );
   }
 
   functionErrors(id: string, fn: IFunction): void {
+    // DeadLetterErrors: an async invocation failed and its dead letter could not be written either.
+    const expression = new MathExpression({
+      expression: 'errors + deadLetterErrors',
+      usingMetrics: {
+        errors: fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+        deadLetterErrors: fn.metric('DeadLetterErrors', { period: Duration.minutes(5), statistic: 'Sum' }),
+      },
+      period: Duration.minutes(5),
+      label: 'Errors and dead letters not written',
+    });
+    this.alarmOn(id, expression, 'A Lambda function threw, or could not write a dead letter');
+  }
+
+  /** An EventBridge rule whose target failed and whose dead letter could not be written: the event is lost. */
+  ruleDeadLettersLost(id: string, ruleName: string): void {
     this.alarmOn(
       id,
-      fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
-      'A Lambda function threw',
+      new Metric({
+        namespace: 'AWS/Events',
+        metricName: 'InvocationsFailedToBeSentToDlq',
+        dimensionsMap: { RuleName: ruleName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'An EventBridge rule could not deliver an event nor write its dead letter (check the key policy and the queue)',
+    );
+  }
+
+  /** EventBridge Scheduler could not write a dead letter of a start it gave up on (the default group's). */
+  scheduleDeadLettersLost(id: string): void {
+    this.alarmOn(
+      id,
+      ScheduleGroup.fromDefaultScheduleGroup(this, `${id}Group`).metricFailedToBeSentToDLQ(undefined, {
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      'A scheduled export start failed and its dead letter could not be written',
     );
   }
 

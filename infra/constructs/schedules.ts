@@ -1,5 +1,5 @@
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { type IRole, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
@@ -20,8 +20,25 @@ export interface NightlyScheduleProps {
   readonly description: string;
   /** Receives start attempts Scheduler gave up on. */
   readonly deadLetterQueue: IQueue;
-  /** The dead-letter queue's KMS key. */
-  readonly key: IKey;
+  /** The role Scheduler starts executions with (one per source: see `scheduleRole`). */
+  readonly role: IRole;
+}
+
+/**
+ * One role per source for all its schedules (every account, incremental and full): it may start only that
+ * source's state machine and write the dead-letter queue. One role per schedule would add two resources per
+ * account and schedule, and CloudFormation allows 500 per stack.
+ */
+export function scheduleRole(scope: Construct, id: string, description: string, key: IKey): Role {
+  const role = new Role(scope, id, {
+    assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+      conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(scope).account } },
+    }),
+    description,
+  });
+  acknowledgeServiceRole(role);
+  grantKeyViaSqs(role, key);
+  return role;
 }
 
 /** Starts a state machine on a cron in a time zone (EventBridge Scheduler). */
@@ -30,15 +47,7 @@ export class NightlySchedule extends Construct {
 
   constructor(scope: Construct, id: string, props: NightlyScheduleProps) {
     super(scope, id);
-    // An own role per schedule (instead of the shared singleton) so its grants are reviewable in one place.
-    const role = new Role(this, 'Role', {
-      assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-      description: props.description,
-    });
-    acknowledgeServiceRole(role);
-    grantKeyViaSqs(role, props.key);
+    const { role } = props;
     this.schedule = new Schedule(this, 'Schedule', {
       description: props.description,
       schedule: ScheduleExpression.expression(props.expression, TimeZone.of(props.timezone)),

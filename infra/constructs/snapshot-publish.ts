@@ -14,7 +14,6 @@ import {
 import { CallAwsService, EventBridgePutEvents } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
 import { tableSafe } from '../../shared/sources/deployment.js';
-import { HIVE_JSON } from './table-formats.js';
 
 export const SNAPSHOT_EVENT_SOURCE = 'clinic-pipe';
 export const SNAPSHOT_DETAIL_TYPE = 'SnapshotCompleted';
@@ -57,7 +56,7 @@ function describeExpression(props: SnapshotPublishProps): string {
       "partition": {
         "table": '${tableSafe(props.source)}_' & $r.resource & '_runs',
         "values": ${values},
-        "location": 's3://${bucket}/' & $substringBefore($r.manifestKey, '_manifest.json')
+        "storage": { "Location": 's3://${bucket}/' & $substringBefore($r.manifestKey, '_manifest.json') }
       }
     }
   ) %}`;
@@ -80,24 +79,42 @@ export function publishEachResult(scope: Construct, props: SnapshotPublishProps)
   const describe = Pass.jsonata(scope, 'DescribeSnapshot', { outputs: describeExpression(props) });
   const stack = Stack.of(scope);
   const glue = (resource: string) => stack.formatArn({ service: 'glue', resource });
+  const tableResources = [
+    glue('catalog'),
+    glue(`database/${props.databaseName}`),
+    glue(`table/${props.databaseName}/${tableSafe(props.source)}_*_runs`),
+  ];
+  // The partition takes the table's storage descriptor as it is now (columns, SerDe, formats, parameters), so
+  // engines that read partition metadata (Spark, Glue ETL, Redshift Spectrum) see the table's columns.
+  const readTable = CallAwsService.jsonPath(scope, 'ReadRunsTable', {
+    service: 'glue',
+    action: 'getTable',
+    iamAction: 'glue:GetTable',
+    iamResources: tableResources,
+    parameters: { DatabaseName: props.databaseName, Name: JsonPath.stringAt('$.partition.table') },
+    resultSelector: { storage: JsonPath.objectAt('$.Table.StorageDescriptor') },
+    resultPath: '$.table',
+  });
+  readTable.addRetry({
+    errors: ['Glue.InternalServiceException', 'Glue.ThrottlingException'],
+    interval: Duration.seconds(2),
+    maxAttempts: 4,
+    backoffRate: 2,
+  });
   const register = CallAwsService.jsonPath(scope, 'RegisterRunPartition', {
     service: 'glue',
     action: 'createPartition',
     iamAction: 'glue:CreatePartition',
-    iamResources: [
-      glue('catalog'),
-      glue(`database/${props.databaseName}`),
-      glue(`table/${props.databaseName}/${tableSafe(props.source)}_*_runs`),
-    ],
+    iamResources: tableResources,
     parameters: {
       DatabaseName: props.databaseName,
       TableName: JsonPath.stringAt('$.partition.table'),
       PartitionInput: {
         Values: JsonPath.listAt('$.partition.values'),
-        StorageDescriptor: {
-          ...HIVE_JSON.storage(true),
-          Location: JsonPath.stringAt('$.partition.location'),
-        },
+        StorageDescriptor: JsonPath.jsonMerge(
+          JsonPath.objectAt('$.table.storage'),
+          JsonPath.objectAt('$.partition.storage'),
+        ),
       },
     },
     resultPath: JsonPath.DISCARD,
@@ -138,6 +155,6 @@ export function publishEachResult(scope: Construct, props: SnapshotPublishProps)
       new Fail(scope, 'PublishFailed', { error: 'PublishFailed', cause: 'EventBridge rejected the event' }),
     )
     .otherwise(new Succeed(scope, 'EventPublished'));
-  each.itemProcessor(describe.next(register).next(publish).next(published));
+  each.itemProcessor(describe.next(readTable).next(register).next(publish).next(published));
   return each;
 }

@@ -1,6 +1,7 @@
-import { CfnOutput } from 'aws-cdk-lib';
+import { CfnOutput, Duration } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -9,16 +10,28 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { SourceDeployment } from '../../shared/sources/deployment.js';
 import type { SourceConfig } from '../config.js';
+import { incrementalBesideFull } from '../schedule-days.js';
 import type { Catalog } from './catalog.js';
 import type { ExecutionCleanup } from './execution-cleanup.js';
 import { ExportStateMachine } from './export-state-machine.js';
 import type { Functions } from './functions.js';
+import { grantKeyViaDynamoDb } from './grants.js';
 import type { Monitoring } from './monitoring.js';
-import { NightlySchedule } from './schedules.js';
+import { NightlySchedule, scheduleRole } from './schedules.js';
 import { addSourceFunction, type SourceFunctionContext } from './source-function.js';
 import { SourceSecrets } from './source-secrets.js';
 import { addSourceTables, addWebhookTables } from './source-tables.js';
 import { Webhook } from './webhook.js';
+
+/**
+ * The export function reads its execution's lease before a run continues or publishes (shared/lambda/lease.ts):
+ * an invocation left running after a stop must not publish what the clean-up discards.
+ */
+function grantLeaseRead(fn: NodejsFunction, table: Table, key: IKey): void {
+  fn.addEnvironment('LEASE_TABLE_NAME', table.tableName);
+  fn.addToRolePolicy(new PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [table.tableArn] }));
+  grantKeyViaDynamoDb(fn, key);
+}
 
 /** What every source shares in the stack. */
 export interface SharedInfrastructure {
@@ -81,6 +94,7 @@ export class SourcePipeline extends Construct {
       values: config.settings,
     });
     this.exportFunction = addSourceFunction(context, `${id}Export`, deployment.exportFunction, environment);
+    grantLeaseRead(this.exportFunction, shared.leaseTable, shared.key);
 
     const resources = deployment.resources.map((r) => r.name);
     this.flow = new ExportStateMachine(this, 'ExportFlow', {
@@ -97,7 +111,7 @@ export class SourcePipeline extends Construct {
       key: shared.key,
       logRetention: shared.logRetention,
     });
-    shared.monitoring.stateMachineFailures(`${id}ExportFailed`, this.flow.stateMachine);
+    shared.monitoring.stateMachineFailures(`${id}ExportFailed`, this.flow.stateMachine, deployment.title);
     this.schedule(props);
     shared.cleanup.watch(`${id}Cleanup`, this.flow.stateMachine, {
       source: deployment.source,
@@ -107,6 +121,7 @@ export class SourcePipeline extends Construct {
       prefixes: deployment.perAccount
         ? accountFolders.map((f) => `${shared.outputPrefix}/${f}/${deployment.source}`)
         : [`${shared.outputPrefix}/${deployment.source}`],
+      exportTimeout: Duration.seconds(deployment.exportFunction.timeoutSeconds),
     });
     addSourceTables(shared.catalog, { deployment, outputPrefix: shared.outputPrefix, accounts });
 
@@ -132,12 +147,20 @@ export class SourcePipeline extends Construct {
 
   /** Nightly incrementals and, on their own (weekly by default) schedule, full runs: per account. */
   private schedule({ deployment, config, shared }: SourcePipelineProps): void {
+    const role = scheduleRole(
+      this,
+      'ScheduleRole',
+      `Starts ${deployment.title} exports on schedule`,
+      shared.key,
+    );
     for (const s of config.schedules) {
       const suffix = s.account === undefined ? '' : `-${s.account}`;
       const who = s.account === undefined ? deployment.title : `${deployment.title} account ${s.account}`;
       const account = s.account === undefined ? {} : { account: s.account };
+      const where = `sources.${deployment.source}${suffix ? ` account ${s.account}` : ''}`;
+      // On the full run's days the full run replaces the incremental: they never wait for each other's lease.
       for (const [mode, expression] of [
-        ['incremental', s.incremental],
+        ['incremental', incrementalBesideFull(s.incremental, s.full, where)],
         ['full', s.full],
       ] as const) {
         new NightlySchedule(this, `${mode === 'full' ? 'Full' : 'Incremental'}Schedule${suffix}`, {
@@ -147,7 +170,7 @@ export class SourcePipeline extends Construct {
           input: { ...account, mode },
           description: `${mode === 'full' ? 'Full' : 'Incremental'} export of ${who}`,
           deadLetterQueue: shared.deadLetterQueue,
-          key: shared.key,
+          role,
         });
       }
     }

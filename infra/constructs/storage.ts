@@ -9,13 +9,15 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RUN_EXPIRY_TAG } from '../../shared/output/layout.js';
 
 export interface StorageProps {
   /**
-   * Prefixes whose objects `retentionDays` expires: each resource's `dt=` run folders and the webhook folders,
-   * never a resource's `current/` state or `deletions/` (lifecycle rules cannot exclude, so they name what goes).
+   * Prefixes whose objects `retentionDays` expires besides the run folders: the webhook folders (a few per
+   * stack). Run folders are expired by one rule on the tag every run file carries (`RUN_EXPIRY_TAG`), so the
+   * number of rules does not grow with resources or accounts; never a resource's `current/` or `deletions/`.
    */
-  readonly runPrefixes: readonly string[];
+  readonly expiringPrefixes: readonly string[];
   readonly retentionDays: number | undefined;
   readonly noncurrentVersionDays: number;
   readonly athenaResultsPrefix: string;
@@ -54,6 +56,16 @@ export class Storage extends Construct {
     this.key.addToResourcePolicy(
       new PolicyStatement({
         principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
+    // Services that write to the key's encrypted queues and topic themselves: EventBridge rule targets' dead
+    // letters (the clean-up's), SNS deliveries to a queue. Without this their messages are lost, not queued.
+    this.key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('events.amazonaws.com'), new ServicePrincipal('sns.amazonaws.com')],
         actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
         resources: ['*'],
         conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
@@ -98,14 +110,22 @@ export class Storage extends Construct {
       },
     );
 
+    const days = props.retentionDays;
     const runRules: LifecycleRule[] =
-      props.retentionDays === undefined
+      days === undefined
         ? []
-        : props.runPrefixes.map((prefix, i) => ({
-            id: `expire-runs-${i}`,
-            prefix,
-            expiration: Duration.days(props.retentionDays as number),
-          }));
+        : [
+            {
+              id: 'expire-runs',
+              tagFilters: { [RUN_EXPIRY_TAG.key]: RUN_EXPIRY_TAG.value },
+              expiration: Duration.days(days),
+            },
+            ...props.expiringPrefixes.map((prefix, i) => ({
+              id: `expire-webhook-${i}`,
+              prefix,
+              expiration: Duration.days(days),
+            })),
+          ];
 
     this.bucket = new Bucket(this, 'Snapshots', {
       encryption: BucketEncryption.KMS,

@@ -37,7 +37,9 @@ export async function completedRunsAfter(
     if (text === undefined) continue;
     const parsed = manifestSchema.safeParse(safeJson(text));
     if (!parsed.success || parsed.data.source !== source || parsed.data.resource !== resource)
-      throw new SinkError(`${sink.location}/${key} is not a run manifest of ${source}/${resource}`);
+      throw new SinkError(
+        `${source}/${resource}: ${sink.location}/${key} is not a run manifest of ${source}/${resource} (truncated or edited); restore its previous version (the bucket is versioned), or delete that run folder and run a full export`,
+      );
     if (after && compareStart(parsed.data, after) <= 0) continue;
     runs.push({ folder: key.slice(0, -'/_manifest.json'.length), manifest: parsed.data });
   }

@@ -143,7 +143,11 @@ export async function readCurrentManifest(
     value = undefined;
   }
   const parsed = currentManifestSchema.safeParse(value);
-  if (!parsed.success) throw new CurrentStateError(`${sink.location}/${key} is not a current-state manifest`);
+  // Every later run would fail the same way: say which resource, and what makes the next run succeed.
+  if (!parsed.success)
+    throw new CurrentStateError(
+      `${source}/${resource}: ${sink.location}/${key} is not a current-state manifest (truncated or edited); restore its previous version (the bucket is versioned) or delete it, and the next run rebuilds the current state from the latest full run`,
+    );
   return parsed.data;
 }
 

@@ -1,10 +1,11 @@
 import { writeSync } from 'node:fs';
-import { type FileHandle, mkdtemp, open, rm } from 'node:fs/promises';
+import { type FileHandle, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
 import { type LineChunk, type LineRef, readEntries, readLineChunks } from './partition-reader.js';
 import { idValueOf } from './record-id.js';
+import { makeSpillFolder } from './spill-folders.js';
 
 export type { LineChunk, LineRef } from './partition-reader.js';
 
@@ -43,7 +44,7 @@ export class SpillPartitions {
   }
 
   static async create(count: number, parent = tmpdir()): Promise<SpillPartitions> {
-    const partitions = new SpillPartitions(await mkdtemp(join(parent, 'current-state-')), count);
+    const partitions = new SpillPartitions(await makeSpillFolder(parent), count);
     partitions.forgetUndo = undoOnInterrupt(() => rm(partitions.folder, { recursive: true, force: true }));
     try {
       for (let index = 0; index < count; index += 1)

@@ -1,4 +1,4 @@
-import { ExportError } from '../errors.js';
+import { ExportError, RunAbandonedError } from '../errors.js';
 import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
 import { manifestKey, newRunId, runFolder } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
@@ -25,6 +25,8 @@ export interface ExportResourceOptions {
   compress: boolean;
   maxPartBytes: number;
   checkpoint?: ResourceCheckpoint;
+  /** Asked before the run starts or continues and before it publishes; throws when it may no longer write. */
+  guard?: () => Promise<void>;
   /** Asked after every page; true means "stop at this page boundary and hand back a checkpoint". */
   shouldStop?: () => boolean;
   onPage?: (progress: { records: number; pages: number; total?: number }) => void;
@@ -57,9 +59,12 @@ async function run(options: ExportResourceOptions, guard: ProgressGuard): Promis
   // A run killed mid-write (SIGKILL, power loss) leaves temp files; its successor removes them.
   await sink.removeAbandonedTemps?.(joinKey(source, resource));
   await sink.removeAbandonedTemps?.(joinKey('_state', source));
+  await options.guard?.();
   const start = options.checkpoint ?? (await planRun(options, state, now()));
-  await loadPagerMemory(sink, pager, options.checkpoint);
   const folder = runFolder(source, resource, start.startedAt, start.runId);
+  // A checkpoint whose parts a clean-up removed must not be continued: its manifest would list them.
+  if (options.checkpoint) await assertPartsPresent(sink, folder, start.files, start.runId);
+  await loadPagerMemory(sink, pager, options.checkpoint);
   const writer = new NdjsonPartWriter({
     sink,
     folder,
@@ -125,6 +130,9 @@ async function run(options: ExportResourceOptions, guard: ProgressGuard): Promis
       files,
     };
     const key = manifestKey(folder);
+    // Last look before publishing: still allowed to write, and every part the manifest lists is there.
+    await options.guard?.();
+    await assertPartsPresent(sink, folder, files, start.runId);
     forgetUndo();
     await sink.putText(key, `${JSON.stringify(manifest, null, 2)}\n`);
     published = true;
@@ -145,6 +153,22 @@ async function run(options: ExportResourceOptions, guard: ProgressGuard): Promis
   } finally {
     forgetUndo();
   }
+}
+
+/** A manifest is never written, nor a run continued, while a part it lists is missing. */
+async function assertPartsPresent(
+  sink: Sink,
+  folder: string,
+  files: readonly { path: string }[],
+  runId: string,
+): Promise<void> {
+  if (files.length === 0) return;
+  const stored = new Set(await sink.list(folder));
+  const missing = files.filter((file) => !stored.has(joinKey(folder, file.path)));
+  if (missing.length === 0) return;
+  throw new RunAbandonedError(
+    `run ${runId}: ${missing.length} of ${files.length} parts are missing (first ${missing[0]?.path}); a clean-up discarded the run, nothing was published. Start a new execution.`,
+  );
 }
 
 /**

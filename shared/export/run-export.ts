@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { afterCompletedRun } from '../current-state/after-run.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
+import { RunStoppedError } from '../http/request-deadline.js';
 import { watchRequests } from '../http/request-watch.js';
 import { withinRun } from '../http/run-scope.js';
 import type { Sink } from '../output/sink.js';
@@ -62,6 +63,8 @@ export interface RunExportOptions {
   /** Hard limit for the whole run: when it passes every request is stopped and the run fails with one line. */
   runDeadlineMs?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** Asked before each run starts, continues or publishes (a state machine's lease); throws to refuse. */
+  guard?: () => Promise<void>;
 }
 
 export type ProgressEvent =
@@ -96,6 +99,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
   const queue = [...pending];
   const stop = new RunStop(options.runDeadlineMs);
   const notStarted: string[] = [];
+  const interrupted: string[] = [];
 
   const worker = async (): Promise<void> => {
     for (let item = queue.shift(); item; item = queue.shift()) {
@@ -126,6 +130,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
             compress: options.settings.compress,
             maxPartBytes: options.settings.maxPartBytes,
             checkpoint: item.checkpoint,
+            guard: options.guard,
             shouldStop: options.shouldStop,
             onPage: (progress) => options.onProgress?.({ kind: 'page', resource, ...progress }),
           }),
@@ -167,8 +172,10 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
       } catch (error) {
         const cause = error instanceof ExportError ? error.cause : error;
         // Cut off by the run's stop (or failing the same way at the same moment): not a failure of its own.
+        // The deadline interrupts what was running; a failure that stops the run counts the rest as not started.
         if (stop.reason) {
-          notStarted.push(resource);
+          if (stoppedByDeadline(stop.reason)) interrupted.push(resource);
+          else notStarted.push(resource);
           continue;
         }
         if (stopsTheRun(cause)) stop.stop(cause as Error);
@@ -188,7 +195,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
   } finally {
     stop.dispose();
   }
-  const stopped = stoppedReport(stop.reason, failures, notStarted, catalog.source);
+  const stopped = stoppedReport(stop.reason, failures, notStarted, catalog.source, interrupted);
   const report = { requests: counter.rate(), ...(stopped ? { stopped } : {}) };
   if (unfinished.length > 0) {
     return {
@@ -199,6 +206,10 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
     };
   }
   return { done: true, results, failures, ...report };
+}
+
+function stoppedByDeadline(reason: unknown): boolean {
+  return reason instanceof RunStoppedError;
 }
 
 /** A checkpoint handed to the wrong source or resource would resume a foreign cursor and file list. */

@@ -17,6 +17,8 @@ export interface RunStopped {
   message: string;
   errorName: string;
   notStarted: string[];
+  /** Resources that were running when the run deadline cut them off (their work so far is discarded). */
+  interrupted: string[];
 }
 
 /**
@@ -85,6 +87,7 @@ export function stoppedReport(
   failures: ResourceFailure[],
   notStarted: string[],
   source: string,
+  interrupted: string[] = [],
 ): RunStopped | undefined {
   if (!reason) return undefined;
   const first = failures.find((failure) => failure.errorName === reason.name);
@@ -92,5 +95,6 @@ export function stoppedReport(
     message: first?.message ?? `${source}: ${describeError(reason)}`,
     errorName: reason.name,
     notStarted,
+    interrupted,
   };
 }

@@ -200,9 +200,18 @@ export class JsonHttpClient {
       this.answered = true;
       const text = await readBodyText(response, deadline);
       const { status, statusText, headers } = response;
+      if (status >= 200 && status < 300 && isHtmlPage(headers, text)) {
+        // A maintenance page served with 2xx is an outage, not data: a failed attempt, retried like a 5xx.
+        throw new AttemptFailed(
+          `an HTML page (status ${status}; maintenance?) instead of JSON`,
+          undefined,
+          null,
+        );
+      }
       return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
     } catch (error) {
       if (deadline.ended?.kind === 'run-stopped') throw deadline.ended.reason;
+      if (error instanceof AttemptFailed) throw error;
       const code = deadline.ended ? undefined : transportErrorCode(error);
       const reason = code
         ? `connection failed (${code})`
@@ -214,4 +223,10 @@ export class JsonHttpClient {
       deadline.dispose();
     }
   }
+}
+
+/** An HTML document where JSON was asked for (by its content type, or its first bytes). */
+function isHtmlPage(headers: Headers, text: string): boolean {
+  if (/^text\/html\b/i.test(headers.get('content-type') ?? '')) return true;
+  return /^\s*<(!doctype html|html)\b/i.test(text.slice(0, 64));
 }

@@ -30,8 +30,10 @@ export function planRateLimitWait(wait: RateLimitWait): number {
   const { service, where, waitMs, maxWaitMs, budget } = wait;
   if (waitMs > maxWaitMs) {
     const hint = wait.maxWaitHint ? `; ${wait.maxWaitHint}` : '';
+    // `retry after <ISO>` is read by the state machine, which waits until then in a Wait state.
+    const retryAt = new Date(Date.now() + waitMs).toISOString();
     throw new RateLimitError(
-      `${service}: rate limited (429) for ${describeDuration(waitMs)}, longer than the ${describeDuration(maxWaitMs)} allowed: try again later${hint} (${where})`,
+      `${service}: rate limited (429) for ${describeDuration(waitMs)}, longer than the ${describeDuration(maxWaitMs)} allowed: try again later${hint} (${where}; retry after ${retryAt})`,
       429,
       where,
     );

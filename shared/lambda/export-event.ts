@@ -15,12 +15,19 @@ const accountSchema = z
   .regex(/^[A-Za-z0-9_-]{1,64}$/)
   .optional();
 
+const executionSchema = z
+  .string()
+  .regex(/^arn:[a-z-]+:states:[^\s]{1,2000}$/)
+  .optional();
+
 /** An on-demand run (`aws lambda invoke`, a Step Functions Map item, a backfill). */
 const onDemandEventSchema = z.strictObject({
   account: accountSchema,
   resources: z.array(z.string().min(1)).min(1).optional(),
   mode: z.enum(['full', 'incremental']).optional(),
   checkpoint: runCheckpointSchema.optional(),
+  /** The Step Functions execution (ARN) running this: the run may write only while it holds the lease. */
+  execution: executionSchema,
 });
 
 /**
@@ -57,6 +64,7 @@ export interface ExportRequest {
   resources?: string[];
   mode: 'full' | 'incremental';
   checkpoint?: z.infer<typeof runCheckpointSchema>;
+  execution?: string;
 }
 
 export interface DiscardRequest {
@@ -97,5 +105,6 @@ export function parseExportEvent(event: unknown): ExportRequest | DiscardRequest
     resources: data.resources,
     mode: data.mode ?? 'incremental',
     checkpoint: data.checkpoint,
+    execution: data.execution,
   };
 }

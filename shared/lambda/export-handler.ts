@@ -1,4 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import type { AccessCheck } from '../export/check-access.js';
@@ -8,7 +9,9 @@ import { s3ClientFromEnv } from '../output/s3-client.js';
 import type { SourceModule } from '../sources/source-module.js';
 import { runCheckInvocation } from './check-invocation.js';
 import { type DiscardResponse, runDiscardInvocation } from './discard-invocation.js';
+import { DynamoLeaseStore } from './dynamo-lease-store.js';
 import { isCheckRequest, isDiscardRequest, parseExportEvent } from './export-event.js';
+import { leaseGuard, leaseKeyOf, type RunGuard } from './lease.js';
 import { outputEnvFrom, outputSink } from './output-env.js';
 import { type ExportResponse, runExportInvocation } from './run-invocation.js';
 
@@ -25,8 +28,18 @@ export function exportHandler(source: SourceModule): ExportHandler {
   const logger = new Logger({ serviceName: `${source.name}-export` });
   const s3 = s3ClientFromEnv();
   const secrets = new SecretsManagerClient({});
+  const dynamo = new DynamoDBClient({});
+  // Started by a state machine: the run writes only while its execution holds the lease (see lease.ts).
+  const guardOf = (execution: string | undefined, key: string): RunGuard | undefined => {
+    const table = process.env.LEASE_TABLE_NAME;
+    return execution && table ? leaseGuard(new DynamoLeaseStore(dynamo, table), key, execution) : undefined;
+  };
   return async (event, context) => {
+    // Keys of the previous (warm) invocation go; every line carries this request id and execution.
+    logger.resetKeys();
+    logger.addContext(context);
     const request = parseExportEvent(event);
+    if ('execution' in request && request.execution) logger.appendKeys({ execution: request.execution });
     const env = process.env;
     const output = outputEnvFrom(env);
     const target = source.lambdaTarget(env, secrets, request.account);
@@ -45,6 +58,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
     // A run's first invocation proves the output before any resource starts: one line naming a missing
     // bucket or permission, not one per resource. Continuations (a checkpoint) already passed it.
     if (!request.checkpoint) await assertOutputUsable(sink, source.name);
+    const guard = guardOf(request.execution, leaseKeyOf(source.name, request.account));
     const { catalog, logKeys } = await target.connect();
     logger.appendKeys(logKeys);
     return runExportInvocation({
@@ -54,6 +68,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
       settings,
       remainingMs: () => context.getRemainingTimeInMillis(),
       logger,
+      guard,
     });
   };
 }

@@ -7,6 +7,7 @@ import { type ResourceResult, type RunCheckpoint, runExport } from '../export/ru
 import type { Sink } from '../output/sink.js';
 import { deadlineWatch } from './deadline.js';
 import type { ExportRequest } from './export-event.js';
+import type { RunGuard } from './lease.js';
 
 export type ExportResponse =
   | { done: true; results: ResourceResult[]; requests: RequestRate }
@@ -25,6 +26,8 @@ export interface InvocationOptions {
   /** Time before the Lambda timeout at which the watchdog stops every request, so the failure is clean. */
   hardMarginMs?: number;
   logger: Logger;
+  /** Asked before a run continues or publishes; throws when the execution may no longer write. */
+  guard?: RunGuard;
 }
 
 /**
@@ -41,6 +44,7 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     mode: request.mode,
     resources: request.resources,
     checkpoint: request.checkpoint,
+    guard: options.guard,
     // Resources at once per invocation; they share the source's rate budget.
     concurrency: options.settings.concurrency ?? 2,
     shouldStop: deadlineWatch(options.remainingMs, options.marginMs ?? 60_000),
@@ -64,10 +68,12 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
     ms: outcome.requests.ms,
   });
   if (outcome.stopped) {
-    const { message, errorName, notStarted } = outcome.stopped;
-    const failure = new ExportFailedError(
-      notStarted.length > 0 ? `${message}; not started: ${notStarted.join(', ')}` : message,
-    );
+    const { message, errorName, notStarted, interrupted } = outcome.stopped;
+    const cutOff = [
+      interrupted.length > 0 ? `; interrupted: ${interrupted.join(', ')}` : '',
+      notStarted.length > 0 ? `; not started: ${notStarted.join(', ')}` : '',
+    ].join('');
+    const failure = new ExportFailedError(`${message}${cutOff}`);
     // Kept so the state machine does not retry what only a person can fix (ConfigError, AuthError).
     failure.name = errorName;
     throw failure;

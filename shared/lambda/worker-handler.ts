@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Sink } from '../output/sink.js';
 import type { Env } from '../sources/source-module.js';
 import { outputEnvFrom, outputSink } from './output-env.js';
@@ -35,7 +35,10 @@ export function workerHandler<Client>(spec: WorkerSpec<Client>) {
     onOutcome: (outcome) => logger.info(`change ${outcome.kind}`, { ...outcome }),
     onFailure: (messageId, reason) => logger.error('pull failed', { messageId, reason }),
   };
-  return async (event: SQSEvent): Promise<SQSBatchResponse> => {
+  return async (event: SQSEvent, context?: Context): Promise<SQSBatchResponse> => {
+    // Every line of this invocation carries its request id; keys of the previous (warm) one are gone.
+    logger.resetKeys();
+    if (context) logger.addContext(context);
     const sink = outputSink(s3, outputEnvFrom(process.env));
     return spec.process(event.Records, await client.get(), sink, report);
   };

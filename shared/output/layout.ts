@@ -35,3 +35,18 @@ export function newRunId(startedAt: Date, random: () => number = Math.random): s
     .toString(16)
     .padStart(6, '0')}`;
 }
+
+/** The object tag the bucket's one retention rule expires by (see infra/constructs/storage.ts). */
+export const RUN_EXPIRY_TAG = { key: 'clinic-pipe-retention', value: 'run' } as const;
+
+const RUN_OBJECT = /(?:^|\/)([^/]+)\/dt=\d{4}-\d{2}-\d{2}\/run=[^/]+\/[^/]+$/;
+
+/**
+ * Whether retention may expire this object: a file of a run folder (`<resource>/dt=<day>/run=<id>/<file>`), never
+ * the current state, a tombstone (`deletions/dt=…/run=…`) or state. Objects carry the tag from their first
+ * byte, so one lifecycle rule covers every resource of every account.
+ */
+export function expiresWithRuns(key: string): boolean {
+  const resource = RUN_OBJECT.exec(key)?.[1];
+  return resource !== undefined && resource !== 'deletions' && resource !== 'current';
+}

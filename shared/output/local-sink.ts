@@ -63,15 +63,24 @@ export class LocalSink implements Sink {
     return {
       write: async (chunk) => {
         const out = await open();
-        if (failure) throw new SinkError(`writing ${target} failed`, { cause: failure });
+        // The cause's code stays in the line (ENOSPC: a full disk is the operator's to fix, not a retry's).
+        if (failure)
+          throw new SinkError(`writing ${target} failed: ${firstLine(failure)}`, { cause: failure });
         if (out.destroyed) throw new SinkError(`writing ${target} after it was aborted`);
         // events.once removes its listeners either way, so long files do not pile them up.
-        if (!out.write(chunk)) await once(out, 'drain');
+        if (!out.write(chunk))
+          await once(out, 'drain').catch((error: unknown) => {
+            throw new SinkError(`writing ${target} failed: ${firstLine(error)}`, { cause: error });
+          });
       },
       finish: async () => {
         const out = await open();
         await new Promise<void>((done, fail) =>
-          out.end((error?: Error | null) => (error ? fail(error) : done())),
+          out.end((error?: Error | null) => {
+            const cause = error ?? failure;
+            if (cause) fail(new SinkError(`writing ${target} failed: ${firstLine(cause)}`, { cause }));
+            else done();
+          }),
         );
         await rename(temp, target);
         forget?.();
@@ -136,6 +145,11 @@ export class LocalSink implements Sink {
     });
     return removed;
   }
+}
+
+/** A system error's first line, code included (`ENOSPC: no space left on device, write`). */
+function firstLine(error: unknown): string {
+  return error instanceof Error ? (error.message.split('\n')[0] ?? error.name) : String(error);
 }
 
 function refuseWhenInterrupted(target: string): void {

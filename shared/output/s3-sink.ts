@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload as MultipartUpload } from '@aws-sdk/lib-storage';
 import { SinkError } from '../errors.js';
+import { expiresWithRuns, RUN_EXPIRY_TAG } from './layout.js';
 import { joinKey, type Sink, type Upload } from './sink.js';
 import { storageCause } from './storage-cause.js';
 
@@ -51,6 +52,11 @@ export class S3Sink implements Sink {
     });
   }
 
+  /** Run files carry the retention tag in the same request that writes them (no untagged window). */
+  private tagging(key: string) {
+    return expiresWithRuns(key) ? { Tagging: `${RUN_EXPIRY_TAG.key}=${RUN_EXPIRY_TAG.value}` } : {};
+  }
+
   private encryption() {
     return this.options.kmsKeyId
       ? { ServerSideEncryption: 'aws:kms' as const, SSEKMSKeyId: this.options.kmsKeyId }
@@ -67,6 +73,7 @@ export class S3Sink implements Sink {
         Body: body,
         ContentType: contentType,
         ...this.encryption(),
+        ...this.tagging(key),
       },
       partSize: this.options.partSizeBytes ?? 5 * 1024 * 1024,
       queueSize: 2,
@@ -122,6 +129,7 @@ export class S3Sink implements Sink {
           Body: text,
           ContentType: contentType,
           ...this.encryption(),
+          ...this.tagging(key),
         }),
       );
     } catch (error) {
@@ -139,6 +147,7 @@ export class S3Sink implements Sink {
           ContentType: contentType,
           IfNoneMatch: '*',
           ...this.encryption(),
+          ...this.tagging(key),
         }),
       );
       return true;

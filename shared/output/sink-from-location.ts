@@ -1,3 +1,5 @@
+import { statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { configProblem } from '../config-error.js';
 import { LocalSink } from './local-sink.js';
 import { s3ClientFromEnv } from './s3-client.js';
@@ -35,5 +37,32 @@ export function sinkFromLocation(
   if (scheme) {
     throw configProblem(option, `"${location}" is not supported`, 'use a folder or s3://bucket/prefix');
   }
+  const file = fileInTheWay(location);
+  if (file !== undefined) {
+    throw configProblem(
+      option,
+      `"${location}" is ${file === resolve(location) ? 'a file' : `inside the file ${file}`}, not a folder`,
+      'name a folder (created when missing) or s3://bucket/prefix',
+    );
+  }
   return new LocalSink(location);
+}
+
+function statOrUndefined(path: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    // Below a file: look at the parent.
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
+/** The path itself or its nearest existing ancestor, when that is not a folder: writing there fails with ENOTDIR. */
+function fileInTheWay(location: string): string | undefined {
+  for (let path = resolve(location); ; path = dirname(path)) {
+    const stat = statOrUndefined(path);
+    if (stat) return stat.isDirectory() ? undefined : path;
+    if (dirname(path) === path) return undefined;
+  }
 }

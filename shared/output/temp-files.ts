@@ -28,7 +28,8 @@ export function isAbandonedTemp(name: string, modifiedMs: number, now = Date.now
   return pid !== process.pid && !isRunning(pid);
 }
 
-function isRunning(pid: number): boolean {
+/** Whether a process with this id exists (on this machine, in this container). */
+export function isRunning(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -127,3 +127,71 @@ describe('stopped executions are cleaned up (issue 11)', () => {
     expect(grants).not.toContain('secretsmanager');
   });
 });
+
+describe('stopping is safe (issue 19)', () => {
+  it('marks the lease at once and discards only after the export timeout, through a delayed queue with alarmed dead letters', () => {
+    // Prepare
+    const [cleanupId, cleanup] = t.functionNamed('execution-cleanup');
+    const queues = t.resourcesOf('AWS::SQS::Queue').filter(([id]) => id.includes('Cleanup'));
+
+    // Act
+    const env = envOf(cleanup);
+    const mapping = t
+      .resourcesOf('AWS::Lambda::EventSourceMapping')
+      .find(([, m]) => JSON.stringify(props(m).FunctionName) === JSON.stringify({ Ref: cleanupId }));
+    const grants = JSON.stringify(t.statementsOf('ExecutionCleanupRole'));
+
+    // Assess: the wait covers the longest export invocation (900 s) plus a margin.
+    expect(env.CLEANUP_WAIT_SECONDS).toBe('960');
+    expect(env.CLEANUP_QUEUE_URL).toBeDefined();
+    expect(queues).toHaveLength(2);
+    expect(props(mapping?.[1] as Json)).toMatchObject({ BatchSize: 1 });
+    expect(grants).toContain('dynamodb:UpdateItem');
+    expect(grants).toContain('sqs:SendMessage');
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(props(a)));
+    expect(alarms.some((a) => a.includes('clean-up dead-letter queue'))).toBe(true);
+  });
+
+  it('hands every export invocation its execution and lets the export function read (only read) the lease', () => {
+    const item = (t.statesOf('ClinikoExportFlow').ExportEachResource as Json).ItemSelector as Json;
+    expect((item.request as Json)['execution.$']).toBe('$$.Execution.Id');
+    const [, fn] = t.functionNamed('cliniko-export');
+    expect(envOf(fn).LEASE_TABLE_NAME).toEqual({ Ref: t.logicalIdOf('AWS::DynamoDB::Table', 'Leases') });
+    const grants = JSON.stringify(t.statementsOf('ClinikoExportRole'));
+    expect(grants).toContain('dynamodb:GetItem');
+    expect(grants).not.toContain('dynamodb:PutItem');
+    expect(grants).not.toContain('dynamodb:DeleteItem');
+  });
+});
+
+describe('dead letters arrive, and a lost one alarms (issue 19, item 3)', () => {
+  it('lets EventBridge and SNS use the data key for the queues they write, in this account only', () => {
+    const key = t.resourcesOf('AWS::KMS::Key')[0]?.[1] as Json;
+    const statements = (props(key).KeyPolicy as { Statement: Json[] }).Statement;
+    const writers = statements.find((s) => JSON.stringify(s.Principal).includes('events.amazonaws.com'));
+    expect(writers).toMatchObject({
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'aws:SourceAccount': expect.anything() } },
+    });
+    expect(JSON.stringify(writers?.Principal)).toContain('sns.amazonaws.com');
+  });
+
+  it('alarms on every dead-letter queue, on lost rule and schedule dead letters, and on Lambda DeadLetterErrors', () => {
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => props(a));
+    const text = alarms.map((a) => JSON.stringify(a));
+    const queues = t
+      .resourcesOf('AWS::SQS::Queue')
+      .filter(([, q]) => !JSON.stringify(q).includes('RedrivePolicy'));
+    // Every queue that is nobody's source with a redrive policy is a dead-letter queue, and each is alarmed.
+    for (const [id] of queues)
+      expect(
+        text.some((a) => a.includes(id)),
+        id,
+      ).toBe(true);
+    expect(text.filter((a) => a.includes('InvocationsFailedToBeSentToDlq'))).toHaveLength(3);
+    expect(text.filter((a) => a.includes('InvocationsFailedToBeSentToDeadLetterCount'))).toHaveLength(1);
+    const functions = t.resourcesOf('AWS::Lambda::Function').length;
+    expect(text.filter((a) => a.includes('DeadLetterErrors'))).toHaveLength(functions);
+  });
+});

@@ -85,7 +85,104 @@ describe('a finished snapshot', () => {
     expect(out.partition).toEqual({
       table: 'cliniko_patients_runs',
       values: ['main', '2026-12-01', result.runId],
-      location: `s3://<ref>/${folder}/`,
+      storage: { Location: `s3://<ref>/${folder}/` },
     });
+  });
+});
+
+describe('a rate limit reset far away (issue 19, item 4)', () => {
+  const inner = () => t.innerStatesOf('ClinikoExportFlow');
+  const cause = (message: string) =>
+    JSON.stringify({ errorType: 'RateLimitError', errorMessage: message, trace: [] });
+  const read = (input: Json) =>
+    evaluate((inner().ReadRateLimitReset as Json).Output as string, { input, context }) as Promise<Json>;
+
+  it('is caught before the give-up path and waited for in a Wait state, then the same checkpoint is tried', () => {
+    const invoke = inner().ExportChunk as Json;
+    expect((invoke.Catch as Json[]).map((c) => c.ErrorEquals)).toEqual([['RateLimitError'], ['States.ALL']]);
+    expect(inner().RateLimitWaitFits).toMatchObject({ Type: 'Choice', QueryLanguage: 'JSONata' });
+    expect(inner().WaitForRateLimitReset).toMatchObject({
+      Type: 'Wait',
+      Timestamp: '{% $states.input.retryAt %}',
+      Next: 'ExportChunk',
+    });
+  });
+
+  it('waits when the reset fits the execution, at most three times; otherwise gives up as before', async () => {
+    // Prepare
+    const message = (at: string) =>
+      `Cliniko: rate limited (429) for 2 h, longer than the 15 min allowed: try again later (GET https://x/v1/patients; retry after ${at})`;
+    const soon = {
+      request: {},
+      error: { Error: 'RateLimitError', Cause: cause(message('2026-12-01T05:00:00.000Z')) },
+    };
+
+    // Act
+    const first = await read(soon);
+    const fourth = await read({ ...soon, rateLimitWaits: 3 });
+    const tooLate = await read({ ...soon, error: { Cause: cause(message('2026-12-02T02:00:00.000Z')) } });
+    const noReset = await read({ ...soon, error: { Cause: cause('Cliniko: rate limited') } });
+
+    // Assess
+    expect(first).toMatchObject({ retryAt: '2026-12-01T05:00:00.000Z', waitFits: true, rateLimitWaits: 1 });
+    expect(first.request).toEqual({});
+    expect(fourth).toMatchObject({ waitFits: false, rateLimitWaits: 4 });
+    expect(tooLate).toMatchObject({ waitFits: false });
+    expect(noReset).toMatchObject({ retryAt: null, waitFits: false });
+  });
+});
+
+describe('what an operator sees at 2 a.m. (issue 19, item 9)', () => {
+  const recordFailure = () => (t.innerStatesOf('ClinikoExportFlow').RecordFailure as Json).Output as string;
+
+  it('records each failed resource with its error name and one-line message, never the trace', async () => {
+    // Prepare: a Lambda handler error as Step Functions catches it.
+    const cause = JSON.stringify({
+      errorType: 'HttpError',
+      errorMessage:
+        'cliniko/patients: Cliniko: server error 503 after 7 attempts (GET https://api.au1.cliniko.com/v1/patients)',
+      trace: ['HttpError: at secret place'],
+    });
+
+    // Act
+    const failed = await evaluate(recordFailure(), {
+      input: { resource: 'patients', error: { Error: 'HttpError', Cause: cause } },
+      context,
+    });
+    const noCause = await evaluate(recordFailure(), {
+      input: { resource: 'invoices', error: { Error: 'ExportDidNotFinish' } },
+      context,
+    });
+
+    // Assess
+    expect(failed).toEqual({
+      resource: 'patients',
+      status: 'failed',
+      error: 'HttpError',
+      message:
+        'cliniko/patients: Cliniko: server error 503 after 7 attempts (GET https://api.au1.cliniko.com/v1/patients)',
+    });
+    expect(JSON.stringify(failed)).not.toContain('secret place');
+    expect(noCause).toEqual({
+      resource: 'invoices',
+      status: 'failed',
+      error: 'ExportDidNotFinish',
+      message: null,
+    });
+  });
+
+  it('fails the execution with every failed resource in its cause, and the alarm names the source and how to find it', () => {
+    const states = t.statesOf('ClinikoExportFlow');
+    expect((states.CollectFailures as Json).Parameters).toMatchObject({
+      'details.$': "$.outcomes[?(@.status == 'failed')]",
+    });
+    expect((states.ExportFailed as Json).CausePath).toBe(
+      "States.Format('Export failed for these resources: {}', States.JsonToString($.summary.details))",
+    );
+    const alarms = t.resourcesOf('AWS::CloudWatch::Alarm').map(([, a]) => JSON.stringify(a));
+    const failed = alarms.filter((a) => a.includes('export execution failed, timed out or was aborted'));
+    expect(failed.some((a) => a.includes('Cliniko export execution') && a.includes('list-executions'))).toBe(
+      true,
+    );
   });
 });

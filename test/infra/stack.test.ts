@@ -3,6 +3,7 @@ import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nagFindings } from '../../infra/nag.js';
 import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
+import { NON_RETRYABLE_ERRORS } from '../../shared/non-retryable.js';
 import { actions, DEPLOYABLE, envOf, type Json, props, type SynthTemplate, synth } from './synth.js';
 
 // One synth for the whole file.
@@ -37,10 +38,11 @@ describe('ClinicPipeStack', () => {
       'AWS::DynamoDB::Table': 1,
       // Cliniko's per account, the others once.
       'AWS::SecretsManager::Secret': secrets,
-      'AWS::SQS::Queue': 1 + webhooks.length * 2,
+      // The async DLQ, the clean-up's delay queue and its DLQ, and a queue and DLQ per webhook.
+      'AWS::SQS::Queue': 3 + webhooks.length * 2,
       'AWS::SNS::Topic': 1,
       'AWS::Lambda::Url': webhooks.length,
-      'AWS::Lambda::EventSourceMapping': webhooks.length,
+      'AWS::Lambda::EventSourceMapping': 1 + webhooks.length,
       'AWS::Events::Rule': sources,
       'AWS::Glue::Database': 1,
       // Current state and runs per resource, deletions per source, webhook notices and changes.
@@ -48,8 +50,9 @@ describe('ClinicPipeStack', () => {
       'AWS::Athena::WorkGroup': 1,
       'AWS::Events::EventBus': 1,
       'AWS::IAM::ManagedPolicy': 1,
-      // Per state machine, function, dead-letter queue and clean-up rule.
-      'AWS::CloudWatch::Alarm': sources + functions + 1 + webhooks.length + sources,
+      // Per state machine, function, dead-letter queue (async, clean-up, webhooks), clean-up rule (stopped,
+      // dead letters lost) and the schedules' lost dead letters.
+      'AWS::CloudWatch::Alarm': sources + functions + 2 + webhooks.length + sources * 2 + 1,
     };
     for (const [type, count] of Object.entries(counts)) t.template.resourceCountIs(type, count);
   });
@@ -169,10 +172,24 @@ describe('ClinicPipeStack', () => {
     expect(finished?.Next).toBe('PublishEachResult');
 
     const retry = inner.ExportChunk?.Retry as Json[];
-    expect(retry[1]).toMatchObject({
-      ErrorEquals: ['ConfigError', 'AuthError', 'InvalidEventError'],
-      MaxAttempts: 0,
-    });
+    expect(retry[1]).toMatchObject({ ErrorEquals: [...NON_RETRYABLE_ERRORS], MaxAttempts: 0 });
+    expect(retry[1]?.ErrorEquals).toEqual(
+      expect.arrayContaining([
+        'RateLimitError',
+        'MalformedResponseError',
+        'UnkeyedRecordError',
+        'CurrentStateError',
+      ]),
+    );
+    // Every state machine, for the export and for the discard of an abandoned run.
+    for (const flow of ['ClinikoExportFlow', 'WelkinExportFlow']) {
+      for (const name of ['ExportChunk', 'DiscardAbandonedRun']) {
+        const retriers = t.innerStatesOf(flow)[name]?.Retry as Json[];
+        expect(retriers.filter((r) => r.MaxAttempts === 0).map((r) => r.ErrorEquals)).toEqual([
+          [...NON_RETRYABLE_ERRORS],
+        ]);
+      }
+    }
     expect(retry[2]).toMatchObject({ ErrorEquals: ['States.TaskFailed', 'States.Timeout'], MaxAttempts: 2 });
     expect(states.AnyResourceFailed).toMatchObject({
       Choices: [{ Variable: '$.failures.count', NumericGreaterThan: 0, Next: 'ExportFailed' }],
@@ -189,8 +206,10 @@ describe('ClinicPipeStack', () => {
     const exportFunction = t.logicalIdOf('AWS::Lambda::Function', 'ClinikoExport');
     const inner = t.innerStatesOf('ClinikoExportFlow');
     expect(inner.ExportChunk?.Catch).toEqual([
+      { ErrorEquals: ['RateLimitError'], ResultPath: '$.error', Next: 'ReadRateLimitReset' },
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'HoldsCheckpoint' },
     ]);
+    expect(inner.RateLimitWaitFits?.Default).toBe('HoldsCheckpoint');
     expect(inner.DiscardAbandonedRun).toMatchObject({
       Type: 'Task',
       Resource: `<${exportFunction}>`,

@@ -69,7 +69,7 @@ describe('tables right by default (issue 10)', () => {
       States: Record<string, Json>;
     };
     expect(publish.StartAt).toBe('DescribeSnapshot');
-    expect(publish.States.DescribeSnapshot?.Next).toBe('RegisterRunPartition');
+    expect(publish.States.DescribeSnapshot?.Next).toBe('ReadRunsTable');
     expect(publish.States.RegisterRunPartition).toMatchObject({
       Resource: 'arn:<ref>:states:::aws-sdk:glue:createPartition',
       Parameters: { DatabaseName: 'testpipe', 'TableName.$': '$.partition.table' },
@@ -126,11 +126,15 @@ describe('full runs and retention (issue 10)', () => {
     });
     expect(inputs).toEqual(
       expect.arrayContaining([
-        ['cron(0 3 * * ? *)', JSON.stringify({ account: 'main', mode: 'incremental' })],
+        // On the full run's day the full run replaces the incremental (issue 19).
+        ['cron(0 3 ? * MON,TUE,WED,THU,FRI,SAT *)', JSON.stringify({ account: 'main', mode: 'incremental' })],
         ['cron(0 1 ? * SUN *)', JSON.stringify({ account: 'main', mode: 'full' })],
-        ['cron(30 2 * * ? *)', JSON.stringify({ account: 'north', mode: 'incremental' })],
+        [
+          'cron(30 2 ? * MON,TUE,WED,THU,FRI,SAT *)',
+          JSON.stringify({ account: 'north', mode: 'incremental' }),
+        ],
         ['cron(0 1 ? * SUN *)', JSON.stringify({ account: 'north', mode: 'full' })],
-        ['cron(0 4 * * ? *)', JSON.stringify({ mode: 'incremental' })],
+        ['cron(0 4 ? * MON,TUE,WED,THU,FRI,SAT *)', JSON.stringify({ mode: 'incremental' })],
         ['cron(30 1 ? * SUN *)', JSON.stringify({ mode: 'full' })],
       ]),
     );
@@ -144,15 +148,21 @@ describe('full runs and retention (issue 10)', () => {
     const rules = ((props(bucket).LifecycleConfiguration as Json).Rules as Json[]).filter(
       (r) => r.ExpirationInDays,
     );
-    const prefixes = rules.map((r) => r.Prefix as string);
-    expect(prefixes).toContain('snapshots/account=main/cliniko/patients/dt=');
-    expect(prefixes).toContain('snapshots/welkin/patients/dt=');
+    // Run folders: one rule on the tag every run file is written with (issue 19: rules do not grow).
+    const tagged = rules.filter((r) => r.TagFilters);
+    expect(tagged).toEqual([
+      expect.objectContaining({
+        ExpirationInDays: 400,
+        TagFilters: [{ Key: 'clinic-pipe-retention', Value: 'run' }],
+      }),
+    ]);
+    expect(tagged[0]?.Prefix).toBeUndefined();
+    const prefixes = rules.filter((r) => !r.TagFilters).map((r) => r.Prefix as string);
     expect(prefixes).toContain('snapshots/welkin-events/');
     expect(prefixes).toContain('snapshots/welkin-v1-events/');
     for (const prefix of prefixes) {
       if (prefix.includes('athena-results')) continue;
-      expect(prefix).toMatch(/\/dt=$|^snapshots\/welkin(-v1)?-(events|changes|realtime|deletions)\/$/);
+      expect(prefix).toMatch(/^snapshots\/welkin(-v1)?-(events|changes|realtime|deletions)\/$/);
     }
-    expect(rules.filter((r) => r.ExpirationInDays === 400).length).toBe(prefixes.length - 1);
   });
 });

@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { discardUnfinishedRuns, runStartOf } from '../../shared/export/discard-unfinished.js';
+import { MemoryLeaseStore } from '../../shared/lambda/lease.js';
 import {
   cleanUpStoppedExecution,
-  type LeaseStore,
+  FAILED_CAUSE_PREFIX,
   parseStoppedExecutionEvent,
 } from '../../shared/lambda/stopped-execution.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
@@ -14,16 +15,10 @@ const STARTED = Date.parse('2026-12-01T03:00:00.400Z');
 const STOPPED = Date.parse('2026-12-01T05:00:00Z');
 const EXECUTION = 'arn:aws:states:ap-southeast-2:123456789012:execution:Cliniko:nightly-1';
 
-/** A lease table in memory with the same conditional release as the DynamoDB one. */
-class MemoryLeases implements LeaseStore {
-  readonly items = new Map<string, string>();
-  async holderOf(key: string) {
-    return this.items.get(key);
-  }
-  async release(key: string, holder: string) {
-    if (this.items.get(key) !== holder) return false;
-    this.items.delete(key);
-    return true;
+/** The lease table in memory with the conditional writes of the DynamoDB one; `set` as the state machine puts. */
+class MemoryLeases extends MemoryLeaseStore {
+  set(key: string, holder: string) {
+    this.items.set(key, { holder, stopping: false, expiresAt: Math.floor(STOPPED / 1000) + 3600 });
   }
 }
 
@@ -69,7 +64,7 @@ describe('clean-up after a stopped execution', () => {
     await run('patients', '20261201T030000Z-aaaaaa', ['part-00000.ndjson.gz', 'part-00001.ndjson.gz']);
     await run('invoices', '20261201T031500Z-bbbbbb', ['part-00000.ndjson.gz', '_manifest.json']);
     await run('patients', '20261201T025959Z-cccccc', ['part-00000.ndjson.gz']);
-    leases.items.set('cliniko#main', EXECUTION);
+    leases.set('cliniko#main', EXECUTION);
 
     // Act
     const outcome = await cleanUpStoppedExecution(event(), deps());
@@ -91,7 +86,7 @@ describe('clean-up after a stopped execution', () => {
   it('leaves everything alone for a start the lease refused, and keeps the running execution its lease', async () => {
     // Prepare: another execution holds the lease and is writing a run.
     const running = `${EXECUTION}-other`;
-    leases.items.set('cliniko#main', running);
+    leases.set('cliniko#main', running);
     await run('patients', '20261201T040000Z-dddddd', ['part-00000.ndjson.gz']);
 
     // Act
@@ -103,12 +98,12 @@ describe('clean-up after a stopped execution', () => {
     // Assess
     expect(outcome).toMatchObject({ heldLease: false, released: false, discarded: [] });
     expect(await sink.list('cliniko')).toHaveLength(1);
-    expect(leases.items.get('cliniko#main')).toBe(running);
+    expect(leases.items.get('cliniko#main')?.holder).toBe(running);
   });
 
   it('uses the execution input for account and resources, and the defaults when it names none', async () => {
     // Prepare
-    leases.items.set('cliniko#main', EXECUTION);
+    leases.set('cliniko#main', EXECUTION);
     await run('invoices', '20261201T030500Z-eeeeee', ['part-00000.ndjson.gz']);
     await run('patients', '20261201T030500Z-ffffff', ['part-00000.ndjson.gz']);
 
@@ -158,5 +153,64 @@ describe('discardUnfinishedRuns', () => {
     ]);
     expect(runStartOf('not-a-run')).toBeUndefined();
     await rm(root, { recursive: true, force: true });
+  });
+});
+
+describe('execution names (issue 19, item 2)', () => {
+  it('accepts every name Step Functions accepts, and only those', () => {
+    // Prepare
+    const accepted = ['rerun.2026-12-07', 'a+b=c@d', 'ünïcode-run', '..', 'x'.repeat(80), "it's(1)!"];
+    const refused = ['a b', 'a/b', 'a:b', 'a#b', 'tab\there', 'x'.repeat(81), '', 'a\u0085b', 'q?', 'p%20'];
+
+    // Act
+    const ok = (name: string) => {
+      try {
+        event({ name });
+        return true;
+      } catch {
+        return false;
+      }
+    };
+
+    // Assess
+    expect(accepted.filter((n) => !ok(n))).toEqual([]);
+    expect(refused.filter(ok)).toEqual([]);
+  });
+});
+
+describe('the failures record (issue 19, item 9)', () => {
+  it('lists every failed resource with its error line, from the ExportFailed cause', async () => {
+    // Prepare
+    const root = await mkdtemp(join(tmpdir(), 'failures-'));
+    const leases = new MemoryLeases();
+    const failed = [
+      {
+        resource: 'patients',
+        status: 'failed',
+        error: 'HttpError',
+        message: 'cliniko/patients: server error 503',
+      },
+      { resource: 'invoices', status: 'failed', error: 'ExportDidNotFinish', message: null },
+    ];
+    const stopped = event({
+      status: 'FAILED',
+      error: 'ResourcesFailed',
+      cause: `${FAILED_CAUSE_PREFIX}${JSON.stringify(failed)}`,
+    });
+
+    // Act
+    const outcome = await cleanUpStoppedExecution(stopped, {
+      sinkFor: (sub: string) => new LocalSink(join(root, sub)),
+      leases,
+    });
+    const record = JSON.parse((await new LocalSink(root).getText(outcome.failureKey)) ?? '{}');
+    await rm(root, { recursive: true, force: true });
+
+    // Assess
+    expect(record.failedResources).toEqual([
+      { resource: 'patients', error: 'HttpError', message: 'cliniko/patients: server error 503' },
+      { resource: 'invoices', error: 'ExportDidNotFinish', message: null },
+    ]);
+    expect(record.error).toBe('ResourcesFailed');
   });
 });

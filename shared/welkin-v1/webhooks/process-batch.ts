@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
 import type { Sink } from '../../output/sink.js';
-import { mapBounded } from '../../webhooks/map-bounded.js';
 import { safeReason } from '../../webhooks/safe-reason.js';
+import { processEachMessage } from '../../webhooks/sqs-batch.js';
 import type { WelkinV1Client } from '../client.js';
 import { realtimeQueuedSchema } from '../realtime/notification.js';
 import { pullV1Record, type RealtimeOutcome } from '../realtime/pull-record.js';
@@ -40,15 +40,14 @@ export async function processV1Message(
  * those (and dead-letters them after maxReceiveCount). A message that does not parse fails too.
  */
 export async function processV1NoticeBatch(options: V1BatchOptions): Promise<SQSBatchResponse> {
-  const failed: string[] = [];
-  await mapBounded(options.records, options.concurrency ?? 2, async (record) => {
-    try {
+  return processEachMessage({
+    records: options.records,
+    concurrency: options.concurrency ?? 4,
+    handle: async (record) => {
       const outcomes = await processV1Message(JSON.parse(record.body), options.client, options.sink);
       for (const outcome of outcomes) options.onOutcome?.(outcome);
-    } catch (error) {
-      failed.push(record.messageId);
-      options.onFailure?.(record.messageId, describeBatchFailure(error));
-    }
+    },
+    describeFailure: describeBatchFailure,
+    onFailure: options.onFailure,
   });
-  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

@@ -1,8 +1,8 @@
 import type { SQSBatchResponse, SQSRecord } from 'aws-lambda';
 import { ZodError } from 'zod';
 import type { Sink } from '../../output/sink.js';
-import { mapBounded } from '../../webhooks/map-bounded.js';
 import { safeReason } from '../../webhooks/safe-reason.js';
+import { processEachMessage } from '../../webhooks/sqs-batch.js';
 import { type PullOutcome, pullChange } from './pull-change.js';
 import type { WelkinApiLocation } from './pull-target.js';
 import { queuedNoticeSchema } from './queued-notice.js';
@@ -30,9 +30,10 @@ function describeBatchFailure(error: unknown): string {
  * it belongs in the DLQ where someone will look, not silently dropped.
  */
 export async function processNoticeBatch(options: BatchOptions): Promise<SQSBatchResponse> {
-  const failed: string[] = [];
-  await mapBounded(options.records, options.concurrency ?? 4, async (record) => {
-    try {
+  return processEachMessage({
+    records: options.records,
+    concurrency: options.concurrency ?? 4,
+    handle: async (record) => {
       const message = queuedNoticeSchema.parse(JSON.parse(record.body));
       const outcome = await pullChange({
         message,
@@ -41,10 +42,8 @@ export async function processNoticeBatch(options: BatchOptions): Promise<SQSBatc
         sink: options.sink,
       });
       options.onOutcome?.(outcome);
-    } catch (error) {
-      failed.push(record.messageId);
-      options.onFailure?.(record.messageId, describeBatchFailure(error));
-    }
+    },
+    describeFailure: describeBatchFailure,
+    onFailure: options.onFailure,
   });
-  return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }
