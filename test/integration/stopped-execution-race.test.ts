@@ -69,12 +69,13 @@ function invoke(
   cat: ResourceCatalog,
   checkpoint?: RunCheckpoint,
   remainingMs: () => number = () => 900_000,
+  resources = ['patients'],
 ) {
   return runExportInvocation({
-    request: { account: 'main', resources: ['patients'], mode: 'full', execution, checkpoint },
+    request: { account: 'main', resources, mode: 'full', execution, checkpoint },
     catalog: cat,
     sink: sinkFor('account=main'),
-    settings: { compress: true, maxPartBytes: 16 * 1024, overlapMs: 60_000 },
+    settings: { compress: true, maxPartBytes: 16 * 1024, overlapMs: 60_000, concurrency: 2 },
     remainingMs,
     logger,
     guard: leaseGuard(leases, KEY, execution),
@@ -82,7 +83,14 @@ function invoke(
 }
 
 /** What the EventBridge rule hands the clean-up function when the execution stops. */
-function stoppedEvent(execution: string, name: string, startDate: number, stopDate: number) {
+function stoppedEvent(
+  execution: string,
+  name: string,
+  startDate: number,
+  stopDate: number,
+  status = 'ABORTED',
+  resources = ['patients'],
+) {
   return {
     source: 'cliniko',
     perAccount: true,
@@ -91,10 +99,10 @@ function stoppedEvent(execution: string, name: string, startDate: number, stopDa
     execution: {
       executionArn: execution,
       name,
-      status: 'ABORTED',
+      status,
       startDate,
       stopDate,
-      input: JSON.stringify({ account: 'main', mode: 'full', resources: ['patients'] }),
+      input: JSON.stringify({ account: 'main', mode: 'full', resources }),
     },
   };
 }
@@ -252,5 +260,58 @@ describe('a stop while an export invocation is still writing (issue 19, item 1)'
     expect(parts.length).toBeGreaterThan(0);
     await expect(retry).rejects.toMatchObject({ name: 'RunAbandonedError', message: /parts are missing/ });
     expect((await sink.list('cliniko/patients')).filter((k) => k.endsWith('_manifest.json'))).toEqual([]);
+  });
+
+  it('a timeout with two resources in flight: neither publishes, both are discarded, the next execution has both', async () => {
+    // Prepare
+    const resources = ['patients', 'invoices'];
+    const first = `${ARN}:nightly-2026-12-07`;
+    const startDate = Date.now() - 1_000;
+    leases.acquire(KEY, first, Math.floor(startDate / 1000) + 90_000, Math.floor(Date.now() / 1000));
+    let stopDate = 0;
+    const timeOutMidway = async (n: number) => {
+      if (n !== 6) return;
+      stopDate = Date.now();
+      await cleanup(Date.now)(
+        stoppedEvent(first, 'nightly-2026-12-07', startDate, stopDate, 'TIMED_OUT', resources),
+      );
+    };
+
+    // Act: both resources are being written when the execution times out; the invocation runs on.
+    const leftover = await invoke(first, catalog(timeOutMidway), undefined, () => 900_000, resources).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    const sink = sinkFor('account=main');
+    const manifests = async () =>
+      [...(await sink.list('cliniko/patients')), ...(await sink.list('cliniko/invoices'))].filter(
+        (k) => k.includes('/run=') && k.endsWith('/_manifest.json'),
+      );
+    const leftManifests = await manifests();
+    await cleanup(() => stopDate + WAIT_MS)({ Records: [{ body: queued[0]?.body }] });
+    const afterCleanup = [...(await sink.list('cliniko/patients')), ...(await sink.list('cliniko/invoices'))];
+    const second = `${ARN}:nightly-2026-12-08`;
+    const acquired = leases.acquire(
+      KEY,
+      second,
+      Math.floor(Date.now() / 1000) + 90_000,
+      Math.floor(Date.now() / 1000),
+    );
+    const response = await invoke(second, catalog(), undefined, () => 900_000, resources);
+
+    // Assess
+    expect(leftover?.name).toBe('RunAbandonedError');
+    expect(leftManifests).toEqual([]);
+    expect(afterCleanup).toEqual([]);
+    expect(acquired).toBe(true);
+    expect(response.done).toBe(true);
+    const results = response.done ? response.results : [];
+    expect(results.map((r) => r.resource).sort()).toEqual(['invoices', 'patients']);
+    for (const result of results) {
+      const live = sim.liveIds(result.resource, { includeArchived: true }).length;
+      expect(result.recordCount).toBe(live);
+      expect(result.currentRecordCount).toBe(live);
+    }
+    expect(await manifests()).toHaveLength(2);
   });
 });
