@@ -28,6 +28,12 @@ export class HttpError extends PipelineError {
   }
 }
 
+/**
+ * A 403: the credential is valid but may not read this one resource (a role or security policy). It fails that
+ * resource only, and no retry fixes it: a person grants the access, so the state machine does not retry it.
+ */
+export class ForbiddenError extends HttpError {}
+
 /** An upstream API answered 2xx with a body we cannot use (not JSON, wrong shape). */
 export class MalformedResponseError extends PipelineError {}
 

@@ -2,7 +2,14 @@ import { UsageError } from './config-error.js';
 import { CurrentStateError } from './current-state/publish-current-state.js';
 import { UnkeyedRecordError } from './current-state/spill-inputs.js';
 import { StoredFileMismatchError } from './current-state/stored-lines.js';
-import { AuthError, ConfigError, MalformedResponseError, RunAbandonedError } from './errors.js';
+import {
+  AuthError,
+  ConfigError,
+  ForbiddenError,
+  MalformedResponseError,
+  RunAbandonedError,
+} from './errors.js';
+import { NoProgressError } from './export/no-progress-error.js';
 import { RateLimitError } from './http/rate-limit-wait.js';
 import { InvalidEventError } from './lambda/export-event.js';
 
@@ -24,4 +31,6 @@ export const NON_RETRYABLE_ERRORS: readonly string[] = [
   CurrentStateError,
   StoredFileMismatchError,
   RunAbandonedError,
+  ForbiddenError,
+  NoProgressError,
 ].map((errorClass) => errorClass.name);

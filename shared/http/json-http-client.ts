@@ -1,5 +1,5 @@
 import ky from 'ky';
-import { AuthError, HttpError } from '../errors.js';
+import { AuthError, ForbiddenError, HttpError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import type { RequestBudget } from './request-budget.js';
 import { AttemptDeadline, readBodyText } from './request-deadline.js';
@@ -180,7 +180,8 @@ export class JsonHttpClient {
     if (this.options.credentialRejected?.(status)) {
       throw new AuthError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`);
     }
-    throw new HttpError(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where, {
+    const Failure = status === 403 ? ForbiddenError : HttpError;
+    throw new Failure(`${service}: ${status}${hint ? ` ${hint}` : ''} (${where})`, status, where, {
       codes: this.options.errorCodes?.(text),
     });
   }

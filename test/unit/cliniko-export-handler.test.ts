@@ -122,9 +122,9 @@ describe('cliniko-export handler', () => {
       /cliniko\/settings: Cliniko: 403 forbidden: the role of the API key's user may not read this list/,
     );
     // The underlying class is the error name the state machine's retry rules see: a 403 is one list the
-    // user's role may not read (Cliniko restricts /settings so), an HttpError of that resource, not the key's
-    // AuthError.
-    await expect(act).rejects.toMatchObject({ name: 'HttpError' });
+    // user's role may not read (Cliniko restricts /settings so), a ForbiddenError of that resource (not
+    // retried: a person grants the access), not the key's AuthError.
+    await expect(act).rejects.toMatchObject({ name: 'ForbiddenError' });
     const message = await act.then(
       () => '',
       (error: Error) => error.message,
