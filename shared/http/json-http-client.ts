@@ -207,6 +207,7 @@ export class JsonHttpClient {
           `an HTML page (status ${status}; maintenance?) instead of JSON`,
           undefined,
           null,
+          status,
         );
       }
       return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });

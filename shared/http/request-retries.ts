@@ -77,7 +77,9 @@ export class RequestRetries {
           { cause: error.cause },
         );
       }
-      return new HttpError(`${service}: ${attempts} (${where})`, undefined, where, { cause: error.cause });
+      return new HttpError(`${service}: ${attempts} (${where})`, error.status, where, {
+        cause: error.cause,
+      });
     }
     if (error instanceof HTTPError) {
       const { status } = error.response;

@@ -27,6 +27,8 @@ export class AttemptFailed extends Error {
     readonly reason: string,
     readonly code: string | undefined,
     cause: unknown,
+    /** The HTTP status when the attempt was answered but unusable (an HTML page served with 2xx). */
+    readonly status?: number,
   ) {
     super(reason, { cause });
     this.name = 'AttemptFailed';
