@@ -1,10 +1,12 @@
 import { EXPORTER_NODE_OPTIONS } from '../lambda/runtime-options.js';
 import type {
+  ColumnDeployment,
   DeploySettings,
   FunctionDeployment,
   SecretAccess,
   SecretDeployment,
   SourceDeployment,
+  WebhookTableDeployment,
 } from './deployment.js';
 
 /**
@@ -110,3 +112,13 @@ export function perInvocationPace(settings: DeploySettings, perMinute: number, s
   const total = settings.requestsPerMinute ?? perMinute;
   return Math.max(1, Math.floor((total * share) / settings.mapConcurrency));
 }
+
+/** Table columns: a name is a string column (the record's JSON key), a typed one is written out. */
+export const columns = (...list: readonly (string | ColumnDeployment)[]): ColumnDeployment[] =>
+  list.map((column) => (typeof column === 'string' ? { name: column } : column));
+
+/** A table over webhook output as the functions write it (uncompressed NDJSON, `dt=` folders). */
+export const webhookTable = (table: Omit<WebhookTableDeployment, 'compressed'>): WebhookTableDeployment => ({
+  ...table,
+  compressed: false,
+});

@@ -1,5 +1,6 @@
-import type { ColumnDeployment, SourceDeployment } from '../sources/deployment.js';
+import type { SourceDeployment } from '../sources/deployment.js';
 import {
+  columns,
   credentialsSecret,
   exportFunction,
   schedules,
@@ -7,6 +8,7 @@ import {
   tokenCacheSecret,
   webhookReceiver,
   webhookSecret,
+  webhookTable,
   webhookWorker,
 } from '../sources/deployment-parts.js';
 import { WELKIN_V1_ENV as ENV } from './env.js';
@@ -15,12 +17,13 @@ import { WELKIN_V1_RESOURCES } from './resources.js';
 /** API credentials and the token cache shared by every function that calls Welkin v1. */
 const API_ACCESS = tokenApiAccess(ENV.credentialsSecretArn, ENV.tokenSecretArn);
 
+/** v1 records are snake_case like the columns. */
+const RECORD_COLUMNS = columns('id', 'created_at', 'updated_at');
+
 /** Stored notifications: `{notices: [...], _receivedAt, _dedupeKey}`, the list kept as JSON text. */
-const NOTICE_COLUMNS: readonly ColumnDeployment[] = [
-  { name: 'notices' },
-  { name: '_receivedAt' },
-  { name: '_dedupeKey' },
-];
+const NOTICE_COLUMNS = columns('notices', '_receivedAt', '_dedupeKey');
+
+const RESOURCE_NAMES = WELKIN_V1_RESOURCES.map((resource) => resource.name);
 
 /** What the stack deploys for Welkin v1: the export and the ping-and-pull webhook. */
 export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
@@ -29,10 +32,9 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
   perAccount: false,
   resources: WELKIN_V1_RESOURCES.map((resource) => ({
     name: resource.name,
-    ...(resource.timestamped ? {} : { columns: [{ name: 'id' }] }),
+    ...(resource.timestamped ? {} : { columns: columns('id') }),
   })),
-  // v1 records are snake_case like the columns.
-  defaultColumns: [{ name: 'id' }, { name: 'created_at' }, { name: 'updated_at' }],
+  defaultColumns: RECORD_COLUMNS,
   secrets: [
     credentialsSecret('Welkin v1 API client: {"clientId","clientSecret","scope"}', {
       clientId: '',
@@ -73,36 +75,27 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
     authentication:
       'Give Welkin this URL as the notify URL (legacy and realtime), with client id clinic-pipe and the webhook-secret value (HS256 JWT); the SNS subscription is confirmed by the function itself',
     tables: [
-      {
+      webhookTable({
         name: 'welkin_v1_events',
         description: 'Welkin v1 update notifications as received (one row per distinct notification)',
         folder: 'welkin-v1-events',
         columns: NOTICE_COLUMNS,
-        compressed: false,
-      },
-      {
+      }),
+      webhookTable({
         name: 'welkin_v1_changes',
         description: 'Welkin v1 records pulled for each notified window',
         folder: 'welkin-v1-changes',
-        entities: WELKIN_V1_RESOURCES.map((resource) => resource.name),
-        columns: [{ name: 'id' }, { name: 'created_at' }, { name: 'updated_at' }],
-        compressed: false,
-      },
-      {
+        entities: RESOURCE_NAMES,
+        columns: RECORD_COLUMNS,
+      }),
+      webhookTable({
         name: 'welkin_v1_deletion_markers',
         description:
           'Welkin v1 records reported deleted by realtime notifications (tombstoned at the next publish)',
         folder: 'welkin-v1-deletions',
-        entities: WELKIN_V1_RESOURCES.map((resource) => resource.name),
-        columns: [
-          { name: '_id' },
-          { name: '_entity' },
-          { name: '_updatedAt' },
-          { name: '_pulledAt' },
-          { name: '_deleted', type: 'boolean' },
-        ],
-        compressed: false,
-      },
+        entities: RESOURCE_NAMES,
+        columns: columns('_id', '_entity', '_updatedAt', '_pulledAt', { name: '_deleted', type: 'boolean' }),
+      }),
     ],
   },
 };

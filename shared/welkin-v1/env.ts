@@ -31,30 +31,3 @@ export const WELKIN_V1_ENV = {
   /** Webhook receiver: the SQS queue the worker reads. */
   eventsQueueUrl: 'WELKIN_V1_EVENTS_QUEUE_URL',
 } as const;
-
-/** Shared by every source: OUTPUT_BUCKET, OUTPUT_PREFIX, OUTPUT_KMS_KEY_ID and the EXPORT_* settings. */
-export const WELKIN_V1_LAMBDA_ENV = {
-  export: [
-    WELKIN_V1_ENV.credentialsSecretArn,
-    WELKIN_V1_ENV.tokenSecretArn,
-    WELKIN_V1_ENV.baseUrl,
-    WELKIN_V1_ENV.requestsPerMinute,
-    WELKIN_V1_ENV.timeoutMs,
-    WELKIN_V1_ENV.auditLogEventTypes,
-  ],
-  webhook: [
-    WELKIN_V1_ENV.webhookSecretArn,
-    WELKIN_V1_ENV.webhookClientId,
-    WELKIN_V1_ENV.notifyUrl,
-    WELKIN_V1_ENV.webhookMaxBytes,
-    WELKIN_V1_ENV.snsTopicArns,
-    WELKIN_V1_ENV.eventsQueueUrl,
-  ],
-  worker: [
-    WELKIN_V1_ENV.credentialsSecretArn,
-    WELKIN_V1_ENV.tokenSecretArn,
-    WELKIN_V1_ENV.baseUrl,
-    WELKIN_V1_ENV.requestsPerMinute,
-    WELKIN_V1_ENV.timeoutMs,
-  ],
-} as const;

@@ -1,5 +1,6 @@
-import type { ColumnDeployment, SourceDeployment } from '../sources/deployment.js';
+import type { SourceDeployment } from '../sources/deployment.js';
 import {
+  columns,
   credentialsSecret,
   exportFunction,
   perInvocationPace,
@@ -8,6 +9,7 @@ import {
   tokenCacheSecret,
   webhookReceiver,
   webhookSecret,
+  webhookTable,
   webhookWorker,
 } from '../sources/deployment-parts.js';
 import { WELKIN_DEFAULT_REQUESTS_PER_MINUTE } from './config.js';
@@ -25,30 +27,30 @@ const WEBHOOK_CHANGE_ENTITIES = [
   'encounter',
 ];
 
-const NOTICE_COLUMNS: readonly ColumnDeployment[] = [
-  { name: 'sourceId' },
-  { name: 'sourceName' },
-  { name: 'patientId' },
-  { name: 'tenantName' },
-  { name: 'instanceName' },
-  { name: 'eventEntity' },
-  { name: 'eventSubtype' },
-  { name: 'url' },
-  { name: 'initiatedBy' },
-  { name: 'initiatedTime' },
-  { name: '_receivedAt' },
-  { name: '_dedupeKey' },
-];
+const NOTICE_COLUMNS = columns(
+  'sourceId',
+  'sourceName',
+  'patientId',
+  'tenantName',
+  'instanceName',
+  'eventEntity',
+  'eventSubtype',
+  'url',
+  'initiatedBy',
+  'initiatedTime',
+  '_receivedAt',
+  '_dedupeKey',
+);
 
-const CHANGE_COLUMNS: readonly ColumnDeployment[] = [
-  { name: 'id' },
-  { name: 'updatedAt' },
+const CHANGE_COLUMNS = columns(
+  'id',
+  'updatedAt',
   { name: '_deleted', type: 'boolean' },
-  { name: '_id' },
-  { name: '_pulledAt' },
+  '_id',
+  '_pulledAt',
   // The notice the pull answered, as JSON text.
-  { name: '_notice' },
-];
+  '_notice',
+);
 
 /**
  * Each webhook worker invocation (at most 2 at once, reservedConcurrency) pulls at most 60 records a minute:
@@ -67,11 +69,11 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
   // Program definitions have no id or timestamps: their table's columns are their own key and labels.
   resources: WELKIN_RESOURCES.map((resource) =>
     resource.name === 'programs'
-      ? { name: resource.name, columns: [{ name: 'name' }, { name: 'title' }, { name: 'description' }] }
+      ? { name: resource.name, columns: columns('name', 'title', 'description') }
       : { name: resource.name },
   ),
   // Welkin records are camelCase; the tables' columns are the lowercased keys (createdat, updatedat).
-  defaultColumns: [{ name: 'id' }, { name: 'createdAt' }, { name: 'updatedAt' }],
+  defaultColumns: columns('id', 'createdAt', 'updatedAt'),
   secrets: [
     credentialsSecret('Welkin API client: {"tenant","instance","clientName","secret","env"}', {
       tenant: '',
@@ -117,21 +119,19 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
     queueUrlEnv: 'WELKIN_EVENTS_QUEUE_URL',
     authentication: 'Configure this URL in Welkin with the header X-Webhook-Secret',
     tables: [
-      {
+      webhookTable({
         name: 'welkin_events',
         description: 'Welkin webhook notices as received (one row per distinct notice)',
         folder: 'welkin-events',
         columns: NOTICE_COLUMNS,
-        compressed: false,
-      },
-      {
+      }),
+      webhookTable({
         name: 'welkin_changes',
         description: 'Welkin records pulled after each webhook notice, or deletion markers',
         folder: 'welkin-changes',
         entities: WEBHOOK_CHANGE_ENTITIES,
         columns: CHANGE_COLUMNS,
-        compressed: false,
-      },
+      }),
     ],
   },
 };
