@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { credentialKey } from '../auth/token-source.js';
 import { parseEnv } from '../config-error.js';
-import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
-import { baseUrlVar, paceVar, timeoutMsVar } from '../sources/env-vars.js';
+import { baseUrlVar, type HttpSettings, paceVar, timeoutMsVar } from '../sources/env-vars.js';
 
 export const DEFAULT_BASE_URL = 'https://api.welkinhealth.com';
 /** Rows per Find request; a larger group of rows sharing one updated_at needs the API's next links. */
@@ -48,22 +47,16 @@ export const welkinV1EnvSchema = z.object({
   }),
 });
 
-export interface WelkinV1Config {
+/** URLs: `{base}/v1/...`. */
+export interface WelkinV1Config extends HttpSettings {
   clientId: string;
   clientSecret: string;
   scope: string;
-  /** Every URL hangs off it: `{base}/v1/...`. */
-  baseUrl: URL;
   /** `{base}/v1/token`: where the assertion is exchanged, and the assertion's `aud`. */
   tokenUrl: URL;
-  /** Undefined or Infinity: unpaced. */
-  requestsPerMinute?: number;
-  timeoutMs: number;
   pageSize: number;
   /** audit_logs `event_type` values to export; none: audit_logs is not exported. */
   auditLogEventTypes?: readonly string[];
-  /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
-  retry?: RetryPolicy;
 }
 
 export function welkinV1ConfigFrom(env: Record<string, string | undefined>): WelkinV1Config {

@@ -1,4 +1,5 @@
 import { tokenSource } from '../auth/token-source.js';
+import { connectionOf } from '../sources/source-module.js';
 import { WELKIN_V1_SOURCE, welkinV1Catalog } from './catalog.js';
 import { clientKey, welkinV1ConfigFrom, welkinV1EnvSchema } from './config.js';
 import { WELKIN_V1_DEPLOYMENT } from './deployment.js';
@@ -29,10 +30,8 @@ export const welkinV1Source = tokenSource({
     clientSecret: { env: ENV.clientSecret },
     scope: { env: ENV.scope, optional: true },
   },
-  connect: (config, tokenStore) => {
-    const { catalog, client } = welkinV1Catalog(config, tokenStore);
-    return { catalog, requestCount: () => client.http.requests, logKeys: { origin: config.baseUrl.origin } };
-  },
+  connect: (config, tokenStore) =>
+    connectionOf(welkinV1Catalog(config, tokenStore), { origin: config.baseUrl.origin }),
 });
 
 export const welkinV1LambdaConfig = welkinV1Source.lambdaConfig;

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import { credentialKey } from '../auth/token-source.js';
 import { parseEnv } from '../config-error.js';
-import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
-import { baseUrlVar, paceVar, timeoutMsVar } from '../sources/env-vars.js';
+import { baseUrlVar, type HttpSettings, paceVar, timeoutMsVar } from '../sources/env-vars.js';
 
 // Tenant, instance and client names become URL path segments: keep them to what Welkin issues.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -42,19 +41,13 @@ export const welkinEnvSchema = z.object({
   WELKIN_TIMEOUT_MS: timeoutMsVar(),
 });
 
-export interface WelkinConfig {
+/** URLs: `{base}/{tenant}/admin/...` and `{base}/{tenant}/{instance}/...`. */
+export interface WelkinConfig extends HttpSettings {
   tenant: string;
   instance: string;
   clientName: string;
   secret: string;
   env: 'live' | 'sandbox';
-  /** Every URL hangs off it: `{base}/{tenant}/admin/...` and `{base}/{tenant}/{instance}/...`. */
-  baseUrl: URL;
-  /** Pace of data requests per minute (WELKIN_DEFAULT_REQUESTS_PER_MINUTE); undefined for unpaced. */
-  requestsPerMinute?: number;
-  timeoutMs: number;
-  /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
-  retry?: RetryPolicy;
 }
 
 export function welkinConfigFrom(env: Record<string, string | undefined>): WelkinConfig {

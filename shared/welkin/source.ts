@@ -1,4 +1,5 @@
 import { tokenSource } from '../auth/token-source.js';
+import { connectionOf } from '../sources/source-module.js';
 import { welkinCatalog } from './catalog.js';
 import { apiClientKey, welkinConfigFrom, welkinEnvSchema } from './config.js';
 import { WELKIN_DEPLOYMENT } from './deployment.js';
@@ -28,14 +29,8 @@ export const welkinSource = tokenSource({
     secret: { env: 'WELKIN_CLIENT_SECRET' },
     env: { env: 'WELKIN_ENV', optional: true },
   },
-  connect: (config, tokenStore) => {
-    const { catalog, client } = welkinCatalog(config, tokenStore);
-    return {
-      catalog,
-      requestCount: () => client.http.requests,
-      logKeys: { tenant: config.tenant, instance: config.instance },
-    };
-  },
+  connect: (config, tokenStore) =>
+    connectionOf(welkinCatalog(config, tokenStore), { tenant: config.tenant, instance: config.instance }),
 });
 
 /** The export and the webhook worker: credentials and token from their secrets. */
