@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { z } from 'zod';
 import { parseEnv } from '../config-error.js';
+import type { SourceDeployment } from '../sources/deployment.js';
 import type { Env, SourceConnection, SourceModule } from '../sources/source-module.js';
 import { FileTokenStore } from './file-token-store.js';
 import { type TokenLambdaSpec, tokenLambdaConfig } from './lambda-config.js';
@@ -20,7 +21,7 @@ export function credentialKey(...parts: string[]): string {
 /** A source whose requests carry an access token renewed from its API client's credentials. */
 export interface TokenSourceSpec<Config>
   extends Omit<SourceModule, 'localEnv' | 'connectLocal' | 'lambdaTarget'>,
-    Omit<TokenLambdaSpec<Config>, 'configFrom'> {
+    Pick<TokenLambdaSpec<Config>, 'credentials'> {
   /** Every variable `configFrom` reads (help, README checks and error messages come from it). */
   envSchema: z.ZodObject<z.ZodRawShape>;
   configFrom(env: Env): Config;
@@ -40,20 +41,13 @@ export interface TokenSource<Config> extends SourceModule {
 /**
  * A token-authorised source as a SourceModule. CLI: credentials from the environment, the token cached in a
  * file (the variable, or one file per API client in the OS temp folder, named by a hash so the folder listing
- * reveals no client), shared by concurrent CLI runs. Lambda: credentials and token from their secrets.
+ * reveals no client), shared by concurrent CLI runs. Lambda: credentials and token from their secrets, whose
+ * ARNs are in the variables the deployment gives the export function (`credentials` and `token-cache`).
  */
 export function tokenSource<Config>(spec: TokenSourceSpec<Config>): TokenSource<Config> {
-  const {
-    envSchema,
-    configFrom,
-    clientKey,
-    tokenFile,
-    connect,
-    credentialsSecretArnEnv,
-    tokenSecretArnEnv,
-    credentials,
-    ...module
-  } = spec;
+  const { envSchema, configFrom, clientKey, tokenFile, connect, credentials, ...module } = spec;
+  const credentialsSecretArnEnv = secretArnEnv(spec.deployment, 'credentials');
+  const tokenSecretArnEnv = secretArnEnv(spec.deployment, 'token-cache');
   const tokenFileSchema = z.object({
     [tokenFile.env]: z
       .string()
@@ -83,4 +77,11 @@ export function tokenSource<Config>(spec: TokenSourceSpec<Config>): TokenSource<
     lambdaConfig,
     localTokenFile,
   };
+}
+
+/** The variable the stack puts a secret's ARN in for the export function: the handler reads that same one. */
+function secretArnEnv(deployment: SourceDeployment, secret: string): string {
+  const access = deployment.exportFunction.secrets.find((candidate) => candidate.secret === secret);
+  if (!access) throw new Error(`${deployment.source}: the export function is given no ${secret} secret`);
+  return access.env;
 }

@@ -3,7 +3,6 @@ import { connectionOf } from '../sources/source-module.js';
 import { WELKIN_V1_SOURCE, welkinV1Catalog } from './catalog.js';
 import { clientKey, welkinV1ConfigFrom, welkinV1EnvSchema } from './config.js';
 import { WELKIN_V1_DEPLOYMENT } from './deployment.js';
-import { WELKIN_V1_ENV as ENV } from './env.js';
 import { AUDIT_LOGS, WELKIN_V1_ALIASES, WELKIN_V1_RESOURCES } from './resources.js';
 
 /** Welkin's older "common APIs" (v1, api.welkinhealth.com): one API client, its token shared like V8's. */
@@ -18,17 +17,15 @@ export const welkinV1Source = tokenSource({
   configFrom: welkinV1ConfigFrom,
   clientKey,
   tokenFile: {
-    env: ENV.tokenFile,
+    env: 'WELKIN_V1_TOKEN_FILE',
     description: 'where the CLI caches the access token (Lambdas use Secrets Manager)',
     fallback: 'a file in the OS temp folder',
   },
-  // Lambdas: `{clientId, clientSecret, scope?}` from the credentials secret, the token from the token secret.
-  credentialsSecretArnEnv: ENV.credentialsSecretArn,
-  tokenSecretArnEnv: ENV.tokenSecretArn,
+  // Lambdas: the API client's credentials secret, as JSON members.
   credentials: {
-    clientId: { env: ENV.clientId },
-    clientSecret: { env: ENV.clientSecret },
-    scope: { env: ENV.scope, optional: true },
+    clientId: { env: 'WELKIN_V1_CLIENT_ID' },
+    clientSecret: { env: 'WELKIN_V1_CLIENT_SECRET' },
+    scope: { env: 'WELKIN_V1_SCOPE', optional: true },
   },
   connect: (config, tokenStore) =>
     connectionOf(welkinV1Catalog(config, tokenStore), { origin: config.baseUrl.origin }),

@@ -19,9 +19,7 @@ export const welkinSource = tokenSource({
     description: 'the file where the CLI caches the Welkin token (Lambdas use Secrets Manager)',
     fallback: 'OS temp folder, one file per API client',
   },
-  // Lambdas: the API client from the credentials secret, the token from the token secret.
-  credentialsSecretArnEnv: 'WELKIN_CREDENTIALS_SECRET_ARN',
-  tokenSecretArnEnv: 'WELKIN_TOKEN_SECRET_ARN',
+  // Lambdas: the API client's credentials secret, as JSON members.
   credentials: {
     tenant: { env: 'WELKIN_TENANT' },
     instance: { env: 'WELKIN_INSTANCE' },
