@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { tokenSource } from '../../shared/auth/token-source.js';
 import { envVarDocs } from '../../shared/env-docs.js';
 import { columns, perInvocationPace } from '../../shared/sources/deployment-parts.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
@@ -75,5 +77,46 @@ describe('deployment parts', () => {
 
     // Assess
     expect(list).toEqual([{ name: 'id' }, { name: '_deleted', type: 'boolean' }]);
+  });
+});
+
+describe('tokenSource: one place for the stack/handler contract', () => {
+  it('reads the secret ARN variables the deployment gives the export function, and refuses a deployment without them', () => {
+    // Prepare
+    const { deployment } = welkinV1Source;
+    const spec = {
+      name: 'other',
+      resourceNames: [],
+      cliConcurrency: 1,
+      envSchema: z.object({}),
+      configFrom: () => ({}),
+      clientKey: () => 'k',
+      tokenFile: { env: 'OTHER_TOKEN_FILE', description: 'd', fallback: 'f' },
+      credentials: {},
+      connect: () => {
+        throw new Error('not connected in this test');
+      },
+    };
+    const noTokenCache = {
+      ...deployment,
+      exportFunction: {
+        ...deployment.exportFunction,
+        secrets: deployment.exportFunction.secrets.filter((access) => access.secret !== 'token-cache'),
+      },
+    };
+
+    // Act
+    const refused = (() => {
+      try {
+        tokenSource({ ...spec, deployment: noTokenCache });
+        return undefined;
+      } catch (error) {
+        return error as Error;
+      }
+    })();
+
+    // Assess
+    expect(tokenSource({ ...spec, deployment }).name).toBe('other');
+    expect(refused?.message).toBe('welkin-v1: the export function is given no token-cache secret');
   });
 });
