@@ -1,6 +1,6 @@
 import { workerHandler } from '../../shared/lambda/worker-handler.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
-import { welkinLambdaConfig } from '../../shared/welkin/lambda-config.js';
+import { welkinLambdaConfig } from '../../shared/welkin/source.js';
 import { processNoticeBatch } from '../../shared/welkin/webhooks/process-batch.js';
 import { WelkinRecordFetcher } from '../../shared/welkin/webhooks/welkin-record-fetcher.js';
 

@@ -5,7 +5,7 @@ import type { Sink } from '../../shared/output/sink.js';
 import { safeReason } from '../../shared/webhooks/safe-reason.js';
 import { WelkinClient } from '../../shared/welkin/client.js';
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
-import { localTokenFile } from '../../shared/welkin/local-token-file.js';
+import { welkinSource } from '../../shared/welkin/source.js';
 import { type PullOutcome, pullChange } from '../../shared/welkin/webhooks/pull-change.js';
 import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';
 import type { ReceiveOutcome } from '../../shared/welkin/webhooks/receive-webhook.js';
@@ -55,7 +55,7 @@ export async function startLocalService(options: LocalServiceOptions): Promise<L
       `set it to bytes, or unset it for ${DEFAULT_MAX_BYTES}`,
     );
   // The CLI's token file by default, so the receiver and local exports share one token.
-  const store = options.tokenStore ?? new FileTokenStore(localTokenFile(welkin, env));
+  const store = options.tokenStore ?? new FileTokenStore(welkinSource.localTokenFile(welkin, env));
   const client = new WelkinClient(welkin, store);
   const fetcher = new WelkinRecordFetcher(client);
   const queue = new InProcessQueue(

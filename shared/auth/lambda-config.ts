@@ -5,6 +5,8 @@ import { type CredentialFields, readCredentialsEnv } from './credentials-secret.
 import { SecretsManagerTokenStore } from './secrets-manager-token-store.js';
 import type { TokenStore } from './token-store.js';
 
+const SET_BY_STACK = 'set it to the ARN of the secret (the stack does; redeploy it)';
+
 /** How a token-authorised source is configured in a Lambda function. */
 export interface TokenLambdaSpec<Config> {
   /** The variables naming the credentials secret and the shared token-cache secret (set by the stack). */
@@ -28,9 +30,9 @@ export async function tokenLambdaConfig<Config>(
 ): Promise<{ config: Config; tokenStore: TokenStore }> {
   const credentialsArn = env[spec.credentialsSecretArnEnv];
   const tokenArn = env[spec.tokenSecretArnEnv];
-  if (!credentialsArn)
-    throw configProblem(spec.credentialsSecretArnEnv, 'is not set', 'deploy with the stack');
-  if (!tokenArn) throw configProblem(spec.tokenSecretArnEnv, 'is not set', 'deploy with the stack');
+  // The stack sets both; a function without them was deployed by hand or from an older template.
+  if (!credentialsArn) throw configProblem(spec.credentialsSecretArnEnv, 'not set', SET_BY_STACK);
+  if (!tokenArn) throw configProblem(spec.tokenSecretArnEnv, 'not set', SET_BY_STACK);
   const credentials = await readCredentialsEnv(secrets, credentialsArn, spec.credentials);
   const config = spec.configFrom({ ...env, ...credentials });
   return { config, tokenStore: new SecretsManagerTokenStore(secrets, tokenArn) };

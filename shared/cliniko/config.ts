@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseEnv } from '../config-error.js';
-import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
+import { baseUrlVar, type HttpSettings, timeoutMsVar } from '../sources/env-vars.js';
 import { clinikoBaseUrl } from './shard.js';
 
 /** Cliniko asks for `APP_VENDOR_NAME (APP_VENDOR_EMAIL)` and may block requests without a real contact. */
@@ -17,32 +17,24 @@ export const clinikoEnvSchema = z.object({
     format: 'like "App Name (contact@example.com)"',
     remedy: 'set it to your app name and a contact address, e.g. "Acme Clinic Export (it@acme.example)"',
   }),
-  CLINIKO_BASE_URL: z.string().optional().meta({
-    description: 'the API base URL override (simulators); https only, plain http only to loopback',
-    fallback: 'https://api.{shard}.cliniko.com/v1',
-  }),
+  CLINIKO_BASE_URL: baseUrlVar('https://api.{shard}.cliniko.com/v1'),
   CLINIKO_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).default(200).meta({
     description: 'the rate budget shared by every request with the key in the process',
   }),
-  CLINIKO_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
-    description: 'the deadline of one request, headers and body, in milliseconds',
-  }),
+  CLINIKO_TIMEOUT_MS: timeoutMsVar(),
   CLINIKO_MAX_RATE_LIMIT_WAIT_MINUTES: z.coerce.number().positive().default(15).meta({
     description:
       'the longest wait for a 429 (X-RateLimit-Reset) before the run fails; waits over a minute print a line',
   }),
 });
 
-export interface ClinikoConfig {
+export interface ClinikoConfig extends HttpSettings {
   apiKey: string;
   userAgent: string;
-  baseUrl: URL;
+  /** The rate budget: Cliniko is always paced. */
   requestsPerMinute: number;
-  timeoutMs: number;
   /** A 429 whose reset is further away fails the run (default 15 minutes). */
   maxRateLimitWaitMs?: number;
-  /** Tests shorten the backoff; production uses the default policy. */
-  retry?: RetryPolicy;
 }
 
 export function clinikoConfigFrom(env: Record<string, string | undefined>): ClinikoConfig {

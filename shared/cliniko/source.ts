@@ -1,14 +1,11 @@
-import type { SourceConnection, SourceModule } from '../sources/source-module.js';
+import { connectionOf, type SourceModule } from '../sources/source-module.js';
 import { readClinikoApiKey, resolveAccountSecret } from './account-secret.js';
 import { clinikoCatalog } from './catalog.js';
 import { type ClinikoConfig, clinikoConfigFrom, clinikoEnvSchema } from './config.js';
 import { CLINIKO_DEPLOYMENT } from './deployment.js';
 import { CLINIKO_RESOURCES } from './resources.js';
 
-function connect(config: ClinikoConfig): SourceConnection {
-  const { catalog, client } = clinikoCatalog(config);
-  return { catalog, requestCount: () => client.http.requests, logKeys: {} };
-}
+const connect = (config: ClinikoConfig) => connectionOf(clinikoCatalog(config));
 
 /** Cliniko: one API key per account; a stack may export several accounts, each under `account=<name>`. */
 export const clinikoSource: SourceModule = {

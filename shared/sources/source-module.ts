@@ -14,6 +14,14 @@ export interface SourceConnection {
   logKeys: Record<string, string>;
 }
 
+/** A source's connection from its catalog and the one API client that pages it. */
+export function connectionOf(
+  { catalog, client }: { catalog: ResourceCatalog; client: { http: { requests: number } } },
+  logKeys: Record<string, string> = {},
+): SourceConnection {
+  return { catalog, requestCount: () => client.http.requests, logKeys };
+}
+
 /** Where one Lambda invocation writes. Known before any secret is read: a discard must work with bad ones. */
 export interface LambdaTarget {
   /** Below the output prefix; separates the accounts of one source (`account=main`); '' when there is one. */

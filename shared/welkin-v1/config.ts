@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { z } from 'zod';
+import { credentialKey } from '../auth/token-source.js';
 import { parseEnv } from '../config-error.js';
-import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
+import { baseUrlVar, type HttpSettings, paceVar, timeoutMsVar } from '../sources/env-vars.js';
 
 export const DEFAULT_BASE_URL = 'https://api.welkinhealth.com';
 /** Rows per Find request; a larger group of rows sharing one updated_at needs the API's next links. */
@@ -23,27 +21,17 @@ export const welkinV1EnvSchema = z.object({
     .regex(/^[\x21-\x7e]{1,256}$/)
     .meta({ description: "the API client's id (the assertion's iss)", format: 'printable ASCII, no spaces' }),
   WELKIN_V1_CLIENT_SECRET: z.string().meta({ description: "the API client's secret (signs the assertion)" }),
-  WELKIN_V1_BASE_URL: z.string().optional().meta({
-    description: 'the API base URL override (simulators); https only, plain http only to loopback',
-    fallback: DEFAULT_BASE_URL,
-  }),
+  WELKIN_V1_BASE_URL: baseUrlVar(DEFAULT_BASE_URL),
   WELKIN_V1_SCOPE: z
     .string()
     .regex(/^[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*$/)
     .default('all')
     .meta({ description: "the assertion's scope", format: 'OAuth scope words separated by spaces' }),
-  WELKIN_V1_REQUESTS_PER_MINUTE: z.coerce
-    .number()
-    .min(0)
-    .max(10_000_000)
-    .default(DEFAULT_REQUESTS_PER_MINUTE)
-    .meta({
-      description:
-        'a pace for data requests, per minute, shared by the resources of one run; 0 = unpaced (the v1 reference documents no limit)',
-    }),
-  WELKIN_V1_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
-    description: 'the deadline of one request, headers and body, in milliseconds',
-  }),
+  WELKIN_V1_REQUESTS_PER_MINUTE: paceVar(
+    DEFAULT_REQUESTS_PER_MINUTE,
+    'a pace for data requests, per minute, shared by the resources of one run; 0 = unpaced (the v1 reference documents no limit)',
+  ),
+  WELKIN_V1_TIMEOUT_MS: timeoutMsVar(),
   WELKIN_V1_AUDIT_LOG_EVENT_TYPES: z
     .string()
     .regex(/^\s*([A-Za-z0-9_.-]{1,64}\s*(,\s*[A-Za-z0-9_.-]{1,64}\s*)*)?$/)
@@ -59,30 +47,16 @@ export const welkinV1EnvSchema = z.object({
   }),
 });
 
-/** The CLI's extra: where the access token is cached between runs (Lambdas use Secrets Manager). */
-export const welkinV1TokenFileEnvSchema = z.object({
-  WELKIN_V1_TOKEN_FILE: z.string().optional().meta({
-    description: 'where the CLI caches the access token (Lambdas use Secrets Manager)',
-    fallback: 'a file in the OS temp folder',
-  }),
-});
-
-export interface WelkinV1Config {
+/** URLs: `{base}/v1/...`. */
+export interface WelkinV1Config extends HttpSettings {
   clientId: string;
   clientSecret: string;
   scope: string;
-  /** Every URL hangs off it: `{base}/v1/...`. */
-  baseUrl: URL;
   /** `{base}/v1/token`: where the assertion is exchanged, and the assertion's `aud`. */
   tokenUrl: URL;
-  /** Undefined or Infinity: unpaced. */
-  requestsPerMinute?: number;
-  timeoutMs: number;
   pageSize: number;
   /** audit_logs `event_type` values to export; none: audit_logs is not exported. */
   auditLogEventTypes?: readonly string[];
-  /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
-  retry?: RetryPolicy;
 }
 
 export function welkinV1ConfigFrom(env: Record<string, string | undefined>): WelkinV1Config {
@@ -109,12 +83,5 @@ export function welkinV1ConfigFrom(env: Record<string, string | undefined>): Wel
 }
 
 /** A hash naming this API client (never the secret): pacing budget, renewal cap, token file name. */
-export function clientKey(config: WelkinV1Config): string {
-  return createHash('sha256').update(`welkin-v1|${config.baseUrl.origin}|${config.clientId}`).digest('hex');
-}
-
-/** Where the CLI caches the access token: WELKIN_V1_TOKEN_FILE, or one file per client in the temp folder. */
-export function localTokenFileV1(config: WelkinV1Config, env: Record<string, string | undefined>): string {
-  const { WELKIN_V1_TOKEN_FILE } = parseEnv(welkinV1TokenFileEnvSchema, env);
-  return WELKIN_V1_TOKEN_FILE || join(tmpdir(), `welkin-v1-token-${clientKey(config).slice(0, 24)}.json`);
-}
+export const clientKey = (config: WelkinV1Config) =>
+  credentialKey('welkin-v1', config.baseUrl.origin, config.clientId);

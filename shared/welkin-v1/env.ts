@@ -1,19 +1,9 @@
 /**
- * Every environment variable the welkin-v1 code reads, in one place, so the stack can wire them.
- * CLI: the credentials come from the environment. Lambdas: from the secrets named by the *_SECRET_ARN ones.
+ * The variables the stack sets for the welkin-v1 functions, in one place, so stack and handlers agree. The
+ * settings the CLI and the functions both read are the keys of `welkinV1EnvSchema` (config.ts); in Lambdas the
+ * credentials come from the secrets named by the *_SECRET_ARN ones.
  */
 export const WELKIN_V1_ENV = {
-  clientId: 'WELKIN_V1_CLIENT_ID',
-  clientSecret: 'WELKIN_V1_CLIENT_SECRET',
-  baseUrl: 'WELKIN_V1_BASE_URL',
-  scope: 'WELKIN_V1_SCOPE',
-  timeoutMs: 'WELKIN_V1_TIMEOUT_MS',
-  requestsPerMinute: 'WELKIN_V1_REQUESTS_PER_MINUTE',
-  pageSize: 'WELKIN_V1_PAGE_SIZE',
-  /** audit_logs event_type values (comma-separated); unset: audit_logs is not exported. */
-  auditLogEventTypes: 'WELKIN_V1_AUDIT_LOG_EVENT_TYPES',
-  /** CLI only: where the access token is cached between runs. */
-  tokenFile: 'WELKIN_V1_TOKEN_FILE',
   /** Lambdas: JSON `{clientId, clientSecret, scope?}`. */
   credentialsSecretArn: 'WELKIN_V1_CREDENTIALS_SECRET_ARN',
   /** Lambdas: the shared access-token cache (managed by the functions). */
@@ -30,31 +20,4 @@ export const WELKIN_V1_ENV = {
   snsTopicArns: 'WELKIN_V1_SNS_TOPIC_ARNS',
   /** Webhook receiver: the SQS queue the worker reads. */
   eventsQueueUrl: 'WELKIN_V1_EVENTS_QUEUE_URL',
-} as const;
-
-/** Shared by every source: OUTPUT_BUCKET, OUTPUT_PREFIX, OUTPUT_KMS_KEY_ID and the EXPORT_* settings. */
-export const WELKIN_V1_LAMBDA_ENV = {
-  export: [
-    WELKIN_V1_ENV.credentialsSecretArn,
-    WELKIN_V1_ENV.tokenSecretArn,
-    WELKIN_V1_ENV.baseUrl,
-    WELKIN_V1_ENV.requestsPerMinute,
-    WELKIN_V1_ENV.timeoutMs,
-    WELKIN_V1_ENV.auditLogEventTypes,
-  ],
-  webhook: [
-    WELKIN_V1_ENV.webhookSecretArn,
-    WELKIN_V1_ENV.webhookClientId,
-    WELKIN_V1_ENV.notifyUrl,
-    WELKIN_V1_ENV.webhookMaxBytes,
-    WELKIN_V1_ENV.snsTopicArns,
-    WELKIN_V1_ENV.eventsQueueUrl,
-  ],
-  worker: [
-    WELKIN_V1_ENV.credentialsSecretArn,
-    WELKIN_V1_ENV.tokenSecretArn,
-    WELKIN_V1_ENV.baseUrl,
-    WELKIN_V1_ENV.requestsPerMinute,
-    WELKIN_V1_ENV.timeoutMs,
-  ],
 } as const;

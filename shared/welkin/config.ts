@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { credentialKey } from '../auth/token-source.js';
 import { parseEnv } from '../config-error.js';
-import type { RetryPolicy } from '../http/retry-policy.js';
 import { assertSafeBaseUrl } from '../http/safe-base-url.js';
+import { baseUrlVar, type HttpSettings, paceVar, timeoutMsVar } from '../sources/env-vars.js';
 
 // Tenant, instance and client names become URL path segments: keep them to what Welkin issues.
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
@@ -33,36 +33,21 @@ export const welkinEnvSchema = z.object({
   WELKIN_CLIENT_NAME: nameOf('name'),
   WELKIN_CLIENT_SECRET: z.string().meta({ description: "the API client's secret" }),
   WELKIN_ENV: z.enum(['live', 'sandbox']).default('live').meta({ description: 'live or sandbox' }),
-  WELKIN_BASE_URL: z.string().optional().meta({
-    description: 'the API base URL override (simulators); https only, plain http only to loopback',
-    fallback: 'https://api.{env}.welkincloud.io',
-  }),
-  WELKIN_REQUESTS_PER_MINUTE: z.coerce
-    .number()
-    .min(0)
-    .max(10_000_000)
-    .default(WELKIN_DEFAULT_REQUESTS_PER_MINUTE)
-    .meta({
-      description: 'the pace of data requests per API client and process, per minute; 0 for unpaced',
-    }),
-  WELKIN_TIMEOUT_MS: z.coerce.number().int().positive().default(30_000).meta({
-    description: 'the deadline of one request, headers and body, in milliseconds',
-  }),
+  WELKIN_BASE_URL: baseUrlVar('https://api.{env}.welkincloud.io'),
+  WELKIN_REQUESTS_PER_MINUTE: paceVar(
+    WELKIN_DEFAULT_REQUESTS_PER_MINUTE,
+    'the pace of data requests per API client and process, per minute; 0 for unpaced',
+  ),
+  WELKIN_TIMEOUT_MS: timeoutMsVar(),
 });
 
-export interface WelkinConfig {
+/** URLs: `{base}/{tenant}/admin/...` and `{base}/{tenant}/{instance}/...`. */
+export interface WelkinConfig extends HttpSettings {
   tenant: string;
   instance: string;
   clientName: string;
   secret: string;
   env: 'live' | 'sandbox';
-  /** Every URL hangs off it: `{base}/{tenant}/admin/...` and `{base}/{tenant}/{instance}/...`. */
-  baseUrl: URL;
-  /** Pace of data requests per minute (WELKIN_DEFAULT_REQUESTS_PER_MINUTE); undefined for unpaced. */
-  requestsPerMinute?: number;
-  timeoutMs: number;
-  /** Data requests only (tests shorten it); the token endpoint keeps its own frugal policy. */
-  retry?: RetryPolicy;
 }
 
 export function welkinConfigFrom(env: Record<string, string | undefined>): WelkinConfig {
@@ -88,8 +73,5 @@ export function welkinConfigFrom(env: Record<string, string | undefined>): Welki
  * Names one API client (origin, tenant, client name) without revealing it: keys the process-wide pacing
  * budget and renewal cap, and the CLI's token file. Never derived from the secret.
  */
-export function apiClientKey(config: WelkinConfig): string {
-  return createHash('sha256')
-    .update(`${config.baseUrl.origin}|${config.tenant}|${config.clientName}`)
-    .digest('hex');
-}
+export const apiClientKey = (config: WelkinConfig) =>
+  credentialKey(config.baseUrl.origin, config.tenant, config.clientName);

@@ -1,7 +1,7 @@
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { welkinLambdaConfig } from '../../shared/welkin/lambda-config.js';
+import { welkinLambdaConfig } from '../../shared/welkin/source.js';
 
 const secrets = mockClient(SecretsManagerClient);
 const CREDENTIALS_ARN = 'arn:aws:secretsmanager:us-east-1:123456789012:secret:welkin/credentials-AbCdEf';
