@@ -26,6 +26,16 @@ export function currentSymlinkKey(source: string, resource: string): string {
   return joinKey(currentFolder(source, resource), '_symlink', 'symlink.txt');
 }
 
+/** The Parquet copy's symlink file: the Glue table of the current state reads the Parquet files it lists. */
+export function currentParquetSymlinkKey(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_symlink_parquet', 'symlink.txt');
+}
+
+/** The current state's discovered schema (fields, types, column names, changes since the previous version). */
+export function currentSchemaKey(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_schema.json');
+}
+
 /** Tombstones of one run: `deletions/dt=<day the run started>/run=<runId>/part-*.ndjson.gz`. */
 export function deletionsFolder(source: string, resource: string, startedAt: string, runId: string): string {
   return joinKey(source, resource, 'deletions', `dt=${startedAt.slice(0, 10)}`, `run=${runId}`);

@@ -1,0 +1,112 @@
+import { dateDays, timestampMicros, type ValueKind, visitFields } from './record-fields.js';
+import type { ColumnType, SchemaField } from './record-schema.js';
+
+/** A Parquet schema element as hyparquet-writer takes it (the thrift SchemaElement, snake_case fields). */
+export interface ParquetElement {
+  name: string;
+  type?: string;
+  converted_type?: string;
+  logical_type?: Record<string, unknown>;
+  repetition_type?: string;
+  num_children?: number;
+}
+
+/**
+ * Physical types: ids as INT64 (from their digits, never through a float), timestamps as INT64 microseconds
+ * UTC, dates as INT32 days, nested values and text as UTF-8. Converted types are set too, for readers (Hive,
+ * older Athena) that only know those.
+ */
+const ELEMENTS: Record<ColumnType, Omit<ParquetElement, 'name'>> = {
+  boolean: { type: 'BOOLEAN' },
+  bigint: { type: 'INT64', converted_type: 'INT_64' },
+  double: { type: 'DOUBLE' },
+  timestamp: {
+    type: 'INT64',
+    converted_type: 'TIMESTAMP_MICROS',
+    logical_type: { type: 'TIMESTAMP', isAdjustedToUTC: true, unit: 'MICROS' },
+  },
+  date: { type: 'INT32', converted_type: 'DATE', logical_type: { type: 'DATE' } },
+  string: { type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' } },
+};
+
+export function parquetSchemaOf(fields: readonly SchemaField[]): ParquetElement[] {
+  return [
+    { name: 'root', num_children: fields.length },
+    ...fields.map((field) => ({ name: field.column, ...ELEMENTS[field.columnType], repetition_type: 'OPTIONAL' })),
+  ];
+}
+
+type Value = string | number | bigint | boolean | null;
+type Convert = (line: string, kind: ValueKind, start: number, end: number, escaped: boolean) => Value;
+
+/** A string value's text: sliced when it has no escape, decoded by JSON.parse only when it has one. */
+function text(line: string, kind: ValueKind, start: number, end: number, escaped: boolean): string {
+  if (kind === 'string' || kind === 'date' || kind === 'timestamp')
+    return escaped ? (JSON.parse(line.slice(start, end)) as string) : line.slice(start + 1, end - 1);
+  // Numbers, booleans, objects and arrays as their JSON text, exactly as sent.
+  return line.slice(start, end);
+}
+
+function unexpected(kind: ValueKind, type: ColumnType): never {
+  throw new Error(`internal: a ${kind} value in a ${type} column`);
+}
+
+const CONVERT: Record<ColumnType, Convert> = {
+  string: text,
+  bigint: (line, kind, start, end) => (kind === 'int64' ? BigInt(line.slice(start, end)) : unexpected(kind, 'bigint')),
+  double: (line, kind, start, end) =>
+    kind === 'int64' || kind === 'double' ? Number(line.slice(start, end)) : unexpected(kind, 'double'),
+  boolean: (line, kind, start) => (kind === 'boolean' ? line.charCodeAt(start) === 0x74 : unexpected(kind, 'boolean')),
+  timestamp: (line, kind, start, end) =>
+    kind === 'timestamp'
+      ? (timestampMicros(line.slice(start + 1, end - 1)) as number)
+      : unexpected(kind, 'timestamp'),
+  date: (line, kind, start, end) =>
+    kind === 'date' ? (dateDays(line.slice(start + 1, end - 1)) as number) : unexpected(kind, 'date'),
+};
+
+/**
+ * Rows of a row group, held column by column as the Parquet writer takes them. A key the record lacks, or a
+ * JSON null, is a null; a key absent from the schema cannot occur (the schema was discovered from these rows).
+ */
+export class ParquetRows {
+  readonly columns: Value[][];
+  rows = 0;
+  /** Text bytes (UTF-16 units) of the lines held: bounds a row group's memory. */
+  size = 0;
+  private readonly index: Map<string, number>;
+  private readonly converts: Convert[];
+  private readonly row: Value[];
+  private line = '';
+
+  constructor(readonly fields: readonly SchemaField[]) {
+    this.index = new Map(fields.map((field, at) => [field.key, at]));
+    this.converts = fields.map((field) => CONVERT[field.columnType]);
+    this.columns = fields.map(() => []);
+    this.row = new Array<Value>(fields.length).fill(null);
+  }
+
+  private readonly visit = (key: string, kind: ValueKind, start: number, end: number, escaped: boolean) => {
+    const at = this.index.get(key);
+    if (at === undefined) throw new Error(`internal: key ${JSON.stringify(key)} missing from the schema`);
+    this.row[at] = kind === 'null' ? null : (this.converts[at] as Convert)(this.line, kind, start, end, escaped);
+  };
+
+  add(line: string, where: string): void {
+    this.line = line;
+    visitFields(line, where, this.visit);
+    const row = this.row;
+    for (let at = 0; at < row.length; at += 1) {
+      (this.columns[at] as Value[]).push(row[at] as Value);
+      row[at] = null;
+    }
+    this.rows += 1;
+    this.size += line.length;
+  }
+
+  clear(): void {
+    for (const column of this.columns) column.length = 0;
+    this.rows = 0;
+    this.size = 0;
+  }
+}
