@@ -27,18 +27,20 @@ export interface NamedKey {
 
 /**
  * Columns for new keys, given the names already taken (earlier publishes' columns keep theirs, so a column
- * never changes name). Keys are named in code-unit order; a name already taken gets `_2`, `_3`, … — the same
- * keys in the same history always get the same names.
+ * never changes name). A key that already is its snake_case name is named first, then the others in code-unit
+ * order; a name already taken gets `_2`, `_3`, … — the same keys in the same history always get the same names.
  */
 export function nameNewKeys(keys: readonly string[], taken: Iterable<string>): NamedKey[] {
   const used = new Set<string>([...PARTITION_COLUMNS, ...taken]);
   const named: NamedKey[] = [];
-  for (const key of [...keys].sort(compareCodeUnits)) {
-    const wanted = snakeCase(key);
-    let column = wanted;
-    for (let suffix = 2; used.has(column); suffix += 1) column = `${wanted}_${suffix}`;
+  const wanted = new Map(keys.map((key) => [key, snakeCase(key)]));
+  const rank = (key: string) => (wanted.get(key) === key ? 0 : 1);
+  for (const key of [...keys].sort((a, b) => rank(a) - rank(b) || compareCodeUnits(a, b))) {
+    const name = wanted.get(key) as string;
+    let column = name;
+    for (let suffix = 2; used.has(column); suffix += 1) column = `${name}_${suffix}`;
     used.add(column);
-    named.push(column === wanted ? { key, column } : { key, column, wanted });
+    named.push(column === name ? { key, column } : { key, column, wanted: name });
   }
   return named;
 }

@@ -173,7 +173,7 @@ function changesOf(previous: RecordSchema | undefined, fields: readonly SchemaFi
       changes.added.push(field.key);
       continue;
     }
-    const gained = field.types.some((type) => type !== 'null' && !prior.types.includes(type));
+    const gained = field.types.some((type) => !covers(prior.types, type));
     if (gained || prior.columnType !== field.columnType)
       changes.widened.push({
         key: field.key,
@@ -186,4 +186,9 @@ function changesOf(previous: RecordSchema | undefined, fields: readonly SchemaFi
   }
   for (const key of was.keys()) if (!now.has(key)) changes.removed.push(key);
   return changes;
+}
+
+/** Whether types seen before already admit `type` (null is no type; a number admits an integer). */
+function covers(types: readonly JsonType[], type: JsonType): boolean {
+  return type === 'null' || types.includes(type) || (type === 'integer' && types.includes('number'));
 }
