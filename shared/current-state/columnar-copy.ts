@@ -3,7 +3,8 @@ import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
 import { ParquetPartWriter } from './parquet-part-writer.js';
 import type { LineChunk, LineRef } from './partition-reader.js';
-import type { RecordSchema } from './record-schema.js';
+import { type ValueKind, visitFields } from './record-fields.js';
+import type { RecordSchema, SchemaField } from './record-schema.js';
 import { resolveSchema, SchemaCollector, type SchemaOf } from './schema-collector.js';
 import type { SpillPartitions } from './spill-partitions.js';
 
@@ -15,33 +16,38 @@ export interface ColumnarResult {
   files: FileEntry[];
 }
 
+export interface ColumnarOptions {
+  sink: Sink;
+  /** The version folder the Parquet files go to (beside the NDJSON parts). */
+  folder: string;
+  partitions: SpillPartitions;
+  maxPartBytes: number;
+  previous: RecordSchema | undefined;
+  of: Omit<SchemaOf, 'recordCount'>;
+}
+
 /**
- * The schema and the Parquet copy of one current state, from the same merge as its NDJSON. While the merge
- * writes the NDJSON, every live line is also walked once for its schema (no record is built), and where each
- * line lies in its spill file is kept (8 bytes a line). Parquet needs its columns' types before its first row,
- * so once the schema is known the same lines are read again from the local spill files — not from storage —
- * and written as typed columns.
+ * The schema and the Parquet copy of one current state, from the same merge as its NDJSON: each live line is
+ * walked once, for its schema and its Parquet row together (no record is built). Parquet needs its columns'
+ * types before its first row: they are taken from the previous schema and the first merged partition (a
+ * hash-sample of the records), whose lines are then read again from the local spill file. If a later record
+ * does not fit those types (a new field, a wider type) the tentative files are dropped and, once the schema
+ * is known, the live lines are read again from the spill files — local disk, not storage — and written.
  */
 export class ColumnarCopy {
   private readonly collector = new SchemaCollector();
-  /** Per partition: [offset, length] pairs of its live lines, in file order. */
+  /** Per partition: [offset, length] pairs of its live lines, in file order (8 bytes a line). */
   private readonly live: Uint32Array[] = [];
   private writer: ParquetPartWriter | undefined;
+  private tentative: readonly SchemaField[] | undefined;
+  private misfit = false;
 
-  constructor(
-    private readonly where: string,
-    private readonly previous: RecordSchema | undefined,
-  ) {}
+  constructor(private readonly options: ColumnarOptions) {}
 
-  /** The live lines of one merged chunk, for the schema. */
-  observe(chunk: LineChunk): void {
-    const text = chunk.bytes.toString('utf8');
-    let start = 0;
-    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-      this.collector.add(text.slice(start, end), this.where);
-      start = end + 1;
-    }
-  }
+  private readonly both = (key: string, kind: ValueKind, start: number, end: number, escaped: boolean) => {
+    this.collector.count(key, kind);
+    if (!this.misfit && !this.writer?.pending.accept(key, kind, start, end, escaped)) this.misfit = true;
+  };
 
   /** Where partition `index`'s live lines lie in its spill file. */
   remember(index: number, refs: readonly LineRef[]): void {
@@ -54,44 +60,111 @@ export class ColumnarCopy {
     this.live[index] = pairs;
   }
 
+  /** The live lines of one merged chunk: their schema, and their rows while the tentative types hold. */
+  async observe(chunk: LineChunk): Promise<void> {
+    const text = chunk.bytes.toString('utf8');
+    const where = this.options.folder;
+    const writer = this.writer && !this.misfit ? this.writer : undefined;
+    let start = 0;
+    for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+      const line = text.slice(start, end);
+      start = end + 1;
+      this.collector.records += 1;
+      if (!writer || this.misfit) {
+        visitFields(line, where, this.collector.count);
+        continue;
+      }
+      writer.pending.begin(line);
+      visitFields(line, where, this.both);
+      if (this.misfit) writer.pending.discard();
+      else writer.pending.end();
+    }
+    if (writer && this.misfit) await this.drop();
+    else if (writer?.full) await writer.flushRowGroup();
+  }
+
+  /** After partition `index` is merged: the first one with records fixes the tentative types. */
+  async merged(index: number): Promise<void> {
+    if (this.tentative || this.collector.records === 0) return;
+    const schema = resolveSchema(
+      { ...this.options.of, recordCount: 0 },
+      this.collector.observed(),
+      this.options.previous,
+    );
+    this.tentative = schema.fields;
+    this.writer = this.newWriter(schema.fields);
+    for (let read = 0; read <= index; read += 1) await this.rewrite(this.writer, read);
+  }
+
   get records(): number {
     return this.collector.records;
   }
 
-  /** Resolves the schema, then writes the Parquet files into `folder`. */
-  async write(
-    sink: Sink,
-    folder: string,
-    partitions: SpillPartitions,
-    of: SchemaOf,
-    maxPartBytes: number,
-  ): Promise<ColumnarResult> {
-    const schema = resolveSchema(of, this.collector.observed(), this.previous);
-    if (schema.fields.length === 0) return { schema, files: [] };
-    const writer = new ParquetPartWriter({ sink, folder, fields: schema.fields, maxPartBytes });
-    this.writer = writer;
-    for (let index = 0; index < partitions.count; index += 1) {
-      const pairs = this.live[index];
-      if (!pairs || pairs.length === 0) continue;
-      const refs: LineRef[] = [];
-      for (let at = 0; at < pairs.length; at += 2)
-        refs.push({ offset: pairs[at] as number, length: pairs[at + 1] as number });
-      for (const chunk of partitions.lineChunks(index, refs, BYTES_PER_READ)) {
-        const text = chunk.bytes.toString('utf8');
-        let start = 0;
-        for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
-          if (writer.add(text.slice(start, end), this.where)) await writer.flushRowGroup();
-          start = end + 1;
-        }
-      }
+  /** The schema of what was merged, and the Parquet files (kept if the tentative types held, else rewritten). */
+  async finish(): Promise<ColumnarResult> {
+    const { of, previous, partitions } = this.options;
+    const schema = resolveSchema(
+      { ...of, recordCount: this.collector.records },
+      this.collector.observed(),
+      previous,
+    );
+    if (schema.fields.length === 0) {
+      await this.drop();
+      return { schema, files: [] };
     }
+    if (this.writer && !this.misfit && sameColumns(this.tentative ?? [], schema.fields))
+      return { schema, files: await this.writer.close() };
+    await this.drop();
+    const writer = this.newWriter(schema.fields);
+    this.writer = writer;
+    for (let index = 0; index < partitions.count; index += 1) await this.rewrite(writer, index);
     return { schema, files: await writer.close() };
   }
 
-  async abort(sink: Sink, folder: string): Promise<void> {
+  /** Removes every Parquet file written so far (on failure, or when the tentative types did not hold). */
+  async drop(): Promise<void> {
     const writer = this.writer;
+    this.writer = undefined;
+    this.misfit = true;
     if (!writer) return;
+    const { sink, folder } = this.options;
     await writer.abort().catch(() => undefined);
-    await Promise.all(writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)));
+    await Promise.all(
+      writer.files.map((file) => sink.delete(joinKey(folder, file.path)).catch(() => undefined)),
+    );
   }
+
+  private newWriter(fields: readonly SchemaField[]): ParquetPartWriter {
+    const { sink, folder, maxPartBytes } = this.options;
+    return new ParquetPartWriter({ sink, folder, fields, maxPartBytes });
+  }
+
+  /** Writes partition `index`'s live lines again, read from its spill file. */
+  private async rewrite(writer: ParquetPartWriter, index: number): Promise<void> {
+    const pairs = this.live[index];
+    if (!pairs || pairs.length === 0) return;
+    const refs: LineRef[] = [];
+    for (let at = 0; at < pairs.length; at += 2)
+      refs.push({ offset: pairs[at] as number, length: pairs[at + 1] as number });
+    for (const chunk of this.options.partitions.lineChunks(index, refs, BYTES_PER_READ)) {
+      const text = chunk.bytes.toString('utf8');
+      let start = 0;
+      for (let end = text.indexOf('\n'); end !== -1; end = text.indexOf('\n', start)) {
+        if (writer.add(text.slice(start, end), this.options.folder)) await writer.flushRowGroup();
+        start = end + 1;
+      }
+    }
+  }
+}
+
+function sameColumns(a: readonly SchemaField[], b: readonly SchemaField[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((field, at) => {
+      const other = b[at] as SchemaField;
+      return (
+        field.key === other.key && field.column === other.column && field.columnType === other.columnType
+      );
+    })
+  );
 }

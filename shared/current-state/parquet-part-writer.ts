@@ -18,8 +18,12 @@ export interface ParquetPartOptions {
   rowGroupChars?: number;
 }
 
-const ROW_GROUP_ROWS = 50_000;
-const ROW_GROUP_CHARS = 8 * 1024 * 1024;
+/**
+ * The writer holds a row group as JS values and then per value encoded bytes: 16k rows or 4 MB of text keep that
+ * well inside the Lambda's heap, and still give readers row groups worth skipping by their statistics.
+ */
+const ROW_GROUP_ROWS = 16_384;
+const ROW_GROUP_CHARS = 4 * 1024 * 1024;
 
 /** hyparquet-writer's byte writer, handing each row group's bytes to an upload (hashed and counted). */
 class UploadWriter extends ByteWriter {
@@ -71,6 +75,15 @@ export class ParquetPartWriter {
   /** Adds one record; true when its row group is full and `flushRowGroup` must be awaited (no await per row). */
   add(line: string, where: string): boolean {
     this.rows.add(line, where);
+    return this.full;
+  }
+
+  /** The rows being collected, for a caller that feeds them member by member. */
+  get pending(): ParquetRows {
+    return this.rows;
+  }
+
+  get full(): boolean {
     return (
       this.rows.rows >= (this.options.rowGroupRows ?? ROW_GROUP_ROWS) ||
       this.rows.size >= (this.options.rowGroupChars ?? ROW_GROUP_CHARS)
@@ -97,6 +110,8 @@ export class ParquetPartWriter {
     const columnData = this.options.fields.map((field, at) => ({
       name: field.column,
       data: this.rows.columns[at] as unknown[],
+      // Min/max of free text serves no pushdown worth its cost (ids, numbers and times keep theirs).
+      statistics: field.columnType !== 'string',
     }));
     await file.parquet.write({ columnData: columnData as never, rowGroupSize: this.rows.rows });
     file.records += this.rows.rows;
@@ -107,7 +122,10 @@ export class ParquetPartWriter {
   private openFile(): OpenFile {
     const path = `part-${String(this.nextIndex).padStart(5, '0')}.parquet`;
     this.nextIndex += 1;
-    const upload = this.options.sink.openUpload(joinKey(this.options.folder, path), 'application/vnd.apache.parquet');
+    const upload = this.options.sink.openUpload(
+      joinKey(this.options.folder, path),
+      'application/vnd.apache.parquet',
+    );
     const bytes = new UploadWriter(upload);
     const parquet = new ParquetWriter({
       writer: bytes,

@@ -1,4 +1,4 @@
-import { dateDays, timestampMicros, type ValueKind, visitFields } from './record-fields.js';
+import { lastTime, type ValueKind, visitFields } from './record-fields.js';
 import type { ColumnType, SchemaField } from './record-schema.js';
 
 /** A Parquet schema element as hyparquet-writer takes it (the thrift SchemaElement, snake_case fields). */
@@ -32,7 +32,11 @@ const ELEMENTS: Record<ColumnType, Omit<ParquetElement, 'name'>> = {
 export function parquetSchemaOf(fields: readonly SchemaField[]): ParquetElement[] {
   return [
     { name: 'root', num_children: fields.length },
-    ...fields.map((field) => ({ name: field.column, ...ELEMENTS[field.columnType], repetition_type: 'OPTIONAL' })),
+    ...fields.map((field) => ({
+      name: field.column,
+      ...ELEMENTS[field.columnType],
+      repetition_type: 'OPTIONAL',
+    })),
   ];
 }
 
@@ -53,17 +57,24 @@ function unexpected(kind: ValueKind, type: ColumnType): never {
 
 const CONVERT: Record<ColumnType, Convert> = {
   string: text,
-  bigint: (line, kind, start, end) => (kind === 'int64' ? BigInt(line.slice(start, end)) : unexpected(kind, 'bigint')),
+  bigint: (line, kind, start, end) =>
+    kind === 'int64' ? BigInt(line.slice(start, end)) : unexpected(kind, 'bigint'),
   double: (line, kind, start, end) =>
     kind === 'int64' || kind === 'double' ? Number(line.slice(start, end)) : unexpected(kind, 'double'),
-  boolean: (line, kind, start) => (kind === 'boolean' ? line.charCodeAt(start) === 0x74 : unexpected(kind, 'boolean')),
-  timestamp: (line, kind, start, end) =>
-    kind === 'timestamp'
-      ? (timestampMicros(line.slice(start + 1, end - 1)) as number)
-      : unexpected(kind, 'timestamp'),
-  date: (line, kind, start, end) =>
-    kind === 'date' ? (dateDays(line.slice(start + 1, end - 1)) as number) : unexpected(kind, 'date'),
+  boolean: (line, kind, start) =>
+    kind === 'boolean' ? line.charCodeAt(start) === 0x74 : unexpected(kind, 'boolean'),
+  // The walk parsed the value when it classified it.
+  timestamp: (_line, kind) => (kind === 'timestamp' ? lastTime.value : unexpected(kind, 'timestamp')),
+  date: (_line, kind) => (kind === 'date' ? lastTime.value : unexpected(kind, 'date')),
 };
+
+/** Whether a value of `kind` can be stored in a column of `type` as it is (null fits every column). */
+export function fits(kind: ValueKind, type: ColumnType): boolean {
+  if (kind === 'null' || type === 'string') return true;
+  if (type === 'bigint') return kind === 'int64';
+  if (type === 'double') return kind === 'int64' || kind === 'double';
+  return kind === type;
+}
 
 /**
  * Rows of a row group, held column by column as the Parquet writer takes them. A key the record lacks, or a
@@ -76,32 +87,62 @@ export class ParquetRows {
   size = 0;
   private readonly index: Map<string, number>;
   private readonly converts: Convert[];
+  private readonly types: ColumnType[];
   private readonly row: Value[];
   private line = '';
 
   constructor(readonly fields: readonly SchemaField[]) {
     this.index = new Map(fields.map((field, at) => [field.key, at]));
     this.converts = fields.map((field) => CONVERT[field.columnType]);
+    this.types = fields.map((field) => field.columnType);
     this.columns = fields.map(() => []);
     this.row = new Array<Value>(fields.length).fill(null);
   }
 
-  private readonly visit = (key: string, kind: ValueKind, start: number, end: number, escaped: boolean) => {
+  /**
+   * Takes one member of the record begun with `begin`; false (nothing stored) when the schema has no such key
+   * or the column cannot hold the value as it is.
+   */
+  readonly accept = (key: string, kind: ValueKind, start: number, end: number, escaped: boolean): boolean => {
     const at = this.index.get(key);
-    if (at === undefined) throw new Error(`internal: key ${JSON.stringify(key)} missing from the schema`);
-    this.row[at] = kind === 'null' ? null : (this.converts[at] as Convert)(this.line, kind, start, end, escaped);
+    if (at === undefined) return false;
+    if (kind === 'null') {
+      this.row[at] = null;
+      return true;
+    }
+    if (!fits(kind, this.types[at] as ColumnType)) return false;
+    this.row[at] = (this.converts[at] as Convert)(this.line, kind, start, end, escaped);
+    return true;
   };
 
-  add(line: string, where: string): void {
+  begin(line: string): void {
     this.line = line;
-    visitFields(line, where, this.visit);
+  }
+
+  /** Ends the record begun with `begin`: its row is added. */
+  end(): void {
     const row = this.row;
     for (let at = 0; at < row.length; at += 1) {
       (this.columns[at] as Value[]).push(row[at] as Value);
       row[at] = null;
     }
     this.rows += 1;
-    this.size += line.length;
+    this.size += this.line.length;
+  }
+
+  /** A whole record, which the schema must fit (it was discovered from these records). */
+  add(line: string, where: string): void {
+    this.begin(line);
+    visitFields(line, where, (key, kind, start, end, escaped) => {
+      if (!this.accept(key, kind, start, end, escaped))
+        throw new Error(`internal: ${JSON.stringify(key)} (${kind}) does not fit the schema`);
+    });
+    this.end();
+  }
+
+  /** Drops a record begun but not ended. */
+  discard(): void {
+    this.row.fill(null);
   }
 
   clear(): void {

@@ -97,7 +97,14 @@ export async function publishCurrentState(
   const goneFolder = deletionsFolder(source, resource, latest.startedAt, latest.runId);
   const live = new NdjsonPartWriter({ ...writerOptions, folder: liveFolder });
   const gone = new NdjsonPartWriter({ ...writerOptions, folder: goneFolder });
-  const columnar = new ColumnarCopy(liveFolder, previousSchema);
+  const columnar = new ColumnarCopy({
+    sink,
+    folder: liveFolder,
+    partitions,
+    maxPartBytes: options.maxPartBytes,
+    previous: previousSchema,
+    of: { source, resource, runId: latest.runId },
+  });
   try {
     await spillInputs(sink, partitions, previous, runs);
     for (let index = 0; index < partitions.count; index += 1) {
@@ -105,14 +112,14 @@ export async function publishCurrentState(
       columnar.remember(index, outcome.live);
       for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE)) {
         await live.writeChunk(chunk.bytes, chunk.lines);
-        columnar.observe(chunk);
+        await columnar.observe(chunk);
       }
+      await columnar.merged(index);
       await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
     }
     const files = await live.close();
     const deletions = await gone.close();
-    const of = { source, resource, runId: latest.runId, recordCount: columnar.records };
-    const typed = await columnar.write(sink, liveFolder, partitions, of, options.maxPartBytes);
+    const typed = await columnar.finish();
     const manifest: CurrentManifest = {
       source,
       resource,
@@ -134,7 +141,7 @@ export async function publishCurrentState(
     };
   } catch (error) {
     await Promise.all([live.abort(), gone.abort()]).catch(() => undefined);
-    await columnar.abort(sink, liveFolder);
+    await columnar.drop();
     await removeFiles(sink, liveFolder, live);
     await removeFiles(sink, goneFolder, gone);
     throw new CurrentStateError(`${source}/${resource}: current state not published: ${describe(error)}`, {

@@ -59,11 +59,16 @@ async function putLoaderPointers(sink: Sink, manifest: CurrentManifest): Promise
     'text/plain',
   );
   const parquetKey = currentParquetSymlinkKey(source, resource);
-  if (manifest.parquet) await sink.putText(parquetKey, symlinkTextOf(sink, folder, manifest.parquet), 'text/plain');
+  if (manifest.parquet)
+    await sink.putText(parquetKey, symlinkTextOf(sink, folder, manifest.parquet), 'text/plain');
   else await sink.delete(parquetKey);
 }
 
-async function putSchema(sink: Sink, manifest: CurrentManifest, schema: RecordSchema | undefined): Promise<void> {
+async function putSchema(
+  sink: Sink,
+  manifest: CurrentManifest,
+  schema: RecordSchema | undefined,
+): Promise<void> {
   const key = currentSchemaKey(manifest.source, manifest.resource);
   if (schema) await sink.putText(key, `${JSON.stringify(schema, null, 2)}\n`);
   else await sink.delete(key);

@@ -86,58 +86,112 @@ function numberKindOf(line: string, start: number, end: number): ValueKind {
   return value >= INT64_MIN && value <= INT64_MAX ? 'int64' : 'bigint';
 }
 
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?(Z|[+-]\d{2}:?\d{2})$/;
+/**
+ * The value of the last string `visitFields` classified as `date` or `timestamp` (days, or microseconds): read
+ * inside the visit that reports it, so a converter need not parse the text a second time.
+ */
+export const lastTime = { value: 0 };
 
 function timeKindOf(line: string, from: number, to: number): ValueKind | undefined {
   const length = to - from;
   // Cheap test first: most strings are not dates.
   if (length < 10 || length > 35 || line.charCodeAt(from + 4) !== 0x2d) return undefined;
-  const text = line.slice(from, to);
-  if (length === 10) return dateDays(text) === undefined ? undefined : 'date';
-  return timestampMicros(text) === undefined ? undefined : 'timestamp';
+  const value = length === 10 ? dateDaysAt(line, from) : timestampMicrosAt(line, from, to);
+  if (value === undefined) return undefined;
+  lastTime.value = value;
+  return length === 10 ? 'date' : 'timestamp';
 }
-
-const DAY_MS = 86_400_000;
 
 /** Days since 1970-01-01 of a valid `YYYY-MM-DD`, else undefined. */
 export function dateDays(text: string): number | undefined {
-  const match = DATE.exec(text);
-  if (!match) return undefined;
-  const ms = validUtc(match, 0, 0, 0);
-  return ms === undefined ? undefined : ms / DAY_MS;
+  return text.length === 10 ? dateDaysAt(text, 0) : undefined;
 }
 
 /**
  * Microseconds since the epoch (UTC) of a valid ISO 8601 timestamp with a zone (`Z`, `+10:00`, `+1000`) and at
  * most six fraction digits, else undefined. Exact below 2^53 µs (year 2255); a column is only a timestamp
- * when every value converts.
+ * when every value converts. Parsed by hand: a regex and a Date per value cost more than the rest of the walk.
  */
 export function timestampMicros(text: string): number | undefined {
-  const match = TIMESTAMP.exec(text);
-  if (!match) return undefined;
-  const ms = validUtc(match, Number(match[4]), Number(match[5]), Number(match[6] ?? 0));
-  if (ms === undefined) return undefined;
-  const fraction = Number((match[7] ?? '').padEnd(6, '0'));
-  return (ms - offsetMs(match[8] as string)) * 1000 + fraction;
+  return timestampMicrosAt(text, 0, text.length);
 }
 
-function validUtc(match: RegExpExecArray, hours: number, minutes: number, seconds: number): number | undefined {
-  const year = Number(match[1]);
-  const month = Number(match[2]);
-  const day = Number(match[3]);
-  if (hours > 23 || minutes > 59 || seconds > 59) return undefined;
-  const ms = Date.UTC(year, month - 1, day, hours, minutes, seconds);
-  const back = new Date(ms);
-  // Date.UTC rolls 2026-02-30 over into March: a value that does not round-trip is not a date.
-  if (back.getUTCFullYear() !== year || back.getUTCMonth() !== month - 1 || back.getUTCDate() !== day)
+function dateDaysAt(text: string, at: number): number | undefined {
+  const year = digitsAt(text, at, 4);
+  const month = digitsAt(text, at + 5, 2);
+  const day = digitsAt(text, at + 8, 2);
+  if (text.charCodeAt(at + 4) !== 0x2d || text.charCodeAt(at + 7) !== 0x2d) return undefined;
+  if (year < 0 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  return daysFromCivil(year, month, day);
+}
+
+function timestampMicrosAt(text: string, from: number, to: number): number | undefined {
+  const days = dateDaysAt(text, from);
+  const separator = text.charCodeAt(from + 10);
+  if (days === undefined || (separator !== 0x54 && separator !== 0x20)) return undefined;
+  const hours = digitsAt(text, from + 11, 2);
+  const minutes = digitsAt(text, from + 14, 2);
+  if (text.charCodeAt(from + 13) !== 0x3a || hours > 23 || minutes > 59 || minutes < 0 || hours < 0)
     return undefined;
-  return ms;
+  let at = from + 16;
+  let seconds = 0;
+  let micros = 0;
+  if (text.charCodeAt(at) === 0x3a) {
+    seconds = digitsAt(text, at + 1, 2);
+    if (seconds < 0 || seconds > 59) return undefined;
+    at += 3;
+    if (text.charCodeAt(at) === 0x2e) {
+      let count = 0;
+      for (at += 1; isDigit(text.charCodeAt(at)); at += 1, count += 1)
+        micros = micros * 10 + text.charCodeAt(at) - 0x30;
+      if (count === 0 || count > 6) return undefined;
+      micros *= 10 ** (6 - count);
+    }
+  }
+  const offset = zoneMinutes(text, at, to);
+  if (offset === undefined) return undefined;
+  return ((days * 1440 + hours * 60 + minutes - offset) * 60 + seconds) * 1_000_000 + micros;
 }
 
-function offsetMs(zone: string): number {
-  if (zone === 'Z') return 0;
-  const sign = zone.startsWith('-') ? -1 : 1;
-  const digits = zone.slice(1).replace(':', '');
-  return sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2))) * 60_000;
+/** `Z`, `±HH:MM` or `±HHMM` running exactly to `to`, in minutes east of UTC. */
+function zoneMinutes(text: string, at: number, to: number): number | undefined {
+  const c = text.charCodeAt(at);
+  if (c === 0x5a) return at + 1 === to ? 0 : undefined;
+  if (c !== 0x2b && c !== 0x2d) return undefined;
+  const colon = text.charCodeAt(at + 3) === 0x3a;
+  if (at + (colon ? 6 : 5) !== to) return undefined;
+  const hours = digitsAt(text, at + 1, 2);
+  const minutes = digitsAt(text, at + (colon ? 4 : 3), 2);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return undefined;
+  return (c === 0x2d ? -1 : 1) * (hours * 60 + minutes);
+}
+
+/** The number `count` decimal digits at `at` spell, or -1. */
+function digitsAt(text: string, at: number, count: number): number {
+  let value = 0;
+  for (let i = at; i < at + count; i += 1) {
+    const c = text.charCodeAt(i);
+    if (!isDigit(c)) return -1;
+    value = value * 10 + c - 0x30;
+  }
+  return value;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0) ? 29 : 28;
+  return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
+}
+
+/** Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146_097 + doe - 719_468;
 }

@@ -54,7 +54,8 @@ export class SchemaCollector {
   private readonly counts = new Map<string, number[]>();
   records = 0;
 
-  private readonly visit = (key: string, kind: ValueKind): void => {
+  /** Counts one member of the current record (for a caller walking the record itself). */
+  readonly count = (key: string, kind: ValueKind): void => {
     let counts = this.counts.get(key);
     if (counts === undefined) {
       counts = new Array<number>(KINDS.length).fill(0);
@@ -66,7 +67,7 @@ export class SchemaCollector {
   /** Adds one NDJSON record (its text is validated, never built). */
   add(line: string, where: string): void {
     this.records += 1;
-    visitFields(line, where, this.visit);
+    visitFields(line, where, this.count);
   }
 
   /** Kinds seen per key, first-seen order. */
@@ -100,10 +101,19 @@ export function resolveSchema(
   previous: RecordSchema | undefined,
 ): RecordSchema {
   const before = new Map<string, SchemaField>();
-  for (const field of [...(previous?.retired ?? []), ...(previous?.fields ?? [])]) before.set(field.key, field);
+  for (const field of [...(previous?.retired ?? []), ...(previous?.fields ?? [])])
+    before.set(field.key, field);
   const newKeys = [...observed.keys()].filter((key) => !before.has(key));
-  const named = new Map(nameNewKeys(newKeys, [...before.values()].map((f) => f.column)).map((n) => [n.key, n]));
-  const order = [...(previous?.fields ?? []).map((f) => f.key).filter((key) => observed.has(key)), ...newKeys];
+  const named = new Map(
+    nameNewKeys(
+      newKeys,
+      [...before.values()].map((f) => f.column),
+    ).map((n) => [n.key, n]),
+  );
+  const order = [
+    ...(previous?.fields ?? []).map((f) => f.key).filter((key) => observed.has(key)),
+    ...newKeys,
+  ];
   for (const key of observed.keys()) if (!order.includes(key)) order.push(key);
   const fields = order.map((key) => {
     const kinds = observed.get(key) as Map<ValueKind, number>;
@@ -115,7 +125,9 @@ export function resolveSchema(
     .map((field) => ({ ...field, present: 0, nulls: 0 }));
   const collisions = [
     ...(previous?.collisions ?? []),
-    ...[...named.values()].flatMap((n) => (n.wanted ? [{ key: n.key, column: n.column, wanted: n.wanted }] : [])),
+    ...[...named.values()].flatMap((n) =>
+      n.wanted ? [{ key: n.key, column: n.column, wanted: n.wanted }] : [],
+    ),
   ];
   return {
     source: of.source,
@@ -141,12 +153,13 @@ function fieldOf(
     const type = COLUMN_TYPE[kind];
     if (type !== undefined) seen = joinColumnTypes(seen, type);
   }
-  const priorTyped = prior !== undefined && prior.types.some((type) => type !== 'null');
-  const columnType = priorTyped
-    ? seen === undefined
-      ? prior.columnType
-      : joinColumnTypes(prior.columnType, seen)
-    : (seen ?? 'string');
+  const priorType = prior?.types.some((type) => type !== 'null') ? prior.columnType : undefined;
+  const columnType =
+    priorType === undefined
+      ? (seen ?? 'string')
+      : seen === undefined
+        ? priorType
+        : joinColumnTypes(priorType, seen);
   const types = [...new Set([...kinds.keys()].map((kind) => JSON_TYPE[kind]))].sort();
   const stringKinds = [...kinds.keys()].filter((kind) => JSON_TYPE[kind] === 'string');
   const format =

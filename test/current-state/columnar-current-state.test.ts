@@ -8,8 +8,8 @@ import { currentSchemaKey } from '../../shared/current-state/layout.js';
 import type { CompletedRun } from '../../shared/current-state/pending-runs.js';
 import { publishCurrentState } from '../../shared/current-state/publish-current-state.js';
 import { type RecordSchema, recordSchemaSchema } from '../../shared/current-state/record-schema.js';
-import { LocalSink } from '../../shared/output/local-sink.js';
 import { manifestKey, runFolder } from '../../shared/output/layout.js';
+import { LocalSink } from '../../shared/output/local-sink.js';
 import type { Manifest } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { readCurrent } from './read-current.js';
@@ -89,16 +89,25 @@ function expected(line: string, schema: RecordSchema): Record<string, unknown> {
   const row: Record<string, unknown> = {};
   for (const field of schema.fields) {
     const value = record[field.key];
-    row[field.column] = value === null || value === undefined ? null : cell(line, field.key, field.columnType, value);
+    row[field.column] =
+      value === null || value === undefined ? null : cell(line, field.key, field.columnType, value);
   }
   return row;
 }
 
-function cell(line: string, key: string, type: RecordSchema['fields'][number]['columnType'], value: unknown): unknown {
+function cell(
+  line: string,
+  key: string,
+  type: RecordSchema['fields'][number]['columnType'],
+  value: unknown,
+): unknown {
   if (type === 'timestamp') {
     const text = value as string;
     const fraction = /\.(\d+)/.exec(text)?.[1] ?? '';
-    return (BigInt(Math.floor(Date.parse(text) / 1000)) * 1_000_000n + BigInt(fraction.padEnd(6, '0'))).toString();
+    return (
+      BigInt(Math.floor(Date.parse(text) / 1000)) * 1_000_000n +
+      BigInt(fraction.padEnd(6, '0'))
+    ).toString();
   }
   if (type === 'double') return Number(String(value));
   if (type === 'boolean') return value;
@@ -125,7 +134,7 @@ function record(index: number): string {
   const note = index % 5 === 0 ? null : JSON.stringify(`note ${index} "quoted" \u00e9\u2603\n`);
   const missing = index % 3 === 0 ? '' : `,"archivedAt":${index % 2 ? '"2026-01-01T00:00:00Z"' : 'null'}`;
   return (
-    `{"id":${id},"firstName":"Pat ${index}","createdAt":"${at}","born":"19${String(index % 90 + 10)}-0${(index % 9) + 1}-15",` +
+    `{"id":${id},"firstName":"Pat ${index}","createdAt":"${at}","born":"19${String((index % 90) + 10)}-0${(index % 9) + 1}-15",` +
     `"balance":${index % 4 ? `${index}.25` : index},"vip":${index % 2 === 0},"notes":${note},` +
     `"phones":[{"type":"Mobile","number":"0400 ${index}"}],"links":{"self":"https://x/${id}"}${missing}}`
   );
@@ -136,7 +145,9 @@ describe('the Parquet copy of the current state', () => {
     const lines = Array.from({ length: 300 }, (_, index) => record(index));
     const published = await publishRun('20261201T000000Z-000001', '2026-12-01T00:00:00.000Z', lines);
     const { manifest, records } = await readCurrent(sink, SOURCE, RESOURCE);
-    const schema = recordSchemaSchema.parse(JSON.parse((await sink.getText(currentSchemaKey(SOURCE, RESOURCE))) ?? ''));
+    const schema = recordSchemaSchema.parse(
+      JSON.parse((await sink.getText(currentSchemaKey(SOURCE, RESOURCE))) ?? ''),
+    );
     expect(schema).toEqual(published.schema);
     const types = Object.fromEntries(schema.fields.map((field) => [field.column, field.columnType]));
     expect(types).toEqual({

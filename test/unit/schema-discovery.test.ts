@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { nameNewKeys, snakeCase } from '../../shared/current-state/column-names.js';
-import { dateDays, timestampMicros, type ValueKind, visitFields } from '../../shared/current-state/record-fields.js';
+import {
+  dateDays,
+  timestampMicros,
+  type ValueKind,
+  visitFields,
+} from '../../shared/current-state/record-fields.js';
 import { resolveSchema, SchemaCollector } from '../../shared/current-state/schema-collector.js';
 
 const OF = { source: 'test', resource: 'things', runId: 'r1', recordCount: 0 };
@@ -79,9 +84,22 @@ describe('schema discovery', () => {
       '{"id":2,"firstName":null,"createdAt":"2026-01-02T00:00:00.5Z","score":2.5,"meta":{"a":1},"vip":false}',
     ]);
     const byKey = new Map(schema.fields.map((field) => [field.key, field]));
-    expect(byKey.get('id')).toMatchObject({ column: 'id', types: ['integer'], columnType: 'bigint', present: 2 });
-    expect(byKey.get('firstName')).toMatchObject({ column: 'first_name', types: ['null', 'string'], nulls: 1 });
-    expect(byKey.get('createdAt')).toMatchObject({ column: 'created_at', format: 'date-time', columnType: 'timestamp' });
+    expect(byKey.get('id')).toMatchObject({
+      column: 'id',
+      types: ['integer'],
+      columnType: 'bigint',
+      present: 2,
+    });
+    expect(byKey.get('firstName')).toMatchObject({
+      column: 'first_name',
+      types: ['null', 'string'],
+      nulls: 1,
+    });
+    expect(byKey.get('createdAt')).toMatchObject({
+      column: 'created_at',
+      format: 'date-time',
+      columnType: 'timestamp',
+    });
     expect(byKey.get('born')).toMatchObject({ format: 'date', columnType: 'date', present: 1 });
     expect(byKey.get('score')).toMatchObject({ types: ['integer', 'number'], columnType: 'double' });
     expect(byKey.get('tags')).toMatchObject({ types: ['array'], columnType: 'string' });
