@@ -8,6 +8,7 @@ import { currentSchemaKey } from '../../shared/current-state/layout.js';
 import type { CompletedRun } from '../../shared/current-state/pending-runs.js';
 import { publishCurrentState } from '../../shared/current-state/publish-current-state.js';
 import { type RecordSchema, recordSchemaSchema } from '../../shared/current-state/record-schema.js';
+import { partitionOf } from '../../shared/current-state/spill-partitions.js';
 import { manifestKey, runFolder } from '../../shared/output/layout.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import type { Manifest } from '../../shared/output/manifest.js';
@@ -185,5 +186,32 @@ describe('the Parquet copy of the current state', () => {
     const byId = new Map(rows.map((row) => [row.id as string, row]));
     for (const [id, line] of records) expect(byId.get(id)).toEqual(expected(line, published.schema));
     expect(byId.get([...records.keys()][0] as string)?.new_field).toMatch(/^\d+$/);
+  });
+
+  it('rewrites the Parquet copy when a record past the first partition does not fit the types seen so far', async () => {
+    // 5,000 records spill into two partitions; the odd records lie in the second one, read after the types
+    // were taken from the first.
+    const ids = Array.from({ length: 5000 }, (_, index) => String(10n ** 18n + BigInt(index)));
+    const late = ids.filter((id) => partitionOf(id, 2) === 1).slice(0, 2);
+    const lines = ids.map((id) => {
+      if (id === late[0]) return `{"id":${id},"score":"n/a","rare":{"x":[1,2]}}`;
+      if (id === late[1]) return `{"id":${id},"score":2.5}`;
+      return `{"id":${id},"score":${Number(id.slice(-3))}}`;
+    });
+    const published = await publishRun('20261203T000000Z-000003', '2026-12-03T00:00:00.000Z', lines);
+    const byKey = new Map(published.schema.fields.map((field) => [field.key, field]));
+    expect(byKey.get('score')?.columnType).toBe('string');
+    expect(byKey.get('rare')).toMatchObject({ columnType: 'string', present: 1 });
+    const { manifest, records } = await readCurrent(sink, SOURCE, RESOURCE);
+    const rows = await parquetRows(manifest.parquet?.map((file) => file.path) ?? [], published.schema);
+    expect(rows).toHaveLength(5000);
+    const byId = new Map(rows.map((row) => [row.id as string, row]));
+    for (const [id, line] of records) expect(byId.get(id)).toEqual(expected(line, published.schema));
+    expect(byId.get(late[0] as string)).toMatchObject({ score: 'n/a', rare: '{"x":[1,2]}' });
+    // Only the files the manifest lists are left in the version folder.
+    const listed = await sink.list(`${SOURCE}/${RESOURCE}/current/v=20261203T000000Z-000003`);
+    expect(listed.filter((key) => key.endsWith('.parquet')).map((key) => `v=${key.split('/v=')[1]}`)).toEqual(
+      manifest.parquet?.map((file) => file.path),
+    );
   });
 });
