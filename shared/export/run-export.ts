@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { afterCompletedRun } from '../current-state/after-run.js';
+import type { TableSync } from '../current-state/glue-tables.js';
+import { schemaChangesSchema } from '../current-state/record-schema.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
 import { withinRun } from '../http/run-scope.js';
 import type { Sink } from '../output/sink.js';
@@ -24,6 +26,10 @@ export const resourceResultSchema = z.object({
   currentRecordCount: z.number().int().nonnegative().optional(),
   /** Records this run found deleted (tombstones written). */
   deletedCount: z.number().int().nonnegative().optional(),
+  currentSchemaKey: z.string().optional(),
+  currentParquetSymlinkKey: z.string().optional(),
+  schemaChanges: schemaChangesSchema.optional(),
+  tablesUpdated: z.array(z.string()).optional(),
 });
 export type ResourceResult = z.infer<typeof resourceResultSchema>;
 
@@ -53,6 +59,8 @@ export interface RunExportOptions {
   /** Hard limit for the whole run: when it passes every request is stopped and the run fails with one line. */
   runDeadlineMs?: number;
   onProgress?: (event: ProgressEvent) => void;
+  /** Tables that follow each published schema (the stack's Glue tables). */
+  tables?: TableSync;
 }
 
 export type ProgressEvent =
@@ -131,6 +139,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
             manifestKey: outcome.manifestKey,
             compress: options.settings.compress,
             maxPartBytes: options.settings.maxPartBytes,
+            tables: options.tables,
           });
           options.onProgress?.({
             kind: 'current',

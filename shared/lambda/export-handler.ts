@@ -1,6 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { tableSyncFromEnv } from '../current-state/glue-tables.js';
 import { exportSettingsFrom } from '../export/export-settings.js';
 import { s3ClientFromEnv } from '../output/s3-client.js';
 import type { SourceModule } from '../sources/source-module.js';
@@ -19,6 +20,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
   const logger = new Logger({ serviceName: `${source.name}-export` });
   const s3 = s3ClientFromEnv();
   const secrets = new SecretsManagerClient({});
+  const tables = tableSyncFromEnv(process.env);
   return async (event, context) => {
     const request = parseExportEvent(event);
     const env = process.env;
@@ -39,6 +41,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
       settings,
       remainingMs: () => context.getRemainingTimeInMillis(),
       logger,
+      tables,
     });
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TableSync } from '../current-state/glue-tables.js';
 import { PipelineError } from '../errors.js';
 import type { ExportSettings } from '../export/export-settings.js';
 import type { ResourceCatalog } from '../export/resource-catalog.js';
@@ -24,6 +25,8 @@ export interface InvocationOptions {
   /** Time before the Lambda timeout at which the watchdog stops every request, so the failure is clean. */
   hardMarginMs?: number;
   logger: Logger;
+  /** The Glue tables that follow each published schema. */
+  tables?: TableSync;
 }
 
 /**
@@ -36,6 +39,7 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
   const outcome = await runExport({
     catalog: options.catalog,
     sink: options.sink,
+    tables: options.tables,
     settings: options.settings,
     mode: request.mode,
     resources: request.resources,

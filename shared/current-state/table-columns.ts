@@ -1,0 +1,66 @@
+import type { RecordSchema, SchemaField } from './record-schema.js';
+
+/** A Glue column as the tables name and type it. */
+export interface TableColumn {
+  name: string;
+  type: string;
+}
+
+/** The current state's table reads the Parquet copy: one column per field, its Parquet type. */
+export function parquetColumnsOf(schema: RecordSchema): TableColumn[] {
+  return [...schema.fields, ...schema.retired].map((field) => ({
+    name: field.column,
+    type: field.columnType,
+  }));
+}
+
+const JSON_KEY_COLUMN = /^[a-z0-9_]+$/;
+
+/**
+ * A `_runs` table reads the NDJSON with the Hive JSON SerDe, which matches a column to the key that lowercases
+ * to its name and parses ISO text only as text. So: scalar fields whose lowercased key is a plain name no
+ * other key shares; numbers and booleans typed, everything else text. Nested values are left out (the SerDe
+ * would want a struct), as are keys that lowercase to the same name.
+ */
+export function jsonColumnsOf(schema: RecordSchema): TableColumn[] {
+  const fields = [...schema.fields, ...schema.retired];
+  const counts = new Map<string, number>();
+  for (const field of fields)
+    counts.set(field.key.toLowerCase(), (counts.get(field.key.toLowerCase()) ?? 0) + 1);
+  return fields.flatMap((field) => {
+    const name = field.key.toLowerCase();
+    if (!JSON_KEY_COLUMN.test(name) || counts.get(name) !== 1 || nested(field)) return [];
+    return [{ name, type: jsonTypeOf(field) }];
+  });
+}
+
+function nested(field: SchemaField): boolean {
+  return field.types.includes('object') || field.types.includes('array');
+}
+
+function jsonTypeOf(field: SchemaField): string {
+  if (field.columnType === 'bigint' || field.columnType === 'double' || field.columnType === 'boolean')
+    return field.columnType;
+  return 'string';
+}
+
+/**
+ * A table's columns after a publish: every column it has keeps its place (a column the data no longer holds
+ * reads as null rather than breaking saved queries), a column the schema types is given that type, new ones
+ * are appended. Undefined when nothing changes.
+ */
+export function updatedColumns(
+  existing: readonly TableColumn[],
+  wanted: readonly TableColumn[],
+): TableColumn[] | undefined {
+  const types = new Map(wanted.map((column) => [column.name, column.type]));
+  const have = new Set(existing.map((column) => column.name));
+  const next = [
+    ...existing.map((column) => ({ name: column.name, type: types.get(column.name) ?? column.type })),
+    ...wanted.filter((column) => !have.has(column.name)),
+  ];
+  const same =
+    next.length === existing.length &&
+    next.every((column, at) => column.type === (existing[at] as TableColumn).type);
+  return same ? undefined : next;
+}
