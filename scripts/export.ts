@@ -1,5 +1,4 @@
 import { UsageError } from '../shared/config-error.js';
-import { storedObjectUrl } from '../shared/current-state/object-url.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { runExport } from '../shared/export/run-export.js';
@@ -7,6 +6,7 @@ import { exitCleanlyOnSignals } from '../shared/output/interrupt-cleanup.js';
 import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
 import type { SourceModule } from '../shared/sources/source-module.js';
+import { formatCount, jsonSummary, resourceLine } from './cli/closing-summary.js';
 import { exportHelp } from './cli/help.js';
 import { HELP_HINT, parseExportArgs } from './cli/options.js';
 import { printable } from './cli/printable.js';
@@ -73,18 +73,28 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
     const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
     const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-    // Per resource, what loaders read: the run and the current state, each as manifest and COPY manifest.
-    for (const result of results) {
-      const url = (key: string | undefined) => (key ? storedObjectUrl(sink, key) : '-');
+    if (args.json) {
+      // stdout is the machine-readable summary only; progress and errors stay on stderr.
       io.out(
-        `${source.name}/${result.resource}: run ${url(result.manifestKey)} copy ${url(result.copyManifestKey)}; ` +
-          `current ${url(result.currentManifestKey)} copy ${url(result.currentCopyManifestKey)}`,
+        jsonSummary(sink, {
+          source: source.name,
+          out: sink.location,
+          rows,
+          requests: connection.requestCount(),
+          seconds: Number(seconds),
+          failures: outcome.failures,
+          notStarted: stopped?.notStarted ?? [],
+          results,
+        }),
       );
+      return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;
     }
+    // One short line per resource; the keys and URLs loaders need are in --json.
+    for (const result of results) io.out(resourceLine(source.name, result));
     io.out(
       `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ` +
-        `${stopped ? `${stopped.notStarted.length} not started, ` : ''}${rows} rows, ` +
-        `${connection.requestCount()} requests in ${seconds}s -> ${sink.location}`,
+        `${stopped ? `${stopped.notStarted.length} not started, ` : ''}${formatCount(rows)} rows, ` +
+        `${formatCount(connection.requestCount())} requests in ${seconds}s -> ${sink.location}`,
     );
     return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;
   } catch (error) {

@@ -8,6 +8,10 @@ export const EXPORT_OPTIONS = {
   out: { type: 'string', value: '<dir | s3://bucket/prefix>', meaning: 'where the snapshots go (required)' },
   resources: { type: 'string', value: '<a,b,...>', meaning: 'export only these resources (default: all)' },
   full: { type: 'boolean', meaning: 'a full snapshot even when a watermark allows an incremental run' },
+  json: {
+    type: 'boolean',
+    meaning: 'print the summary as one JSON object (every result with its keys and URLs)',
+  },
   help: { type: 'boolean', meaning: 'this help; `<source> --help` for one source' },
 } as const;
 
@@ -16,6 +20,7 @@ export interface ExportArgs {
   out?: string;
   resources?: string;
   full: boolean;
+  json: boolean;
   help: boolean;
 }
 
@@ -29,10 +34,17 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
         out: { type: 'string' },
         resources: { type: 'string' },
         full: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
-    return { positionals, ...values, full: values.full === true, help: values.help === true };
+    return {
+      positionals,
+      ...values,
+      full: values.full === true,
+      json: values.json === true,
+      help: values.help === true,
+    };
   } catch (error) {
     throw usageErrorOf(error, EXPORT_OPTIONS, HELP_HINT);
   }
