@@ -50,6 +50,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     const progress = progressReporter({
       source: source.name,
       requestCount: () => connection.requestCount(),
+      resourceCount: (resources ?? source.resourceNames).length,
       err: io.err,
       stream: io.errStream,
     });
