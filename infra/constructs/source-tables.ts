@@ -1,4 +1,5 @@
 import { snakeCase } from '../../shared/current-state/column-names.js';
+import { currentParquetSymlinkFolder, deletionsDayFolder } from '../../shared/current-state/layout.js';
 import type {
   ColumnDeployment,
   SourceDeployment,
@@ -40,7 +41,7 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
     catalog.addTable({
       name: name(resource.name),
       description: `${deployment.title} ${resource.name}: current state, one row per live record`,
-      location: `${base}/${source}/${resource.name}/current/_symlink_parquet`,
+      location: `${base}/${currentParquetSymlinkFolder(source, resource.name)}`,
       partitions: accountPartitions,
       columns: columns.map(parquetColumn),
       compressed: false,
@@ -64,7 +65,7 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
   catalog.addTable({
     name: name('deletions'),
     description: `${deployment.title}: records found deleted by full runs (tombstones), per resource`,
-    location: `${base}/${source}/${projected('resource')}/deletions/dt=${projected('dt')}`,
+    location: `${base}/${deletionsDayFolder(source, projected('resource'), projected('dt'))}`,
     partitions: [
       ...accountPartitions,
       enumPartition(

@@ -1,3 +1,4 @@
+import { folderOfManifest } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import { copyManifestOf } from './copy-manifest.js';
@@ -41,7 +42,7 @@ export interface AfterRunResult {
  */
 export async function afterCompletedRun(options: AfterRunOptions): Promise<AfterRunResult> {
   const { sink, manifest } = options;
-  const folder = options.manifestKey.slice(0, -'/_manifest.json'.length);
+  const folder = folderOfManifest(options.manifestKey);
   const copyKey = copyManifestKeyOf(folder);
   await sink.putText(copyKey, `${JSON.stringify(copyManifestOf(sink, folder, manifest.files), null, 2)}\n`);
   const published = await publishCurrentState({
