@@ -7,6 +7,7 @@ import { type ValueKind, visitFields } from './record-fields.js';
 import type { RecordSchema, SchemaField } from './record-schema.js';
 import { resolveSchema, SchemaCollector, type SchemaOf } from './schema-collector.js';
 import type { SpillPartitions } from './spill-partitions.js';
+import { parquetFieldsOf } from './table-columns.js';
 
 const BYTES_PER_READ = 1024 * 1024;
 
@@ -91,8 +92,8 @@ export class ColumnarCopy {
       this.collector.observed(),
       this.options.previous,
     );
-    this.tentative = schema.fields;
-    this.writer = this.newWriter(schema.fields);
+    this.tentative = parquetFieldsOf(schema);
+    this.writer = this.newWriter(schema);
     for (let read = 0; read <= index; read += 1) await this.rewrite(this.writer, read);
   }
 
@@ -108,14 +109,15 @@ export class ColumnarCopy {
       this.collector.observed(),
       previous,
     );
-    if (schema.fields.length === 0) {
+    const fields = parquetFieldsOf(schema);
+    if (fields.length === 0) {
       await this.drop();
       return { schema, files: [] };
     }
-    if (this.writer && !this.misfit && sameColumns(this.tentative ?? [], schema.fields))
+    if (this.writer && !this.misfit && sameColumns(this.tentative ?? [], fields))
       return { schema, files: await this.writer.close() };
     await this.drop();
-    const writer = this.newWriter(schema.fields);
+    const writer = this.newWriter(schema);
     this.writer = writer;
     for (let index = 0; index < partitions.count; index += 1) await this.rewrite(writer, index);
     return { schema, files: await writer.close() };
@@ -134,9 +136,14 @@ export class ColumnarCopy {
     );
   }
 
-  private newWriter(fields: readonly SchemaField[]): ParquetPartWriter {
+  private newWriter(schema: RecordSchema): ParquetPartWriter {
     const { sink, folder, maxPartBytes } = this.options;
-    return new ParquetPartWriter({ sink, folder, fields, maxPartBytes });
+    const fields = parquetFieldsOf(schema);
+    const columns = new Set(fields.map((field) => field.key));
+    const nullOnlyKeys = new Set(
+      schema.fields.filter((field) => !columns.has(field.key)).map((field) => field.key),
+    );
+    return new ParquetPartWriter({ sink, folder, fields, maxPartBytes, nullOnlyKeys });
   }
 
   /** Writes partition `index`'s live lines again, read from its spill file. */

@@ -10,6 +10,8 @@ export interface ParquetPartOptions {
   sink: Sink;
   folder: string;
   fields: readonly SchemaField[];
+  /** Keys without a column (null in every record). */
+  nullOnlyKeys?: ReadonlySet<string>;
   /** Start a new file once one holds this many bytes. */
   maxPartBytes: number;
   /** A row group ends at this many rows… */
@@ -68,7 +70,7 @@ export class ParquetPartWriter {
   private nextIndex = 0;
 
   constructor(private readonly options: ParquetPartOptions) {
-    this.rows = new ParquetRows(options.fields);
+    this.rows = new ParquetRows(options.fields, options.nullOnlyKeys);
     this.schema = parquetSchemaOf(options.fields);
   }
 

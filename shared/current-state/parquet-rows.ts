@@ -91,7 +91,14 @@ export class ParquetRows {
   private readonly row: Value[];
   private line = '';
 
-  constructor(readonly fields: readonly SchemaField[]) {
+  /**
+   * @param nullOnly keys the schema knows but the Parquet copy has no column for (null in every record): a null
+   * of theirs fits, any value does not.
+   */
+  constructor(
+    readonly fields: readonly SchemaField[],
+    private readonly nullOnly: ReadonlySet<string> = new Set(),
+  ) {
     this.index = new Map(fields.map((field, at) => [field.key, at]));
     this.converts = fields.map((field) => CONVERT[field.columnType]);
     this.types = fields.map((field) => field.columnType);
@@ -105,7 +112,7 @@ export class ParquetRows {
    */
   readonly accept = (key: string, kind: ValueKind, start: number, end: number, escaped: boolean): boolean => {
     const at = this.index.get(key);
-    if (at === undefined) return false;
+    if (at === undefined) return kind === 'null' && this.nullOnly.has(key);
     if (kind === 'null') {
       this.row[at] = null;
       return true;

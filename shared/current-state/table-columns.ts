@@ -4,14 +4,28 @@ import type { RecordSchema, SchemaField } from './record-schema.js';
 export interface TableColumn {
   name: string;
   type: string;
+  /**
+   * The data says nothing of its type (the field was only ever null here, or is retired): added when missing,
+   * never retyping a column (another account's data, or an earlier version, may know better).
+   */
+  weak?: boolean;
+}
+
+/** Fields the Parquet copy has a column for: a field that is null in every record has none (it reads as null). */
+export function parquetFieldsOf(schema: RecordSchema): SchemaField[] {
+  return schema.fields.filter((field) => !nullOnly(field));
 }
 
 /** The current state's table reads the Parquet copy: one column per field, its Parquet type. */
 export function parquetColumnsOf(schema: RecordSchema): TableColumn[] {
-  return [...schema.fields, ...schema.retired].map((field) => ({
-    name: field.column,
-    type: field.columnType,
-  }));
+  return [
+    ...schema.fields.map((field) => ({ name: field.column, type: field.columnType, weak: nullOnly(field) })),
+    ...schema.retired.map((field) => ({ name: field.column, type: field.columnType, weak: true })),
+  ];
+}
+
+function nullOnly(field: SchemaField): boolean {
+  return field.types.every((type) => type === 'null');
 }
 
 const JSON_KEY_COLUMN = /^[a-z0-9_]+$/;
@@ -23,6 +37,7 @@ const JSON_KEY_COLUMN = /^[a-z0-9_]+$/;
  * would want a struct), as are keys that lowercase to the same name.
  */
 export function jsonColumnsOf(schema: RecordSchema): TableColumn[] {
+  const retired = new Set(schema.retired.map((field) => field.key));
   const fields = [...schema.fields, ...schema.retired];
   const counts = new Map<string, number>();
   for (const field of fields)
@@ -30,7 +45,7 @@ export function jsonColumnsOf(schema: RecordSchema): TableColumn[] {
   return fields.flatMap((field) => {
     const name = field.key.toLowerCase();
     if (!JSON_KEY_COLUMN.test(name) || counts.get(name) !== 1 || nested(field)) return [];
-    return [{ name, type: jsonTypeOf(field) }];
+    return [{ name, type: jsonTypeOf(field), weak: retired.has(field.key) || nullOnly(field) }];
   });
 }
 
@@ -53,11 +68,11 @@ export function updatedColumns(
   existing: readonly TableColumn[],
   wanted: readonly TableColumn[],
 ): TableColumn[] | undefined {
-  const types = new Map(wanted.map((column) => [column.name, column.type]));
+  const types = new Map(wanted.filter((column) => !column.weak).map((column) => [column.name, column.type]));
   const have = new Set(existing.map((column) => column.name));
   const next = [
     ...existing.map((column) => ({ name: column.name, type: types.get(column.name) ?? column.type })),
-    ...wanted.filter((column) => !have.has(column.name)),
+    ...wanted.filter((column) => !have.has(column.name)).map(({ name, type }) => ({ name, type })),
   ];
   const same =
     next.length === existing.length &&

@@ -40,7 +40,7 @@ function tableOf(name: string, columns: [string, string][], parquet: boolean): T
 }
 
 const SCHEMA = schemaOf([
-  '{"id":"a1","firstName":"Ann","updatedAt":"2026-12-01T00:00:00Z","visits":3,"account":"x","tags":["v"]}',
+  '{"id":"a1","firstName":"Ann","updatedAt":"2026-12-01T00:00:00Z","visits":3,"account":"x","tags":["v"],"gone":null}',
 ]);
 
 describe('Glue tables follow the discovered schema', () => {
@@ -54,6 +54,7 @@ describe('Glue tables follow the discovered schema', () => {
             ['id', 'string'],
             ['updated_at', 'string'],
             ['old', 'string'],
+            ['gone', 'timestamp'],
           ],
           true,
         ),
@@ -86,6 +87,8 @@ describe('Glue tables follow the discovered schema', () => {
       { Name: 'id', Type: 'string' },
       { Name: 'updated_at', Type: 'timestamp' },
       { Name: 'old', Type: 'string' },
+      // Null in every record here: another account's data may know its type, so it is not retyped.
+      { Name: 'gone', Type: 'timestamp' },
       { Name: 'first_name', Type: 'string' },
       { Name: 'visits', Type: 'bigint' },
       { Name: 'account_2', Type: 'string' },
@@ -97,6 +100,7 @@ describe('Glue tables follow the discovered schema', () => {
       { Name: 'firstname', Type: 'string' },
       { Name: 'updatedat', Type: 'string' },
       { Name: 'visits', Type: 'bigint' },
+      { Name: 'gone', Type: 'string' },
     ]);
   });
 
@@ -119,6 +123,7 @@ describe('Glue tables follow the discovered schema', () => {
             ['firstname', 'string'],
             ['updatedat', 'string'],
             ['visits', 'bigint'],
+            ['gone', 'string'],
           ],
           false,
         ),
