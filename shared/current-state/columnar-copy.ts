@@ -25,6 +25,11 @@ export interface ColumnarOptions {
   maxPartBytes: number;
   previous: RecordSchema | undefined;
   of: Omit<SchemaOf, 'recordCount'>;
+  /**
+   * Where partition `index`'s live lines lie in its spill file, merged again when asked: only the first
+   * partition(s), or every one in the rare publish whose types change, so nothing is held per line.
+   */
+  liveRefs: (index: number) => LineRef[];
 }
 
 /**
@@ -33,12 +38,11 @@ export interface ColumnarOptions {
  * types before its first row: they are taken from the previous schema and the first merged partition (a
  * hash-sample of the records), whose lines are then read again from the local spill file. If a later record
  * does not fit those types (a new field, a wider type) the tentative files are dropped and, once the schema
- * is known, the live lines are read again from the spill files — local disk, not storage — and written.
+ * is known, each partition is merged again and its live lines read again from the spill files — local disk,
+ * not storage — and written.
  */
 export class ColumnarCopy {
   private readonly collector = new SchemaCollector();
-  /** Per partition: [offset, length] pairs of its live lines, in file order (8 bytes a line). */
-  private readonly live: Uint32Array[] = [];
   private writer: ParquetPartWriter | undefined;
   private tentative: readonly SchemaField[] | undefined;
   private misfit = false;
@@ -49,17 +53,6 @@ export class ColumnarCopy {
     this.collector.count(key, kind);
     if (!this.misfit && !this.writer?.pending.accept(key, kind, start, end, escaped)) this.misfit = true;
   };
-
-  /** Where partition `index`'s live lines lie in its spill file. */
-  remember(index: number, refs: readonly LineRef[]): void {
-    const sorted = [...refs].sort((a, b) => a.offset - b.offset);
-    const pairs = new Uint32Array(sorted.length * 2);
-    sorted.forEach((ref, at) => {
-      pairs[at * 2] = ref.offset;
-      pairs[at * 2 + 1] = ref.length;
-    });
-    this.live[index] = pairs;
-  }
 
   /** The live lines of one merged chunk: their schema, and their rows while the tentative types hold. */
   async observe(chunk: LineChunk): Promise<void> {
@@ -148,11 +141,8 @@ export class ColumnarCopy {
 
   /** Writes partition `index`'s live lines again, read from its spill file. */
   private async rewrite(writer: ParquetPartWriter, index: number): Promise<void> {
-    const pairs = this.live[index];
-    if (!pairs || pairs.length === 0) return;
-    const refs: LineRef[] = [];
-    for (let at = 0; at < pairs.length; at += 2)
-      refs.push({ offset: pairs[at] as number, length: pairs[at + 1] as number });
+    const refs = this.options.liveRefs(index);
+    if (refs.length === 0) return;
     for (const chunk of this.options.partitions.lineChunks(index, refs, BYTES_PER_READ)) {
       const text = chunk.bytes.toString('utf8');
       let start = 0;

@@ -21,11 +21,11 @@ export interface ParquetPartOptions {
 }
 
 /**
- * The writer holds a row group as JS values and then per value encoded bytes: 16k rows or 4 MB of text keep that
+ * The writer holds a row group as JS values and then per value encoded bytes: 8k rows or 2 MB of text keep that
  * well inside the Lambda's heap, and still give readers row groups worth skipping by their statistics.
  */
-const ROW_GROUP_ROWS = 16_384;
-const ROW_GROUP_CHARS = 4 * 1024 * 1024;
+const ROW_GROUP_ROWS = 8_192;
+const ROW_GROUP_CHARS = 2 * 1024 * 1024;
 
 /** hyparquet-writer's byte writer, handing each row group's bytes to an upload (hashed and counted). */
 class UploadWriter extends ByteWriter {

@@ -104,12 +104,12 @@ export async function publishCurrentState(
     maxPartBytes: options.maxPartBytes,
     previous: previousSchema,
     of: { source, resource, runId: latest.runId },
+    liveRefs: (index) => mergePartition(partitions.entries(index), { inputs, markers, latest }).live,
   });
   try {
     await spillInputs(sink, partitions, previous, runs);
     for (let index = 0; index < partitions.count; index += 1) {
       const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
-      columnar.remember(index, outcome.live);
       for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE)) {
         await live.writeChunk(chunk.bytes, chunk.lines);
         await columnar.observe(chunk);
