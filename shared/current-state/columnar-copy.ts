@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FileEntry } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
@@ -108,12 +110,12 @@ export class ColumnarCopy {
       return { schema, files: [] };
     }
     if (this.writer && !this.misfit && sameColumns(this.tentative ?? [], fields))
-      return { schema, files: await this.writer.close() };
+      return { schema, files: await this.stored(this.writer) };
     await this.drop();
     const writer = this.newWriter(schema);
     this.writer = writer;
     for (let index = 0; index < partitions.count; index += 1) await this.rewrite(writer, index);
-    return { schema, files: await writer.close() };
+    return { schema, files: await this.stored(writer) };
   }
 
   /** Removes every Parquet file written so far (on failure, or when the tentative types did not hold). */
@@ -129,14 +131,23 @@ export class ColumnarCopy {
     );
   }
 
+  /** Closes the writer's files and stores them (after the NDJSON parts: one upload at a time). */
+  private async stored(writer: ParquetPartWriter): Promise<FileEntry[]> {
+    const files = await writer.close();
+    await writer.upload();
+    return files;
+  }
+
   private newWriter(schema: RecordSchema): ParquetPartWriter {
     const { sink, folder, maxPartBytes } = this.options;
+    const stagingDir = join(this.options.partitions.directory, 'parquet');
+    mkdirSync(stagingDir, { recursive: true });
     const fields = parquetFieldsOf(schema);
     const columns = new Set(fields.map((field) => field.key));
     const nullOnlyKeys = new Set(
       schema.fields.filter((field) => !columns.has(field.key)).map((field) => field.key),
     );
-    return new ParquetPartWriter({ sink, folder, fields, maxPartBytes, nullOnlyKeys });
+    return new ParquetPartWriter({ sink, folder, stagingDir, fields, maxPartBytes, nullOnlyKeys });
   }
 
   /** Writes partition `index`'s live lines again, read from its spill file. */

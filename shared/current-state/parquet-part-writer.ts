@@ -1,7 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
+import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import type { FileEntry } from '../output/manifest.js';
-import type { Sink, Upload } from '../output/sink.js';
+import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
 import { type ParquetElement, ParquetRows, parquetSchemaOf } from './parquet-rows.js';
 import type { SchemaField } from './record-schema.js';
@@ -9,6 +11,8 @@ import type { SchemaField } from './record-schema.js';
 export interface ParquetPartOptions {
   sink: Sink;
   folder: string;
+  /** A local folder the files are written to first (the spill folder: removed with it). */
+  stagingDir: string;
   fields: readonly SchemaField[];
   /** Keys without a column (null in every record). */
   nullOnlyKeys?: ReadonlySet<string>;
@@ -27,33 +31,46 @@ export interface ParquetPartOptions {
 const ROW_GROUP_ROWS = 8_192;
 const ROW_GROUP_CHARS = 2 * 1024 * 1024;
 
-/** hyparquet-writer's byte writer, handing each row group's bytes to an upload (hashed and counted). */
-class UploadWriter extends ByteWriter {
+/**
+ * hyparquet-writer's byte writer, appending each row group's bytes to a local file (hashed and counted). The
+ * files are uploaded once the NDJSON parts are stored: two multipart uploads at once would each buffer parts.
+ */
+class FileWriter extends ByteWriter {
   readonly hash: Hash = createHash('sha256');
   stored = 0;
+  private readonly fd: number;
 
-  constructor(private readonly upload: Upload) {
+  constructor(readonly path: string) {
     super(1024 * 1024);
+    this.fd = openSync(path, 'w');
   }
 
-  flush(): Promise<void> {
-    // A copy: the buffer is reused for the next row group while the upload may still hold the chunk.
-    const bytes = Buffer.from(this.buffer.slice(0, this.index));
-    this.index = 0;
+  /** Synchronous, as the spill files: a write lands in the page cache in microseconds. */
+  flush(): void {
+    const bytes = new Uint8Array(this.buffer, 0, this.index);
+    for (let at = 0; at < bytes.length; ) at += writeSync(this.fd, bytes, at, bytes.length - at);
     this.hash.update(bytes);
     this.stored += bytes.length;
-    return this.upload.write(bytes);
+    this.index = 0;
   }
 
-  override finish(): Promise<void> {
-    return this.flush();
+  override finish(): void {
+    this.flush();
+    this.close();
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      // Already closed.
+    }
   }
 }
 
 interface OpenFile {
   path: string;
-  upload: Upload;
-  bytes: UploadWriter;
+  bytes: FileWriter;
   parquet: ParquetWriter;
   records: number;
 }
@@ -92,18 +109,40 @@ export class ParquetPartWriter {
     );
   }
 
+  /** Ends the last file; the files are then complete on local disk, not yet stored (`upload`). */
   async close(): Promise<FileEntry[]> {
     await this.flushRowGroup();
     // An empty current state still gets one file, so readers find the columns.
     if (this.files.length === 0 && !this.open) this.openFile();
-    await this.closeFile();
+    this.closeFile();
     return this.files;
   }
 
+  /** Stores the closed files in the sink, one at a time, each removed locally once stored. */
+  async upload(): Promise<void> {
+    const { sink, folder, stagingDir } = this.options;
+    for (const file of this.files) {
+      const local = join(stagingDir, file.path);
+      const upload = sink.openUpload(joinKey(folder, file.path), 'application/vnd.apache.parquet');
+      try {
+        for await (const chunk of createReadStream(local, { highWaterMark: 1024 * 1024 }))
+          await upload.write(chunk as Buffer);
+        await upload.finish();
+      } catch (error) {
+        await upload.abort().catch(() => undefined);
+        throw error;
+      }
+      rmSync(local, { force: true });
+    }
+  }
+
+  /** Drops the open file and every local file (stored ones are the caller's to delete). */
   async abort(): Promise<void> {
     const open = this.open;
     this.open = undefined;
-    if (open) await open.upload.abort();
+    open?.bytes.close();
+    for (const path of [...this.files.map((file) => file.path), ...(open ? [open.path] : [])])
+      rmSync(join(this.options.stagingDir, path), { force: true });
   }
 
   async flushRowGroup(): Promise<void> {
@@ -118,31 +157,26 @@ export class ParquetPartWriter {
     await file.parquet.write({ columnData: columnData as never, rowGroupSize: this.rows.rows });
     file.records += this.rows.rows;
     this.rows.clear();
-    if (file.bytes.stored >= this.options.maxPartBytes) await this.closeFile();
+    if (file.bytes.stored >= this.options.maxPartBytes) this.closeFile();
   }
 
   private openFile(): OpenFile {
     const path = `part-${String(this.nextIndex).padStart(5, '0')}.parquet`;
     this.nextIndex += 1;
-    const upload = this.options.sink.openUpload(
-      joinKey(this.options.folder, path),
-      'application/vnd.apache.parquet',
-    );
-    const bytes = new UploadWriter(upload);
+    const bytes = new FileWriter(join(this.options.stagingDir, path));
     const parquet = new ParquetWriter({
       writer: bytes,
       schema: this.schema as never,
       createdBy: 'clinic-pipe (hyparquet-writer)',
     });
-    this.open = { path, upload, bytes, parquet, records: 0 };
+    this.open = { path, bytes, parquet, records: 0 };
     return this.open;
   }
 
-  private async closeFile(): Promise<void> {
+  private closeFile(): void {
     const file = this.open;
     if (!file) return;
-    await file.parquet.finish();
-    await file.upload.finish();
+    file.parquet.finish();
     this.open = undefined;
     this.files.push({
       path: file.path,
