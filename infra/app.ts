@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { App } from 'aws-cdk-lib';
 import { ConfigError } from '../shared/errors.js';
 import { readConfig } from './config.js';
+import { missingDeploySettings } from './deploy-settings.js';
 import { addNagChecks } from './nag.js';
 import { SOURCE_DEPLOYMENTS } from './source-deployments.js';
 import { ClinicPipeStack } from './stack.js';
@@ -23,6 +24,10 @@ try {
     description: 'clinic-pipe: Cliniko and Welkin exports to S3 snapshots',
     env: account || region ? { account, region } : undefined,
   });
+  // `npm run synth` checks the template offline: say in one line that it could not be deployed as it is.
+  const missing = synthOnly ? missingDeploySettings(config, SOURCE_DEPLOYMENTS) : [];
+  if (missing.length > 0)
+    process.stderr.write(`clinic-pipe: template not deployable: set context ${missing.join('; ')}\n`);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   // One line, no stack trace: the deployer has a setting to fix.

@@ -169,10 +169,33 @@ function retentionOf(value: unknown): number | undefined {
   return days;
 }
 
+/**
+ * `-c sources.welkin.settings.tenant=acme` (the form the not-deployable message names) arrives as one context
+ * key with dots in it, beside the `sources` object of cdk.json: each such key is set into a copy of that object,
+ * overriding what cdk.json says at that path.
+ */
+function withDottedSettings(sources: unknown, all: Record<string, unknown>): Record<string, unknown> {
+  if (typeof sources !== 'object' || sources === null || Array.isArray(sources))
+    throw new ConfigError('context sources must be an object');
+  const merged = structuredClone(sources) as Record<string, unknown>;
+  for (const [key, value] of Object.entries(all)) {
+    const path = key.split('.');
+    if (path[0] !== 'sources' || path.length < 3 || path.some((part) => part.length === 0)) continue;
+    let target = merged;
+    for (const part of path.slice(1, -1)) {
+      const next = parseJsonish(target[part]);
+      target[part] = typeof next === 'object' && next !== null && !Array.isArray(next) ? { ...next } : {};
+      target = target[part] as Record<string, unknown>;
+    }
+    target[path.at(-1) as string] = value;
+  }
+  return merged;
+}
+
 /** Reads the deployment's settings from CDK context (cdk.json or `-c key=value`), one entry per source. */
 export function readConfig(node: Node, deployments: readonly SourceDeployment[]): PipelineConfig {
   const ctx = (key: string): unknown => node.tryGetContext(key);
-  const sources = (parseJsonish(ctx('sources')) ?? {}) as Record<string, unknown>;
+  const sources = withDottedSettings(parseJsonish(ctx('sources')) ?? {}, node.getAllContext());
   const known = new Set(deployments.map((d) => d.source));
   const unknown = Object.keys(sources).filter((name) => !known.has(name));
   if (unknown.length > 0) throw new ConfigError(`context sources names unknown source ${unknown.join(', ')}`);

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { benchBigPages } from './bench/big-pages.js';
 import { benchCliCpu } from './bench/cli-cpu.js';
 import { benchClinikoMemory, benchClinikoRate, benchClinikoThroughput } from './bench/cliniko.js';
+import { benchColumnar } from './bench/columnar.js';
 import { benchCurrentState, currentStateFigures } from './bench/current-state.js';
 import { benchRecordPath } from './bench/record-path.js';
 import { benchWelkinMemory, benchWelkinThroughput, benchWelkinTokens } from './bench/welkin.js';
@@ -66,6 +67,11 @@ async function main() {
   const current = await benchCurrentState(bigRows);
   const throughputAfter = await benchClinikoThroughput(quick ? 20_000 : 100_000);
   stage.end(JSON.stringify({ current, throughputAfter }));
+  stage.begin(
+    `current state: DuckDB bytes read by a one-column query, Parquet vs NDJSON.gz (${smallRows} rows)`,
+  );
+  const columnar = await benchColumnar(smallRows);
+  stage.end(JSON.stringify(columnar));
   const report = {
     cliniko: {
       rate: { ...rate, target: '0.95 <= ratio <= 1.0, no window above 1.0, >= 2 windows, 429s <= 1%' },
@@ -83,7 +89,7 @@ async function main() {
       // Each page re-reads the boundary instant once; the floor is rows / page size + the confirming request.
       requestsPerFloor: Math.round((v1Throughput.requests / (Math.ceil(smallRows / 500) + 1)) * 100) / 100,
     },
-    currentState: currentStateFigures(current, [throughput, throughputAfter]),
+    currentState: { ...currentStateFigures(current, [throughput, throughputAfter]), columnar },
     welkin: {
       throughput: welkinThroughput,
       cpu: welkinCpu,

@@ -1,5 +1,4 @@
 import { UsageError } from '../shared/config-error.js';
-import { storedObjectUrl } from '../shared/current-state/object-url.js';
 import { ConfigError, describeError } from '../shared/errors.js';
 import { exportSettingsFrom } from '../shared/export/export-settings.js';
 import { describeRequestRate } from '../shared/export/request-rate.js';
@@ -10,6 +9,7 @@ import { sinkFromLocation } from '../shared/output/sink-from-location.js';
 import { SOURCES, sourceNamed } from '../shared/sources/registry.js';
 import type { SourceModule } from '../shared/sources/source-module.js';
 import { runCheckCli } from './cli/check.js';
+import { formatCount, jsonSummary, resourceLine } from './cli/closing-summary.js';
 import { exportHelp } from './cli/help.js';
 import { HELP_HINT, parseExportArgs } from './cli/options.js';
 import { printable } from './cli/printable.js';
@@ -64,6 +64,7 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     const progress = progressReporter({
       source: source.name,
       requestCount: () => connection.requestCount(),
+      resourceCount: (resources ?? source.resourceNames).length,
       err: io.err,
       stream: io.errStream,
     });
@@ -89,18 +90,31 @@ export async function runExportCli(argv: string[], io: CliIo): Promise<number> {
     }
     const results = outcome.done ? outcome.results : outcome.checkpoint.results;
     const rows = results.reduce((sum, result) => sum + result.recordCount, 0);
-    // Per resource, what loaders read: the run and the current state, each as manifest and COPY manifest.
-    for (const result of results) {
-      const url = (key: string | undefined) => (key ? storedObjectUrl(sink, key) : '-');
+    const seconds = (outcome.requests.ms / 1000).toFixed(1);
+    if (args.json) {
+      // stdout is the machine-readable summary only; progress and errors stay on stderr.
       io.out(
-        `${source.name}/${result.resource}: run ${url(result.manifestKey)} copy ${url(result.copyManifestKey)}; ` +
-          `current ${url(result.currentManifestKey)} copy ${url(result.currentCopyManifestKey)}`,
+        jsonSummary(sink, {
+          source: source.name,
+          out: sink.location,
+          rows,
+          requests: outcome.requests.requests,
+          requestsPerMinute: outcome.requests.perMinute,
+          seconds: Number(seconds),
+          failures: outcome.failures,
+          notStarted: stopped?.notStarted ?? [],
+          interrupted: stopped?.interrupted ?? [],
+          results,
+        }),
       );
+      return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;
     }
+    // One short line per resource; the keys and URLs loaders need are in --json.
+    for (const result of results) io.out(resourceLine(source.name, result));
     io.out(
       `${source.name}: ${results.length} resource(s) exported, ${outcome.failures.length} failed, ` +
-        `${stopped ? `${stopped.notStarted.length} not started, ${stopped.interrupted.length} interrupted, ` : ''}${rows} rows, ` +
-        `${describeRequestRate(outcome.requests)} -> ${sink.location}`,
+        `${stopped ? `${stopped.notStarted.length} not started, ${stopped.interrupted.length} interrupted, ` : ''}` +
+        `${formatCount(rows)} rows, ${describeRequestRate(outcome.requests)} -> ${sink.location}`,
     );
     return outcome.failures.length === 0 && !stopped && outcome.done ? 0 : 1;
   } catch (error) {

@@ -3,7 +3,7 @@ import { CfnDatabase, CfnTable } from 'aws-cdk-lib/aws-glue';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import type { ColumnDeployment } from '../../shared/sources/deployment.js';
-import { columnNameOf, HIVE_JSON, type InputKind } from './table-formats.js';
+import { columnNameOf, HIVE_JSON, type InputKind, PARQUET } from './table-formats.js';
 
 export interface CatalogProps {
   readonly bucket: IBucket;
@@ -27,6 +27,8 @@ export interface TableDefinition {
   readonly columns: readonly ColumnDeployment[];
   readonly compressed: boolean;
   readonly input: InputKind;
+  /** NDJSON (Hive JSON SerDe, the default) or the current state's Parquet copy (read through its symlink file). */
+  readonly format?: 'json' | 'parquet';
 }
 
 /** An Athena partition-projection placeholder, e.g. `${account}` in `storage.location.template`. */
@@ -89,12 +91,13 @@ export class Catalog extends Construct {
   addTable(def: TableDefinition): CfnTable {
     const bucket = this.props.bucket.bucketName;
     const projectedPartitions = def.partitions.filter((p) => p.projection);
+    const parquet = def.format === 'parquet';
     const parameters: Record<string, string> = {
-      classification: 'json',
+      classification: parquet ? 'parquet' : 'json',
       typeOfData: 'file',
       EXTERNAL: 'TRUE',
     };
-    if (def.compressed) parameters.compressionType = 'gzip';
+    if (def.compressed && !parquet) parameters.compressionType = 'gzip';
     if (projectedPartitions.length > 0) {
       parameters['projection.enabled'] = 'true';
       parameters['storage.location.template'] = `s3://${bucket}/${def.location}/`;
@@ -116,14 +119,23 @@ export class Catalog extends Construct {
         tableType: 'EXTERNAL_TABLE',
         parameters,
         partitionKeys: def.partitions.map((p) => ({ name: p.name, type: 'string' })),
-        storageDescriptor: {
-          location: `s3://${bucket}/${root}`,
-          inputFormat: HIVE_JSON.inputFormat(def.input),
-          outputFormat: HIVE_JSON.outputFormat,
-          compressed: def.compressed,
-          columns: def.columns.map((c) => ({ name: columnNameOf(c.name), type: c.type ?? 'string' })),
-          serdeInfo: { serializationLibrary: HIVE_JSON.serde },
-        },
+        storageDescriptor: parquet
+          ? {
+              location: `s3://${bucket}/${root}`,
+              inputFormat: PARQUET.inputFormat,
+              outputFormat: PARQUET.outputFormat,
+              compressed: false,
+              columns: def.columns.map((c) => ({ name: c.name, type: c.type ?? 'string' })),
+              serdeInfo: { serializationLibrary: PARQUET.serde },
+            }
+          : {
+              location: `s3://${bucket}/${root}`,
+              inputFormat: HIVE_JSON.inputFormat(def.input),
+              outputFormat: HIVE_JSON.outputFormat,
+              compressed: def.compressed,
+              columns: def.columns.map((c) => ({ name: columnNameOf(c.name), type: c.type ?? 'string' })),
+              serdeInfo: { serializationLibrary: HIVE_JSON.serde },
+            },
       },
     });
     table.addResourceDependency(this.database);

@@ -5,6 +5,7 @@ import type { CfnBucket, IBucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import { tableSafe } from '../../shared/sources/deployment.js';
 
 /*
  * Hand-written grants instead of the L2 `grant*` helpers: those add wildcard actions (`s3:GetObject*`,
@@ -140,4 +141,28 @@ export function grantKeyViaDynamoDb(grantee: IGrantable, key: IKey): void {
       conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Stack.of(key).region}.amazonaws.com` } },
     }),
   );
+}
+
+/**
+ * Reading and updating the columns of one source's own tables (`<source>_…` in the stack's database): what its
+ * export function needs to keep them in step with the discovered schema. No create, delete or partition action.
+ */
+export function grantTableColumns(grantee: IGrantable, databaseName: string, source: string): void {
+  const stack = Stack.of(grantee as unknown as IConstruct);
+  const glue = (resource: string) => stack.formatArn({ service: 'glue', resource });
+  const tables = `table/${databaseName}/${tableSafe(source)}_*`;
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      sid: 'UpdateOwnTableColumns',
+      actions: ['glue:GetTable', 'glue:UpdateTable'],
+      resources: [glue('catalog'), glue(`database/${databaseName}`), glue(tables)],
+    }),
+  );
+  const principal = grantee.grantPrincipal as unknown;
+  if (!isConstruct(principal)) return;
+  Validations.of(principal).acknowledge({
+    id: `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:${tables}]`,
+    reason:
+      "Updating the columns of this source's own `<source>_<resource>` and `_runs` tables after each publish (glue:GetTable, glue:UpdateTable only); resources are named per deployment.",
+  });
 }

@@ -51,7 +51,11 @@ function describeExpression(props: SnapshotPublishProps): string {
         "currentManifestUrl": ${urlOf(bucket, 'currentManifestKey')},
         "currentCopyManifestUrl": ${urlOf(bucket, 'currentCopyManifestKey')},
         "currentRecordCount": $exists($r.currentRecordCount) ? $r.currentRecordCount : null,
-        "deletedCount": $exists($r.deletedCount) ? $r.deletedCount : null
+        "deletedCount": $exists($r.deletedCount) ? $r.deletedCount : null,
+        "currentSchemaUrl": ${urlOf(bucket, 'currentSchemaKey')},
+        "currentParquetSymlinkUrl": ${urlOf(bucket, 'currentParquetSymlinkKey')},
+        "schemaChanges": $exists($r.schemaChanges) ? $r.schemaChanges : null,
+        "tablesUpdated": $exists($r.tablesUpdated) ? $r.tablesUpdated : null
       },
       "partition": {
         "table": '${tableSafe(props.source)}_' & $r.resource & '_runs',

@@ -15,7 +15,7 @@ import type { Catalog } from './catalog.js';
 import type { ExecutionCleanup } from './execution-cleanup.js';
 import { ExportStateMachine } from './export-state-machine.js';
 import type { Functions } from './functions.js';
-import { grantKeyViaDynamoDb } from './grants.js';
+import { grantKeyViaDynamoDb, grantTableColumns } from './grants.js';
 import type { Monitoring } from './monitoring.js';
 import { NightlySchedule, scheduleRole } from './schedules.js';
 import { addSourceFunction, type SourceFunctionContext } from './source-function.js';
@@ -93,7 +93,12 @@ export class SourcePipeline extends Construct {
       requestsPerMinute: config.requestsPerMinute,
       values: config.settings,
     });
-    this.exportFunction = addSourceFunction(context, `${id}Export`, deployment.exportFunction, environment);
+    this.exportFunction = addSourceFunction(context, `${id}Export`, deployment.exportFunction, {
+      ...environment,
+      // Its publishes keep the source's tables' columns in step with the data (glue-tables.ts).
+      GLUE_DATABASE: shared.catalog.databaseName,
+    });
+    grantTableColumns(this.exportFunction, shared.catalog.databaseName, deployment.source);
     grantLeaseRead(this.exportFunction, shared.leaseTable, shared.key);
 
     const resources = deployment.resources.map((r) => r.name);

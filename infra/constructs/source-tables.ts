@@ -1,4 +1,10 @@
-import type { SourceDeployment, WebhookTableDeployment } from '../../shared/sources/deployment.js';
+import { snakeCase } from '../../shared/current-state/column-names.js';
+import { currentParquetSymlinkFolder, deletionsDayFolder } from '../../shared/current-state/layout.js';
+import type {
+  ColumnDeployment,
+  SourceDeployment,
+  WebhookTableDeployment,
+} from '../../shared/sources/deployment.js';
 import { tableSafe } from '../../shared/sources/deployment.js';
 import { type Catalog, enumPartition, projected, registeredPartition } from './catalog.js';
 
@@ -13,9 +19,11 @@ export interface SourceTablesProps {
 
 /**
  * Three views of each resource, all over the export's own layout:
- * - `<source>_<resource>`: the current state. The table reads the files `current/_symlink/symlink.txt` lists,
- *   which the current-state publisher swaps in one PUT after the new version is complete: every live record
- *   once, deletions applied, never a partial run, and never the superseded versions beside it.
+ * - `<source>_<resource>`: the current state. The table reads the Parquet files
+ *   `current/_symlink_parquet/symlink.txt` lists, which the current-state publisher swaps in one PUT after the
+ *   new version is complete: every live record once, deletions applied, never a partial run, and never the
+ *   superseded versions beside it. Its columns start as the deployment's (snake_case, typed as the Parquet
+ *   copy types them); each publish adds the fields it discovers (`current/_schema.json`).
  * - `<source>_<resource>_runs`: every completed run, with `dt` and `run` (the run id) as partition columns. Its
  *   partitions are registered by the state machine once a run's manifest exists, so a run in progress or
  *   abandoned is never listed.
@@ -33,11 +41,12 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
     catalog.addTable({
       name: name(resource.name),
       description: `${deployment.title} ${resource.name}: current state, one row per live record`,
-      location: `${base}/${source}/${resource.name}/current/_symlink`,
+      location: `${base}/${currentParquetSymlinkFolder(source, resource.name)}`,
       partitions: accountPartitions,
-      columns,
-      compressed: true,
+      columns: columns.map(parquetColumn),
+      compressed: false,
       input: 'symlink',
+      format: 'parquet',
     });
     catalog.addTable({
       name: name(resource.name, 'runs'),
@@ -56,7 +65,7 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
   catalog.addTable({
     name: name('deletions'),
     description: `${deployment.title}: records found deleted by full runs (tombstones), per resource`,
-    location: `${base}/${source}/${projected('resource')}/deletions/dt=${projected('dt')}`,
+    location: `${base}/${deletionsDayFolder(source, projected('resource'), projected('dt'))}`,
     partitions: [
       ...accountPartitions,
       enumPartition(
@@ -69,6 +78,15 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
     compressed: true,
     input: 'folder',
   });
+}
+
+/**
+ * A deployment column as the Parquet copy names and types it: snake_case, `…_at` a timestamp unless the
+ * deployment types it (the first publish corrects any column the data types otherwise).
+ */
+function parquetColumn(column: ColumnDeployment): ColumnDeployment {
+  const name = snakeCase(column.name);
+  return { name, type: column.type ?? (name.endsWith('_at') ? 'timestamp' : 'string') };
 }
 
 /** Tables over a webhook's own output: accepted notices, and the records pulled for them. */

@@ -30,3 +30,14 @@ export const HIVE_JSON = {
 export function columnNameOf(jsonKey: string): string {
   return jsonKey.toLowerCase();
 }
+
+/**
+ * How the current-state tables read the Parquet copy: the Parquet SerDe over the files the
+ * `_symlink_parquet/symlink.txt` file lists (SymlinkTextInputFormat with ParquetHiveSerDe, as Delta Lake's
+ * manifest tables do), so the switch to a new version stays one PUT. Parquet columns are matched by name.
+ */
+export const PARQUET = {
+  serde: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+  inputFormat: SYMLINK_INPUT,
+  outputFormat: OUTPUT,
+};

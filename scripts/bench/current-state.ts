@@ -4,6 +4,7 @@ import { manifestKey, runFolder } from '../../shared/output/layout.js';
 import type { Manifest } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
+import type { Sink } from '../../shared/output/sink.js';
 import { startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { startLocalS3 } from '../local/local-s3.js';
 import { bundleHandler } from './bundle.js';
@@ -97,8 +98,8 @@ export async function benchCurrentState(rows: number): Promise<CurrentStateFigur
 }
 
 /** A completed run as the exporter leaves it: parts, then the manifest. Records are Cliniko-sized patients. */
-async function writeRun(
-  sink: S3Sink,
+export async function writeRun(
+  sink: Sink,
   mode: 'full' | 'incremental',
   indexes: number[],
   revision: number,
@@ -141,7 +142,9 @@ function patientLine(index: number, revision: number): string {
 
 /**
  * Against the bounds: every step's peak RSS <= 160 MB, its rows/s >= 5x the export's rows/s (the export timed
- * just before and just after the steps, the mean taken: the machine's load moves both), no API request.
+ * just before and just after the steps, the mean taken: the machine's load moves both), no API request. Since
+ * the step also writes `_schema.json` and the Parquet copy, issue 20 bounds it at >= 1x the export's rows/s
+ * (it must never be what a run waits for), also reported.
  */
 export function currentStateFigures(
   figures: CurrentStateFigures,
@@ -163,6 +166,11 @@ export function currentStateFigures(
     met:
       figures.apiRequestsDuringSteps === 0 &&
       steps.every((step) => step.vsExportRatio >= 5 && step.rssVsLimitRatio <= 1),
+    withParquet: {
+      target:
+        'each step (NDJSON + _schema.json + Parquet): rows/s >= the export (vsExportRatio >= 1), peak RSS <= 160 MB',
+      met: steps.every((step) => step.vsExportRatio >= 1 && step.rssVsLimitRatio <= 1),
+    },
   };
 }
 

@@ -12,6 +12,10 @@ export const EXPORT_OPTIONS = {
     type: 'boolean',
     meaning: 'export nothing: one first-page request per resource and a probe of --out, one line each',
   },
+  json: {
+    type: 'boolean',
+    meaning: 'print the summary as one JSON object (every result with its keys and URLs)',
+  },
   help: { type: 'boolean', meaning: 'this help; `<source> --help` for one source' },
 } as const;
 
@@ -21,6 +25,7 @@ export interface ExportArgs {
   resources?: string;
   full: boolean;
   check: boolean;
+  json: boolean;
   help: boolean;
 }
 
@@ -35,6 +40,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
         resources: { type: 'string' },
         full: { type: 'boolean', default: false },
         check: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -43,6 +49,7 @@ export function parseExportArgs(argv: readonly string[]): ExportArgs {
       ...values,
       full: values.full === true,
       check: values.check === true,
+      json: values.json === true,
       help: values.help === true,
     };
   } catch (error) {

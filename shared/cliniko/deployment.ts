@@ -16,7 +16,12 @@ export const CLINIKO_DEPLOYMENT: SourceDeployment = {
   title: 'Cliniko',
   perAccount: true,
   resources: CLINIKO_RESOURCES.map((resource) => ({ name: resource.name })),
-  defaultColumns: [{ name: 'id' }, { name: 'created_at' }, { name: 'updated_at' }, { name: 'archived_at' }],
+  defaultColumns: [
+    { name: 'id', type: 'bigint' },
+    { name: 'created_at' },
+    { name: 'updated_at' },
+    { name: 'archived_at' },
+  ],
   secrets: [
     credentialsSecret(
       'Cliniko API key: {"apiKey": "..."}',

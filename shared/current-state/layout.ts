@@ -26,9 +26,29 @@ export function currentSymlinkKey(source: string, resource: string): string {
   return joinKey(currentFolder(source, resource), '_symlink', 'symlink.txt');
 }
 
+/** The folder of the Parquet copy's symlink file: the location of the current state's Glue table. */
+export function currentParquetSymlinkFolder(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_symlink_parquet');
+}
+
+/** The Parquet copy's symlink file: the Glue table of the current state reads the Parquet files it lists. */
+export function currentParquetSymlinkKey(source: string, resource: string): string {
+  return joinKey(currentParquetSymlinkFolder(source, resource), 'symlink.txt');
+}
+
+/** The current state's discovered schema (fields, types, column names, changes since the previous version). */
+export function currentSchemaKey(source: string, resource: string): string {
+  return joinKey(currentFolder(source, resource), '_schema.json');
+}
+
+/** Tombstones of the runs started on one day: `deletions/dt=<day>`. */
+export function deletionsDayFolder(source: string, resource: string, day: string): string {
+  return joinKey(source, resource, 'deletions', `dt=${day}`);
+}
+
 /** Tombstones of one run: `deletions/dt=<day the run started>/run=<runId>/part-*.ndjson.gz`. */
 export function deletionsFolder(source: string, resource: string, startedAt: string, runId: string): string {
-  return joinKey(source, resource, 'deletions', `dt=${startedAt.slice(0, 10)}`, `run=${runId}`);
+  return joinKey(deletionsDayFolder(source, resource, startedAt.slice(0, 10)), `run=${runId}`);
 }
 
 /** Redshift's COPY manifest of a folder that has a `_manifest.json` (a run folder or `current/`). */

@@ -1,4 +1,5 @@
 import { SinkError } from '../errors.js';
+import { folderOfManifest, parseRunManifestKey, runDayFolder } from '../output/layout.js';
 import { type Manifest, manifestSchema } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
@@ -30,7 +31,7 @@ export async function completedRunsAfter(
   const keys = await manifestKeys(sink, source, resource, after?.startedAt, today);
   const runs: CompletedRun[] = [];
   for (const key of keys) {
-    const runId = /\/run=([^/]+)\/_manifest\.json$/.exec(key)?.[1];
+    const runId = parseRunManifestKey(key)?.runId;
     // The id's leading time stamp is the start to the second: older runs are skipped without a read.
     if (!runId || (after && runId.slice(0, STAMP_LENGTH) < after.runId.slice(0, STAMP_LENGTH))) continue;
     const text = await sink.getText(key);
@@ -41,7 +42,7 @@ export async function completedRunsAfter(
         `${source}/${resource}: ${sink.location}/${key} is not a run manifest of ${source}/${resource} (truncated or edited); restore its previous version (the bucket is versioned), or delete that run folder and run a full export`,
       );
     if (after && compareStart(parsed.data, after) <= 0) continue;
-    runs.push({ folder: key.slice(0, -'/_manifest.json'.length), manifest: parsed.data });
+    runs.push({ folder: folderOfManifest(key), manifest: parsed.data });
   }
   return runs.sort((a, b) => compareStart(a.manifest, b.manifest));
 }
@@ -62,14 +63,14 @@ async function manifestKeys(
   today: Date,
 ): Promise<string[]> {
   const base = joinKey(source, resource);
-  const isRunManifest = (key: string) => /^[^/]+\/[^/]+\/dt=[^/]+\/run=[^/]+\/_manifest\.json$/.test(key);
+  const isRunManifest = (key: string) => parseRunManifestKey(key) !== undefined;
   const from = fromStartedAt ? Date.parse(`${fromStartedAt.slice(0, 10)}T00:00:00Z`) : Number.NaN;
   const days = Math.floor((today.getTime() - from) / DAY_MS) + 1;
   if (!(days > 0 && days <= MAX_DAYS_LISTED)) return (await sink.list(base)).filter(isRunManifest);
   const keys: string[] = [];
   for (let day = 0; day < days; day += 1) {
     const dt = new Date(from + day * DAY_MS).toISOString().slice(0, 10);
-    keys.push(...(await sink.list(joinKey(base, `dt=${dt}`))).filter(isRunManifest));
+    keys.push(...(await sink.list(runDayFolder(source, resource, dt))).filter(isRunManifest));
   }
   return keys;
 }

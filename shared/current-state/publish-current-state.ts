@@ -2,11 +2,13 @@ import { PipelineError } from '../errors.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
+import { ColumnarCopy } from './columnar-copy.js';
 import { type CurrentManifest, currentManifestSchema } from './current-manifest.js';
-import { currentManifestKey, currentVersionFolder, deletionsFolder } from './layout.js';
+import { currentManifestKey, currentSchemaKey, currentVersionFolder, deletionsFolder } from './layout.js';
 import { type MergeInput, mergePartition, type Tombstone } from './merge-partition.js';
 import { type CompletedRun, completedRunsAfter } from './pending-runs.js';
 import { publishPointers } from './publish-pointers.js';
+import { type RecordSchema, recordSchemaSchema } from './record-schema.js';
 import { spillInputs } from './spill-inputs.js';
 import { SpillPartitions } from './spill-partitions.js';
 import { deletionMarkersSince, hasDeletionMarkers } from './welkin-deletion-markers.js';
@@ -29,6 +31,9 @@ export interface PublishCurrentOptions {
 export interface CurrentPublished {
   manifest: CurrentManifest;
   manifestKey: string;
+  /** The discovered schema (`current/_schema.json`), with its changes since the previous version. */
+  schema: RecordSchema;
+  schemaKey: string;
 }
 
 /** Records per partition: a partition's ids and line offsets (never its lines) are held in memory at once. */
@@ -51,6 +56,7 @@ export async function publishCurrentState(
   const now = options.now ?? (() => new Date());
   const builtAt = now();
   const previous = await readCurrentManifest(sink, source, resource);
+  const previousSchema = await readCurrentSchema(sink, source, resource);
   const runs = withRun(await runsToMerge(sink, source, resource, previous, builtAt), options.completed);
   const latestRun = runs.at(-1);
   if (!latestRun) return undefined;
@@ -91,18 +97,31 @@ export async function publishCurrentState(
   const goneFolder = deletionsFolder(source, resource, latest.startedAt, latest.runId);
   const live = new NdjsonPartWriter({ ...writerOptions, folder: liveFolder });
   const gone = new NdjsonPartWriter({ ...writerOptions, folder: goneFolder });
+  const columnar = new ColumnarCopy({
+    sink,
+    folder: liveFolder,
+    partitions,
+    maxPartBytes: options.maxPartBytes,
+    previous: previousSchema,
+    of: { source, resource, runId: latest.runId },
+    liveRefs: (index) => mergePartition(partitions.entries(index), { inputs, markers, latest }).live,
+  });
   try {
     // Keyed as the latest run's manifest says (a resource keyed by another member than `id` names it there).
     const key = latestRun.manifest.key ?? 'id';
     await spillInputs(sink, partitions, previous, runs, key);
     for (let index = 0; index < partitions.count; index += 1) {
       const outcome = mergePartition(partitions.entries(index), { inputs, markers, latest });
-      for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE))
+      for (const chunk of partitions.lineChunks(index, outcome.live, BYTES_PER_WRITE)) {
         await live.writeChunk(chunk.bytes, chunk.lines);
+        await columnar.observe(chunk);
+      }
+      await columnar.merged(index);
       await writeInChunks(gone, outcome.deleted.map(tombstoneLine));
     }
     const files = await live.close();
     const deletions = await gone.close();
+    const typed = await columnar.finish();
     const manifest: CurrentManifest = {
       source,
       resource,
@@ -111,13 +130,20 @@ export async function publishCurrentState(
       recordCount: files.reduce((sum, file) => sum + file.recordCount, 0),
       deletedCount: deletions.reduce((sum, file) => sum + file.recordCount, 0),
       files: files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
+      parquet: typed.files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
       builtAt: builtAt.toISOString(),
       runIds: runs.map((run) => run.manifest.runId),
     };
-    await publishPointers(sink, manifest, previous);
-    return { manifest, manifestKey: currentManifestKey(source, resource) };
+    await publishPointers(sink, manifest, previous, { next: typed.schema, previous: previousSchema });
+    return {
+      manifest,
+      manifestKey: currentManifestKey(source, resource),
+      schema: typed.schema,
+      schemaKey: currentSchemaKey(source, resource),
+    };
   } catch (error) {
     await Promise.all([live.abort(), gone.abort()]).catch(() => undefined);
+    await columnar.drop();
     await removeFiles(sink, liveFolder, live);
     await removeFiles(sink, goneFolder, gone);
     throw new CurrentStateError(`${source}/${resource}: current state not published: ${describe(error)}`, {
@@ -148,6 +174,26 @@ export async function readCurrentManifest(
     throw new CurrentStateError(
       `${source}/${resource}: ${sink.location}/${key} is not a current-state manifest (truncated or edited); restore its previous version (the bucket is versioned) or delete it, and the next run rebuilds the current state from the latest full run`,
     );
+  return parsed.data;
+}
+
+/** The previous version's discovered schema: column names and types carry over from it. */
+export async function readCurrentSchema(
+  sink: Sink,
+  source: string,
+  resource: string,
+): Promise<RecordSchema | undefined> {
+  const key = currentSchemaKey(source, resource);
+  const text = await sink.getText(key);
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    value = undefined;
+  }
+  const parsed = recordSchemaSchema.safeParse(value);
+  if (!parsed.success) throw new CurrentStateError(`${sink.location}/${key} is not a current-state schema`);
   return parsed.data;
 }
 

@@ -56,6 +56,11 @@ export class SpillPartitions {
     return partitions;
   }
 
+  /** The temp folder itself: other files of the same publish may be staged in it (removed with it). */
+  get directory(): string {
+    return this.folder;
+  }
+
   private pathOf(index: number): string {
     return join(this.folder, `partition-${index}.tsv`);
   }

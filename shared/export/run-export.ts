@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { afterCompletedRun } from '../current-state/after-run.js';
+import type { TableSync } from '../current-state/glue-tables.js';
+import { schemaChangesSchema } from '../current-state/record-schema.js';
 import { ConfigError, describeError, ExportError } from '../errors.js';
 import { RunStoppedError } from '../http/request-deadline.js';
 import { watchRequests } from '../http/request-watch.js';
@@ -27,6 +29,10 @@ export const resourceResultSchema = z.object({
   currentRecordCount: z.number().int().nonnegative().optional(),
   /** Records this run found deleted (tombstones written). */
   deletedCount: z.number().int().nonnegative().optional(),
+  currentSchemaKey: z.string().optional(),
+  currentParquetSymlinkKey: z.string().optional(),
+  schemaChanges: schemaChangesSchema.optional(),
+  tablesUpdated: z.array(z.string()).optional(),
 });
 export type ResourceResult = z.infer<typeof resourceResultSchema>;
 
@@ -65,6 +71,8 @@ export interface RunExportOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** Asked before each run starts, continues or publishes (a state machine's lease); throws to refuse. */
   guard?: () => Promise<void>;
+  /** Tables that follow each published schema (the stack's Glue tables). */
+  tables?: TableSync;
 }
 
 export type ProgressEvent =
@@ -145,6 +153,7 @@ export async function runExport(options: RunExportOptions): Promise<RunOutcome> 
             manifestKey: outcome.manifestKey,
             compress: options.settings.compress,
             maxPartBytes: options.settings.maxPartBytes,
+            tables: options.tables,
           });
           options.onProgress?.({
             kind: 'current',

@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
+import { tableSyncFromEnv } from '../current-state/glue-tables.js';
 import type { AccessCheck } from '../export/check-access.js';
 import { exportSettingsFrom } from '../export/export-settings.js';
 import { assertOutputUsable } from '../output/output-probe.js';
@@ -34,6 +35,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
     const table = process.env.LEASE_TABLE_NAME;
     return execution && table ? leaseGuard(new DynamoLeaseStore(dynamo, table), key, execution) : undefined;
   };
+  const tables = tableSyncFromEnv(process.env);
   return async (event, context) => {
     // Keys of the previous (warm) invocation go; every line carries this request id and execution.
     logger.resetKeys();
@@ -69,6 +71,7 @@ export function exportHandler(source: SourceModule): ExportHandler {
       remainingMs: () => context.getRemainingTimeInMillis(),
       logger,
       guard,
+      tables,
     });
   };
 }

@@ -1,4 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
+import type { TableSync } from '../current-state/glue-tables.js';
 import { PipelineError } from '../errors.js';
 import type { ExportSettings } from '../export/export-settings.js';
 import type { RequestRate } from '../export/request-rate.js';
@@ -28,6 +29,8 @@ export interface InvocationOptions {
   logger: Logger;
   /** Asked before a run continues or publishes; throws when the execution may no longer write. */
   guard?: RunGuard;
+  /** The Glue tables that follow each published schema. */
+  tables?: TableSync;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function runExportInvocation(options: InvocationOptions): Promise<E
   const outcome = await runExport({
     catalog: options.catalog,
     sink: options.sink,
+    tables: options.tables,
     settings: options.settings,
     mode: request.mode,
     resources: request.resources,

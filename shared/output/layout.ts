@@ -5,6 +5,24 @@ export function runFolder(source: string, resource: string, startedAt: string, r
   return joinKey(source, resource, `dt=${startedAt.slice(0, 10)}`, `run=${runId}`);
 }
 
+/** `<source>/<resource>/dt=<day>`: the folders of the runs started that day. */
+export function runDayFolder(source: string, resource: string, day: string): string {
+  return joinKey(source, resource, `dt=${day}`);
+}
+
+const RUN_MANIFEST = /^([^/]+\/[^/]+\/dt=[^/]+\/run=([^/]+))\/_manifest\.json$/;
+
+/** The folder and run id of a run's `_manifest.json` key (relative to the sink), else undefined. */
+export function parseRunManifestKey(key: string): { folder: string; runId: string } | undefined {
+  const match = RUN_MANIFEST.exec(key);
+  return match ? { folder: match[1] as string, runId: match[2] as string } : undefined;
+}
+
+/** The folder holding a `_manifest.json` (a run folder, or `current/`). */
+export function folderOfManifest(key: string): string {
+  return key.endsWith('/_manifest.json') ? key.slice(0, -'/_manifest.json'.length) : key;
+}
+
 export function partKey(folder: string, index: number, compressed: boolean): string {
   return joinKey(folder, `part-${String(index).padStart(5, '0')}.ndjson${compressed ? '.gz' : ''}`);
 }

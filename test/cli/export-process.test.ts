@@ -67,6 +67,36 @@ describe('export CLI as a process with piped stderr', () => {
     // Every request the simulator saw, and their pace: a run under a minute sent them all within one.
     const requests = sim.stats().requests;
     expect(run.stdout).toMatch(new RegExp(`, ${requests} requests in \\d+\\.\\ds \\(${requests}/min\\) -> `));
+    // One short line per resource, no URLs (those are in --json).
+    expect(run.stdout).toMatch(/^cliniko\/taxes: 250 rows \(full\); current 250$/m);
+    expect(run.stdout).not.toContain('file://');
+  });
+
+  it('prints one JSON summary with every key and URL on stdout with --json', async () => {
+    // Prepare
+    sim = await startClinikoSimulator({ rowsPerResource: 1_200, requestsPerMinute: 0, seed: 3 });
+    const env = {
+      CLINIKO_API_KEY: sim.apiKey,
+      CLINIKO_BASE_URL: sim.url,
+      CLINIKO_USER_AGENT: 'Clinic Pipe Tests (tests@example.com)',
+    };
+
+    // Act
+    const out = join(work, 'out');
+    const run = await runCli(['cliniko', '--out', out, '--resources', 'taxes', '--json'], { cwd: work, env });
+
+    // Assess
+    expect(run.code, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout);
+    expect(summary).toMatchObject({ source: 'cliniko', rows: 1_200, failures: [], notStarted: [] });
+    expect(summary.results[0]).toMatchObject({
+      resource: 'taxes',
+      recordCount: 1_200,
+      currentRecordCount: 1_200,
+      manifestUrl: expect.stringMatching(/^file:\/\/.*\/_manifest\.json$/),
+      currentParquetSymlinkUrl: expect.stringMatching(/_symlink_parquet\/symlink\.txt$/),
+      currentSchemaUrl: expect.stringMatching(/current\/_schema\.json$/),
+    });
   });
 
   it('refuses --out s3:/bucket/x with the s3:// form and writes nothing', async () => {

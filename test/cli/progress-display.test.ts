@@ -105,6 +105,31 @@ describe('live progress', () => {
   });
 });
 
+describe('live progress of a whole run', () => {
+  it('says N of M done and estimates the time left once a resource has finished', () => {
+    // Prepare
+    const terminal = fakeTerminal(true);
+    const time = clock();
+    const live = new LiveProgress(
+      { source: 'cliniko', requestCount: () => 0, resourceCount: 4, err: () => undefined, now: time.now },
+      terminal,
+    );
+
+    // Act: one of four resources finishes after 30 s.
+    live.onEvent({ kind: 'started', resource: 'patients' });
+    time.advance(30_000);
+    live.onEvent({ kind: 'done', resource: 'patients', result: result('patients', 10) });
+    live.stop();
+
+    // Assess
+    const text = terminal.text();
+    expect(text).toMatch(/cliniko: 0 of 4 done · 0 failed · 1 running/);
+    expect(text).toMatch(
+      /cliniko: 1 of 4 done · 0 failed · 0 running · 10 rows · 0 req\/min · 0:30 \(~1:30 left\)/,
+    );
+  });
+});
+
 describe('plain progress', () => {
   it('writes throttled lines without escape sequences, with an estimate when a total is known', () => {
     // Prepare

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../infra/config.js';
 import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
 import { ConfigError } from '../../shared/errors.js';
+import { tempOutdir } from './temp-outdir.js';
 
 function configWith(context: Record<string, unknown>) {
-  return readConfig(new App({ context }).node, SOURCE_DEPLOYMENTS);
+  return readConfig(new App({ outdir: tempOutdir(), context }).node, SOURCE_DEPLOYMENTS);
 }
 
 describe('readConfig', () => {
@@ -56,6 +57,25 @@ describe('readConfig', () => {
     expect(config.reservedConcurrency).toBe(true);
     expect(config.outputPrefix).toBe('exports');
     expect(config.readerRoles).toEqual(['bi', 'analyst']);
+  });
+
+  it('takes -c sources.<name>.settings.<setting>=… as the not-deployable message names it, over cdk.json', () => {
+    // Prepare / Act: cdk.json's object plus dotted keys, as `cdk synth -c key=value` passes them.
+    const config = configWith({
+      sources: {
+        welkin: { settings: { instance: 'from-json', tenant: 'old' } },
+        cliniko: { mapConcurrency: 3 },
+      },
+      'sources.welkin.settings.tenant': 'acme',
+      'sources.welkin-v1.mapConcurrency': '4',
+      'sources.cliniko.enabled': 'false',
+    });
+
+    // Assess
+    expect(config.sources.get('welkin')?.settings).toEqual({ tenant: 'acme', instance: 'from-json' });
+    expect(config.sources.get('welkin-v1')?.mapConcurrency).toBe(4);
+    expect(config.sources.get('cliniko')).toMatchObject({ enabled: false, mapConcurrency: 3 });
+    expect(() => configWith({ 'sources.clinko.enabled': 'false' })).toThrow(ConfigError);
   });
 
   it.each([

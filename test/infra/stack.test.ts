@@ -5,6 +5,7 @@ import { nagFindings } from '../../infra/nag.js';
 import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
 import { NON_RETRYABLE_ERRORS } from '../../shared/non-retryable.js';
 import { actions, DEPLOYABLE, envOf, type Json, props, type SynthTemplate, synth } from './synth.js';
+import { tempOutdir } from './temp-outdir.js';
 
 // One synth for the whole file.
 let app: App;
@@ -289,7 +290,7 @@ describe('ClinicPipeStack', () => {
 describe('nag checks', () => {
   it('report an unencrypted, unlogged bucket (the checker is live)', () => {
     // Prepare
-    const bare = new App();
+    const bare = new App({ outdir: tempOutdir() });
     new Bucket(new Stack(bare, 'Bare'), 'Plain');
 
     // Act

@@ -5,6 +5,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { readConfig } from '../../infra/config.js';
 import { SOURCE_DEPLOYMENTS } from '../../infra/source-deployments.js';
 import { ClinicPipeStack } from '../../infra/stack.js';
+import { tempOutdir } from './temp-outdir.js';
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -39,7 +40,7 @@ export function synth(
   context: Json,
   options: { synthOnly?: boolean } = {},
 ): { app: App; template: SynthTemplate } {
-  const app = new App({ context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  const app = new App({ outdir: tempOutdir(), context: { 'aws:cdk:bundling-stacks': [], ...context } });
   const stack = new ClinicPipeStack(app, 'TestPipe', {
     config: readConfig(app.node, SOURCE_DEPLOYMENTS),
     projectRoot,

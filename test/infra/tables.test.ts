@@ -16,11 +16,16 @@ function table(name: string): Json {
 }
 
 describe('tables right by default (issue 10)', () => {
-  it('reads every table with the Hive JSON SerDe, never OpenX', () => {
+  it('reads NDJSON with the Hive JSON SerDe (never OpenX) and the current state as Parquet', () => {
     expect(tables.length).toBeGreaterThan(50);
     for (const each of tables) {
+      const current = JSON.stringify([each.StorageDescriptor, each.Parameters]).includes('/current/');
       expect(each.StorageDescriptor).toMatchObject({
-        SerdeInfo: { SerializationLibrary: 'org.apache.hive.hcatalog.data.JsonSerDe' },
+        SerdeInfo: {
+          SerializationLibrary: current
+            ? 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe'
+            : 'org.apache.hive.hcatalog.data.JsonSerDe',
+        },
       });
     }
   });
@@ -33,25 +38,52 @@ describe('tables right by default (issue 10)', () => {
     ]);
   });
 
-  it('locates <source>_<resource> at the current state symlink, so it reads one complete version', () => {
+  it('locates <source>_<resource> at the Parquet symlink, so it reads one complete version, typed', () => {
     const patients = table('cliniko_patients');
     expect(patients.StorageDescriptor).toMatchObject({
       InputFormat: 'org.apache.hadoop.hive.ql.io.SymlinkTextInputFormat',
-      Columns: expect.arrayContaining([{ Name: 'id', Type: 'string' }]),
+      Columns: [
+        { Name: 'id', Type: 'bigint' },
+        { Name: 'created_at', Type: 'timestamp' },
+        { Name: 'updated_at', Type: 'timestamp' },
+        { Name: 'archived_at', Type: 'timestamp' },
+      ],
     });
     expect(patients.PartitionKeys).toEqual([{ Name: 'account', Type: 'string' }]);
     const params = patients.Parameters as Json;
+    expect(params.classification).toBe('parquet');
     expect(params['projection.account.values']).toBe('main,north');
     expect(JSON.stringify(params['storage.location.template'])).toContain(
-      `/snapshots/account=\${account}/cliniko/patients/current/_symlink/`,
+      `/snapshots/account=\${account}/cliniko/patients/current/_symlink_parquet/`,
     );
     const welkin = table('welkin_patients');
     expect(welkin.PartitionKeys).toEqual([]);
     expect(JSON.stringify((welkin.StorageDescriptor as Json).Location)).toContain(
-      '/snapshots/welkin/patients/current/_symlink/',
+      '/snapshots/welkin/patients/current/_symlink_parquet/',
     );
-    // Camel-case keys read as their lowercased names under the Hive SerDe.
-    expect((welkin.StorageDescriptor as Json).Columns).toContainEqual({ Name: 'updatedat', Type: 'string' });
+    // Camel-case keys become snake_case columns in the Parquet copy.
+    expect((welkin.StorageDescriptor as Json).Columns).toContainEqual({
+      Name: 'updated_at',
+      Type: 'timestamp',
+    });
+    // The runs keep reading NDJSON: the Hive SerDe matches lowercased keys.
+    expect((table('welkin_patients_runs').StorageDescriptor as Json).Columns).toContainEqual({
+      Name: 'updatedat',
+      Type: 'string',
+    });
+  });
+
+  it("lets each export function update only its own tables' columns", () => {
+    const statements = t
+      .resourcesOf('AWS::IAM::Policy')
+      .flatMap(([, policy]) => ((props(policy).PolicyDocument as Json).Statement as Json[]) ?? [])
+      .filter((statement) => statement.Sid === 'UpdateOwnTableColumns');
+    expect(statements.length).toBeGreaterThanOrEqual(3);
+    for (const statement of statements) {
+      expect(statement.Action).toEqual(['glue:GetTable', 'glue:UpdateTable']);
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources).toMatch(/table\/testpipe\/(cliniko|welkin|welkin_v1)_\*/);
+    }
   });
 
   it('keeps raw runs queryable as <source>_<resource>_runs with the run id a column, completed runs only', () => {
@@ -87,7 +119,15 @@ describe('tables right by default (issue 10)', () => {
       }
     ).States;
     const describe = publish.DescribeSnapshot?.Output as string;
-    for (const field of ['manifestUrl', 'copyManifestUrl', 'currentManifestUrl', 'currentCopyManifestUrl']) {
+    for (const field of [
+      'manifestUrl',
+      'copyManifestUrl',
+      'currentManifestUrl',
+      'currentCopyManifestUrl',
+      'currentSchemaUrl',
+      'currentParquetSymlinkUrl',
+      'schemaChanges',
+    ]) {
       expect(describe).toContain(`"${field}"`);
     }
     expect(describe).toContain(

@@ -91,19 +91,22 @@ describe('cliniko-export handler', () => {
     const [probe, ...keys] = s3.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
     expect(probe).toMatch(/^snapshots\/account=east\/_state\/cliniko\/_check\/probe-[\w-]+\.txt$/);
     expect(s3.commandCalls(DeleteObjectCommand).map((call) => call.args[0].input.Key)).toEqual([probe]);
-    expect(keys).toHaveLength(8);
+    expect(keys).toHaveLength(11);
     expect(keys[0]).toMatch(
       /^snapshots\/account=east\/cliniko\/settings\/dt=\d{4}-\d\d-\d\d\/run=[^/]+\/part-00000\.ndjson\.gz$/,
     );
     expect(keys[1]).toMatch(/^snapshots\/account=east\/cliniko\/settings\/dt=.*\/_manifest\.json$/);
     expect(keys[2]).toBe('snapshots/account=east/_state/cliniko/settings.json');
-    // Then the run's COPY manifest and the current state, its manifest last.
+    // Then the run's COPY manifest and the current state (NDJSON, Parquet, pointers, schema), its manifest last.
     const runId = /run=([^/]+)\//.exec(keys[0] ?? '')?.[1];
     expect(keys.slice(3)).toEqual([
       `${(keys[1] ?? '').replace('_manifest.json', '_copy_manifest.json')}`,
       `snapshots/account=east/cliniko/settings/current/v=${runId}/part-00000.ndjson.gz`,
+      `snapshots/account=east/cliniko/settings/current/v=${runId}/part-00000.parquet`,
       'snapshots/account=east/cliniko/settings/current/_copy_manifest.json',
       'snapshots/account=east/cliniko/settings/current/_symlink/symlink.txt',
+      'snapshots/account=east/cliniko/settings/current/_symlink_parquet/symlink.txt',
+      'snapshots/account=east/cliniko/settings/current/_schema.json',
       'snapshots/account=east/cliniko/settings/current/_manifest.json',
     ]);
     // The manifest key handed to the state machine (and on to loaders) is the full S3 key.

@@ -64,13 +64,16 @@ export class LiveProgress implements ProgressReporter {
     this.lastFrame = this.now();
     const running = this.board.running();
     const width = Math.max(0, ...running.map((entry) => entry.resource.length));
+    const total = this.target.resourceCount;
+    const left = total === undefined ? undefined : this.board.runSecondsLeft(total);
     const summary = [
-      `${this.target.source}: ${this.board.count('done')} done`,
+      `${this.target.source}: ${this.board.count('done')}${total === undefined ? '' : ` of ${total}`} done`,
       `${this.board.count('failed')} failed`,
       `${running.length} running`,
       `${formatCount(this.board.rows())} rows`,
       `${requestsPerMinute(this.board, this.target.requestCount())} req/min`,
-      formatDuration(this.board.elapsedMs() / 1000),
+      formatDuration(this.board.elapsedMs() / 1000) +
+        (left === undefined ? '' : ` (~${formatDuration(left)} left)`),
     ].join(' · ');
     const lines = running.map((entry) => `  ${entry.resource.padEnd(width)}  ${counts(this.board, entry)}`);
     this.draw([summary, ...lines].join('\n'));

@@ -60,6 +60,16 @@ export class ProgressBoard {
     return this.now() - this.startedAt;
   }
 
+  /**
+   * Seconds left for the whole run of `resources`, from the time the finished ones took (resources differ in
+   * size, so it is rough, and only once one has finished).
+   */
+  runSecondsLeft(resources: number): number | undefined {
+    const finished = this.count('done') + this.count('failed');
+    if (finished === 0 || finished >= resources) return undefined;
+    return (this.elapsedMs() / 1000 / finished) * (resources - finished);
+  }
+
   /** Share done and time left, from the rate so far; only when the server gave a total. */
   estimate(entry: ResourceProgress): { fraction: number; secondsLeft?: number } | undefined {
     if (!entry.total || entry.total <= 0) return undefined;

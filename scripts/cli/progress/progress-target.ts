@@ -10,6 +10,8 @@ export interface ProgressTarget {
   source: string;
   /** HTTP requests made so far by the source, for requests per minute. */
   requestCount: () => number;
+  /** Resources the run will export: the summary then reads "N of M done" with an estimate for the run. */
+  resourceCount?: number;
   /** Plain lines (CI, Lambda, pipes) go through here. */
   err: (line: string) => void;
   /** stderr itself: a live display needs the stream, and only when it is a terminal. */
