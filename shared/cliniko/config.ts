@@ -7,6 +7,9 @@ import { clinikoBaseUrl } from './shard.js';
 /** Cliniko asks for `APP_VENDOR_NAME (APP_VENDOR_EMAIL)` and may block requests without a real contact. */
 const USER_AGENT = /^\S.* \([^\s@()]+@[^\s@()]+\.[^\s@()]+\)$/;
 
+/** The highest pace the CLI accepts: in effect unpaced (a simulator started with `--rpm 0` has no limit). */
+export const CLINIKO_MAX_REQUESTS_PER_MINUTE = 10_000_000;
+
 /** Every variable the Cliniko source reads; help, README checks and error messages come from here. */
 export const clinikoEnvSchema = z.object({
   CLINIKO_API_KEY: z.string().meta({
@@ -18,7 +21,7 @@ export const clinikoEnvSchema = z.object({
     remedy: 'set it to your app name and a contact address, e.g. "Acme Clinic Export (it@acme.example)"',
   }),
   CLINIKO_BASE_URL: baseUrlVar('https://api.{shard}.cliniko.com/v1'),
-  CLINIKO_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(10_000_000).default(200).meta({
+  CLINIKO_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(CLINIKO_MAX_REQUESTS_PER_MINUTE).default(200).meta({
     description: 'the rate budget shared by every request with the key in the process',
   }),
   CLINIKO_TIMEOUT_MS: timeoutMsVar(),

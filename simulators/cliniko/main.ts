@@ -3,6 +3,7 @@
  *   [--seed 1] [--api-key sim-key-au1] [--error-rate 0] [--drop-rate 0]`. Prints the variables to export with.
  */
 import { parseArgs } from 'node:util';
+import { clinikoExportHint } from './export-hint.js';
 import { startClinikoSimulator } from './index.js';
 
 const { values } = parseArgs({
@@ -28,11 +29,7 @@ const simulator = await startClinikoSimulator({
   errorRate: Number(values['error-rate']),
   dropRate: Number(values['drop-rate']),
 });
-// A simulator key, not a customer's: printing it is what makes the simulator usable.
-console.log(`Cliniko simulator listening at ${simulator.url} (Ctrl-C stops it). Export from it with:
-  export CLINIKO_API_KEY=${simulator.apiKey} CLINIKO_BASE_URL=${simulator.url}
-  export CLINIKO_USER_AGENT="Clinic Pipe Local (you@example.com)" CLINIKO_REQUESTS_PER_MINUTE=${values.rpm}
-  npm run export -- cliniko --out ./out/sim`);
+console.log(clinikoExportHint(simulator.url, simulator.apiKey, Number(values.rpm)));
 
 const shutdown = () => {
   simulator.stop().then(
