@@ -21,9 +21,14 @@ export const clinikoEnvSchema = z.object({
     remedy: 'set it to your app name and a contact address, e.g. "Acme Clinic Export (it@acme.example)"',
   }),
   CLINIKO_BASE_URL: baseUrlVar('https://api.{shard}.cliniko.com/v1'),
-  CLINIKO_REQUESTS_PER_MINUTE: z.coerce.number().positive().max(CLINIKO_MAX_REQUESTS_PER_MINUTE).default(200).meta({
-    description: 'the rate budget shared by every request with the key in the process',
-  }),
+  CLINIKO_REQUESTS_PER_MINUTE: z.coerce
+    .number()
+    .positive()
+    .max(CLINIKO_MAX_REQUESTS_PER_MINUTE)
+    .default(200)
+    .meta({
+      description: 'the rate budget shared by every request with the key in the process',
+    }),
   CLINIKO_TIMEOUT_MS: timeoutMsVar(),
   CLINIKO_MAX_RATE_LIMIT_WAIT_MINUTES: z.coerce.number().positive().default(15).meta({
     description:
