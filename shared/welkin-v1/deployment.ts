@@ -3,6 +3,7 @@ import {
   columns,
   credentialsSecret,
   exportFunction,
+  perInvocationPace,
   schedules,
   tokenApiAccess,
   tokenCacheSecret,
@@ -11,6 +12,7 @@ import {
   webhookTable,
   webhookWorker,
 } from '../sources/deployment-parts.js';
+import { DEFAULT_REQUESTS_PER_MINUTE } from './config.js';
 import { WELKIN_V1_ENV as ENV } from './env.js';
 import { WELKIN_V1_RESOURCES } from './resources.js';
 
@@ -50,6 +52,11 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
     secrets: API_ACCESS,
     // welkin-v1-deletions: the realtime worker's deletion markers, read by the current-state publish.
     prefixes: ['welkin-v1', '_state/welkin-v1', 'welkin-v1-deletions'],
+  }),
+  // The pace is per process: the Map's parallel invocations share the default pace, or the deployer's
+  // `requestsPerMinute`, so the stack's export is as polite as one CLI run (as for Cliniko and Welkin V8).
+  exportEnvironment: (settings) => ({
+    WELKIN_V1_REQUESTS_PER_MINUTE: String(perInvocationPace(settings, DEFAULT_REQUESTS_PER_MINUTE)),
   }),
   schedules: schedules('cron(0 4 * * ? *)', 'cron(0 2 ? * SUN *)'),
   defaultMapConcurrency: 2,

@@ -145,6 +145,11 @@ describe('ClinicPipeStack', () => {
       // The default pace (240/min per API client) split between the Map's 2 parallel invocations.
       WELKIN_REQUESTS_PER_MINUTE: '120',
     });
+    expect(envOf(t.functionNamed('welkin-v1-export')[1])).toMatchObject({
+      WELKIN_V1_CREDENTIALS_SECRET_ARN: expect.anything(),
+      // The default pace (200/min per API client) split between the Map's 2 parallel invocations.
+      WELKIN_V1_REQUESTS_PER_MINUTE: '100',
+    });
     expect(envOf(t.functionNamed('welkin-webhook-worker')[1])).toMatchObject({
       WELKIN_REQUESTS_PER_MINUTE: '60',
     });

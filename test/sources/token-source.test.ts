@@ -9,6 +9,7 @@ import { columns, perInvocationPace } from '../../shared/sources/deployment-part
 import { welkinConfigFrom } from '../../shared/welkin/config.js';
 import { welkinSource } from '../../shared/welkin/source.js';
 import { welkinV1ConfigFrom } from '../../shared/welkin-v1/config.js';
+import { WELKIN_V1_DEPLOYMENT } from '../../shared/welkin-v1/deployment.js';
 import { welkinV1Source } from '../../shared/welkin-v1/source.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -69,6 +70,23 @@ describe('deployment parts', () => {
 
     // Assess
     expect(paces).toEqual([80, 60, 1]);
+  });
+
+  it('gives each Welkin v1 export invocation its share of the pace, as Cliniko and Welkin V8 do', () => {
+    // Prepare
+    const settings = { mapConcurrency: 4, userAgent: 'u', accountCount: 1, values: {} };
+
+    // Act
+    const paces = [
+      WELKIN_V1_DEPLOYMENT.exportEnvironment?.(settings),
+      WELKIN_V1_DEPLOYMENT.exportEnvironment?.({ ...settings, requestsPerMinute: 600 }),
+    ];
+
+    // Assess: the 200/min default, or the deployer's 600/min, split over the Map's 4 parallel invocations.
+    expect(paces).toEqual([
+      { WELKIN_V1_REQUESTS_PER_MINUTE: '50' },
+      { WELKIN_V1_REQUESTS_PER_MINUTE: '150' },
+    ]);
   });
 
   it('writes names as string columns and keeps typed ones', () => {
