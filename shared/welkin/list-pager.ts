@@ -41,6 +41,7 @@ export const LIST_PAGE_SIZE = 1000;
  *
  * Stops a scan on an empty page or a short last page, unless a steady total counts rows not read yet; a "last"
  * flag on a full page is checked with one more request, as for the Export API.
+ * An endpoint that ignores `page` is stopped by the engine's progress guard (shared/export/progress-guard.ts).
  */
 export class ListPager implements ResourcePager {
   readonly yieldsEachOnce = false;
@@ -70,7 +71,6 @@ export class ListPager implements ResourcePager {
     if (start !== undefined && !/^\d+$/.test(start)) {
       throw new MalformedResponseError('Welkin list checkpoint cursor is not a page number');
     }
-    let previousFirst: string | undefined;
     for (let page = start ? Number(start) : 0; ; page += 1) {
       const params = new URLSearchParams({
         page: String(page),
@@ -84,13 +84,6 @@ export class ListPager implements ResourcePager {
       } = await this.client.getPage(`${this.path}?${params}`, this.shape.rowsKey, ['id']);
       if (!list) throw new MalformedResponseError(`${where}: no list of rows in the page`);
       const records = pagedRecords(list, where, 'row');
-      // An endpoint that ignores `page` would otherwise be paged for ever.
-      if (records.length > 0 && records[0]?.id === previousFirst) {
-        throw new MalformedResponseError(
-          `${where}: page ${page} repeats the previous page; paging is ignored`,
-        );
-      }
-      previousFirst = records[0]?.id;
       tally.add(this.shape.total(envelope), records.length);
       if (records.length === 0 && tally.missing) throw tally.shortOfTotal(where, 'the total');
       // A short page ends the list unless the envelope says otherwise (a server may cap the page size lower).

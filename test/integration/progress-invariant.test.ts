@@ -8,9 +8,11 @@ import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
 import type { ResourceCatalog } from '../../shared/export/resource-catalog.js';
 import { runExport } from '../../shared/export/run-export.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
+import { welkinCatalog } from '../../shared/welkin/catalog.js';
 import { welkinV1Catalog } from '../../shared/welkin-v1/catalog.js';
 import { type HostileServer, sendJson, startHostileServer } from '../support/hostile-server.js';
 import { idOfLine, readRuns } from '../support/read-output.js';
+import { fakeJwt, testConfig } from '../welkin/helpers.js';
 
 const SETTINGS = { compress: false, maxPartBytes: 64 * 1024, overlapMs: 15 * 60_000 };
 let server: HostileServer | undefined;
@@ -207,5 +209,30 @@ describe('progress is an engine invariant: a looping API fails the resource with
     expect(listRequests().length).toBeLessThanOrEqual(2 * 5 + 10);
     // The run's summary counts every request the server saw, the token request included
     expect(outcome.requests.requests).toBe(server?.seen.length);
+  });
+
+  it('Welkin users (numbered pages) from a server that ignores page: fails when the requests outgrow the rows', async () => {
+    // Prepare: every page=N answers the same two full rows and says it is not the last
+    server = await startHostileServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+      if (url.pathname.includes('/admin/api_clients/'))
+        sendJson(response, 201, { token: fakeJwt(Date.now()) });
+      else sendJson(response, 200, { data: [{ id: 'u1' }, { id: 'u2' }], metaInfo: { lastPage: false } });
+    });
+    const config = {
+      ...testConfig(server.url),
+      retry: { retries: 0, baseDelayMs: 1, maxDelayMs: 1, rateLimitRetries: 0 },
+    };
+    const { catalog } = welkinCatalog(config, new MemoryTokenStore());
+
+    // Act
+    const outcome = await exportOne(catalog, 'users');
+
+    // Assess: the page number moves, so only the request budget (1 page with new rows: 2 x 1 + 10) stops it
+    expect(outcome.failures[0]?.errorName).toBe('NoProgressError');
+    expect(outcome.failures[0]?.message).toMatch(
+      /^welkin\/users: .*12 requests brought 1 page\(s\) with new rows/,
+    );
+    expect(listRequests().filter((line) => line.includes('admin/users'))).toHaveLength(12);
   });
 });

@@ -464,23 +464,6 @@ describe('ListPager', () => {
       seen.filter((r) => r.url.searchParams.has('page')).map((r) => r.url.searchParams.get('page')),
     ).toEqual(['1', '2']);
   });
-
-  it('refuses an endpoint that ignores the page parameter instead of paging for ever', async () => {
-    // Prepare
-    const { client } = clientFor((url) =>
-      url.pathname.includes('/admin/api_clients/')
-        ? json({ token: fakeJwt(Date.now()) }, 201)
-        : json('{"data":[{"id":"a"},{"id":"b"}],"metaInfo":{"lastPage":false}}'),
-    );
-
-    // Act
-    const failure = await collect(
-      new ListPager(client, 'gh/admin/users', META_INFO_PAGE, undefined, 2).pages(FULL),
-    ).catch((e: unknown) => e);
-
-    // Assess
-    expect((failure as Error).message).toMatch(/repeats the previous page/);
-  });
 });
 
 describe('ArrayPager (program definitions)', () => {
