@@ -1,5 +1,5 @@
 import { snakeCase } from '../../shared/current-state/column-names.js';
-import { currentParquetSymlinkFolder, deletionsDayFolder } from '../../shared/current-state/layout.js';
+import { currentParquetSymlinkFolder, deletionsDayFolder } from '../../shared/layout/index.js';
 import type {
   ColumnDeployment,
   SourceDeployment,

@@ -9,7 +9,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RUN_EXPIRY_TAG } from '../../shared/output/layout.js';
+import { RUN_EXPIRY_TAG } from '../../shared/layout/index.js';
 
 export interface StorageProps {
   /**

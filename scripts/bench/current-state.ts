@@ -1,6 +1,6 @@
 import { readCurrentManifest } from '../../shared/current-state/publish-current-state.js';
 import { EXPORTER_NODE_OPTIONS } from '../../shared/lambda/runtime-options.js';
-import { manifestKey, runFolder } from '../../shared/output/layout.js';
+import { manifestKey, runFolder } from '../../shared/layout/index.js';
 import type { Manifest } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';

@@ -1,5 +1,5 @@
 import { SinkError } from '../errors.js';
-import { folderOfManifest, parseRunManifestKey, runDayFolder } from '../output/layout.js';
+import { folderOfManifest, parseRunManifestKey, runDayFolder } from '../layout/index.js';
 import { type Manifest, manifestSchema } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';

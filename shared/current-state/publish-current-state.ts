@@ -1,10 +1,15 @@
 import { PipelineError } from '../errors.js';
+import {
+  currentManifestKey,
+  currentSchemaKey,
+  currentVersionFolder,
+  deletionsFolder,
+} from '../layout/index.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
 import { ColumnarCopy } from './columnar-copy.js';
 import { type CurrentManifest, currentManifestSchema } from './current-manifest.js';
-import { currentManifestKey, currentSchemaKey, currentVersionFolder, deletionsFolder } from './layout.js';
 import { type MergeInput, mergePartition, type Tombstone } from './merge-partition.js';
 import { type CompletedRun, completedRunsAfter } from './pending-runs.js';
 import { publishPointers } from './publish-pointers.js';

@@ -1,6 +1,3 @@
-import type { Sink } from '../output/sink.js';
-import { copyManifestOf, symlinkTextOf } from './copy-manifest.js';
-import type { CurrentManifest } from './current-manifest.js';
 import {
   currentCopyManifestKey,
   currentFolder,
@@ -9,7 +6,10 @@ import {
   currentSchemaKey,
   currentSymlinkKey,
   versionOfPath,
-} from './layout.js';
+} from '../layout/index.js';
+import type { Sink } from '../output/sink.js';
+import { copyManifestOf, symlinkTextOf } from './copy-manifest.js';
+import type { CurrentManifest } from './current-manifest.js';
 import type { RecordSchema } from './record-schema.js';
 
 /** The discovered schema of the new version, and the one it replaces (restored if the switch fails). */

@@ -1,5 +1,5 @@
 import { ConfigError, SinkError } from '../errors.js';
-import { manifestKey, runFolder, runMemoryFolder } from '../output/layout.js';
+import { manifestKey, runFolder, runMemoryFolder } from '../layout/index.js';
 import { joinKey, type Sink } from '../output/sink.js';
 import type { RunCheckpoint } from './run-export.js';
 

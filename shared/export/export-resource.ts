@@ -1,6 +1,6 @@
 import { ExportError, RunAbandonedError } from '../errors.js';
+import { manifestKey, newRunId, runFolder } from '../layout/index.js';
 import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
-import { manifestKey, newRunId, runFolder } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';

@@ -1,5 +1,5 @@
 import { SinkError } from '../errors.js';
-import { runMemoryFolder } from '../output/layout.js';
+import { runMemoryFolder } from '../layout/index.js';
 import { joinKey, type Sink } from '../output/sink.js';
 import type { ResourceCheckpoint } from './checkpoint.js';
 import type { ResourcePager } from './pager.js';

@@ -1,4 +1,5 @@
 import { joinKey } from '../output/sink.js';
+import { dayFolderName, resourceFolder } from './runs.js';
 
 /**
  * Where a resource's current state lives. Data goes into one folder per version (`v=<runId>`) and the
@@ -6,7 +7,7 @@ import { joinKey } from '../output/sink.js';
  * complete version to the next in a single PUT. Names starting with `_` are skipped by Athena and Hive.
  */
 export function currentFolder(source: string, resource: string): string {
-  return joinKey(source, resource, 'current');
+  return joinKey(resourceFolder(source, resource), 'current');
 }
 
 export function currentVersionFolder(source: string, resource: string, runId: string): string {
@@ -43,7 +44,7 @@ export function currentSchemaKey(source: string, resource: string): string {
 
 /** Tombstones of the runs started on one day: `deletions/dt=<day>`. */
 export function deletionsDayFolder(source: string, resource: string, day: string): string {
-  return joinKey(source, resource, 'deletions', `dt=${day}`);
+  return joinKey(resourceFolder(source, resource), 'deletions', dayFolderName(day));
 }
 
 /** Tombstones of one run: `deletions/dt=<day the run started>/run=<runId>/part-*.ndjson.gz`. */
