@@ -1,9 +1,7 @@
 import { SinkError } from '../errors.js';
-import { MANIFEST_NAME, runDayFolder, runEntryOf } from '../layout/index.js';
+import { isRunPartName, MANIFEST_NAME, runDayFolder, runEntryOf } from '../layout/index.js';
 import type { Sink } from '../output/sink.js';
 
-/** Only names the part writer produces: nothing else in a run folder is ever deleted. */
-const PART_NAME = /^part-\d{5,}\.ndjson(\.gz)?$/;
 /** `run=20261201T083000Z-a1b2c3`: the run id starts with its start time, to the second. */
 const RUN_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]+$/;
 const DAY_MS = 86_400_000;
@@ -89,7 +87,7 @@ async function discardInFolder(
     if (!started || started < from || started > to) continue;
     const run = runs.get(runId) ?? { parts: [], finished: false };
     if (name === MANIFEST_NAME) run.finished = true;
-    else if (PART_NAME.test(name)) run.parts.push(key);
+    else if (isRunPartName(name)) run.parts.push(key);
     runs.set(runId, run);
   }
   const discarded: DiscardedRun[] = [];

@@ -52,6 +52,16 @@ export function deletionsFolder(source: string, resource: string, startedAt: str
   return joinKey(deletionsDayFolder(source, resource, startedAt.slice(0, 10)), `run=${runId}`);
 }
 
+/** Every tombstone of a resource, as a glob for DuckDB (every day, every run, every part). */
+export function deletionsPartsGlob(source: string, resource: string): string {
+  return joinKey(deletionsFolder(source, resource, '*', '*'), '*.ndjson.gz');
+}
+
+/** The name of the Parquet copy's part `index`, relative to its version folder. */
+export function parquetPartName(index: number): string {
+  return `part-${String(index).padStart(5, '0')}.parquet`;
+}
+
 /** Redshift's COPY manifest of a folder that has a `_manifest.json` (a run folder or `current/`). */
 export function copyManifestKeyOf(folder: string): string {
   return joinKey(folder, '_copy_manifest.json');

@@ -49,6 +49,14 @@ export function folderOfManifest(key: string): string {
   return key.endsWith('/_manifest.json') ? key.slice(0, -'/_manifest.json'.length) : key;
 }
 
+/** Only names the part writer produces: nothing else in a run folder is ever deleted. */
+const RUN_PART_NAME = /^part-\d{5,}\.ndjson(\.gz)?$/;
+
+/** Whether a file name in a run folder is one of its NDJSON parts. */
+export function isRunPartName(name: string): boolean {
+  return RUN_PART_NAME.test(name);
+}
+
 export function partKey(folder: string, index: number, compressed: boolean): string {
   return joinKey(folder, `part-${String(index).padStart(5, '0')}.ndjson${compressed ? '.gz' : ''}`);
 }
@@ -58,6 +66,11 @@ export const MANIFEST_NAME = '_manifest.json';
 /** A folder's `_manifest.json`: a run's (written last), or the current state's pointer. */
 export function manifestKey(folder: string): string {
   return joinKey(folder, MANIFEST_NAME);
+}
+
+/** Every part of every run of a resource, as a glob for DuckDB (every day, every run, every part). */
+export function runPartsGlob(source: string, resource: string): string {
+  return joinKey(runFolder(source, resource, '*', '*'), '*.ndjson.gz');
 }
 
 /** Sortable, unique enough for concurrent runs, safe in a path. */
