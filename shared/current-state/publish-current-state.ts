@@ -4,6 +4,7 @@ import {
   currentSchemaKey,
   currentVersionFolder,
   deletionsFolder,
+  versionFolderName,
 } from '../layout/index.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';
@@ -134,8 +135,11 @@ export async function publishCurrentState(
       asOf: { runId: latest.runId, startedAt: latest.startedAt, finishedAt: latest.finishedAt },
       recordCount: files.reduce((sum, file) => sum + file.recordCount, 0),
       deletedCount: deletions.reduce((sum, file) => sum + file.recordCount, 0),
-      files: files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
-      parquet: typed.files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
+      files: files.map((file) => ({ ...file, path: joinKey(versionFolderName(latest.runId), file.path) })),
+      parquet: typed.files.map((file) => ({
+        ...file,
+        path: joinKey(versionFolderName(latest.runId), file.path),
+      })),
       builtAt: builtAt.toISOString(),
       runIds: runs.map((run) => run.manifest.runId),
     };

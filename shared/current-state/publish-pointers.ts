@@ -5,6 +5,7 @@ import {
   currentParquetSymlinkKey,
   currentSchemaKey,
   currentSymlinkKey,
+  versionFolderName,
   versionOfPath,
 } from '../layout/index.js';
 import type { Sink } from '../output/sink.js';
@@ -91,7 +92,7 @@ async function removeOldVersions(
   kept: (CurrentManifest | undefined)[],
 ): Promise<void> {
   const keep = new Set(kept.flatMap((item) => item?.files.map((file) => versionOfPath(file.path)) ?? []));
-  for (const manifest of kept) if (manifest) keep.add(`v=${manifest.asOf.runId}`);
+  for (const manifest of kept) if (manifest) keep.add(versionFolderName(manifest.asOf.runId));
   const keys = await sink.list(folder);
   const stale = keys.filter((key) => {
     const version = versionOfPath(key.slice(folder.length + 1));

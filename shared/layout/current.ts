@@ -10,8 +10,13 @@ export function currentFolder(source: string, resource: string): string {
   return joinKey(resourceFolder(source, resource), 'current');
 }
 
+/** `v=<runId>`: a version folder's name, relative to `current/` (as the current manifest lists its files). */
+export function versionFolderName(runId: string): string {
+  return `v=${runId}`;
+}
+
 export function currentVersionFolder(source: string, resource: string, runId: string): string {
-  return joinKey(currentFolder(source, resource), `v=${runId}`);
+  return joinKey(currentFolder(source, resource), versionFolderName(runId));
 }
 
 export function currentManifestKey(source: string, resource: string): string {
