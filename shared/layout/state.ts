@@ -26,6 +26,14 @@ export function runMemoryFolder(source: string, resource: string, runId: string)
   return joinKey(stateFolder(source), 'runs', resource, runId);
 }
 
+/**
+ * `_state/<source>/runs/<resource>/<runId>/emitted-<n>.json`: the pager's memory saved with the checkpoint at
+ * `recordCount` records, one object per checkpoint so a retried invocation reads the memory matching its own.
+ */
+export function pagerMemoryKey(source: string, resource: string, runId: string, recordCount: number): string {
+  return joinKey(runMemoryFolder(source, resource, runId), `emitted-${recordCount}.json`);
+}
+
 /** `_state/<source>/_check`: where `--check` writes, reads back and removes its probe object. */
 export function checkFolder(source: string): string {
   return joinKey(stateFolder(source), '_check');

@@ -21,6 +21,7 @@ const KEY_FRAGMENTS: ReadonlyArray<[string, RegExp]> = [
   ],
   ['a webhook folder', /\bwelkin-(?:v1-)?(?:events|changes|realtime|deletions)(?![-\w])/],
   ['a part file name', /\bpart-(?:\d|\$\{)/],
+  ['a pager memory name', /\bemitted-\$\{/],
   ['the current-state folder', /['"`/]current\/|\/current['"`]/],
   ['the tombstones folder', /['"`/]deletions\//],
 ];

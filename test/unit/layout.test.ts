@@ -24,6 +24,7 @@ import {
   folderOfManifest,
   isRunPartName,
   manifestKey,
+  pagerMemoryKey,
   parquetPartName,
   parseRunManifestKey,
   partKey,
@@ -108,6 +109,9 @@ describe('the layout pins one key per family', () => {
     expect(stateFolder('welkin-v1')).toBe('_state/welkin-v1');
     expect(stateKey('cliniko', 'patients')).toBe('_state/cliniko/patients.json');
     expect(runMemoryFolder('welkin', 'patients', RUN)).toBe(`_state/welkin/runs/patients/${RUN}`);
+    expect(pagerMemoryKey('welkin', 'patients', RUN, 500)).toBe(
+      `_state/welkin/runs/patients/${RUN}/emitted-500.json`,
+    );
     expect(checkFolder('cliniko')).toBe('_state/cliniko/_check');
     expect(failuresFolder()).toBe('_failures');
     expect(failureKey('cliniko', '2026-12-01', 'exec-1')).toBe('_failures/cliniko/dt=2026-12-01/exec-1.json');
