@@ -9,8 +9,11 @@
  * - state.ts: `_state/<source>/` (watermarks, pager memory, check probes) and `_failures/<source>/`
  * - webhooks.ts: the webhook functions' folders (`welkin-events`, `welkin-changes`, `welkin-v1-*`)
  *
+ * - bucket.ts: the default output prefix, Athena query results, access logs
+ *
  * A per-account source (Cliniko) has all of its folders below `account=<name>/`.
  */
+export * from './bucket.js';
 export * from './current.js';
 export * from './runs.js';
 export * from './state.js';

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ACCESS_LOGS_PREFIX,
+  ATHENA_RESULTS_ROOT,
   accountFolder,
+  athenaResultsFolder,
   changeKey,
   checkFolder,
   copyManifestKeyOf,
@@ -12,6 +15,7 @@ import {
   currentSchemaKey,
   currentSymlinkKey,
   currentVersionFolder,
+  DEFAULT_OUTPUT_PREFIX,
   deletionMarkerFolder,
   deletionMarkerKey,
   deletionsDayFolder,
@@ -117,8 +121,12 @@ describe('the layout pins one key per family', () => {
     expect(failureKey('cliniko', '2026-12-01', 'exec-1')).toBe('_failures/cliniko/dt=2026-12-01/exec-1.json');
   });
 
-  it('account folders', () => {
+  it('account folders and the bucket level', () => {
     expect(accountFolder('main')).toBe('account=main');
+    expect(DEFAULT_OUTPUT_PREFIX).toBe('snapshots');
+    expect(ATHENA_RESULTS_ROOT).toBe('athena-results');
+    expect(athenaResultsFolder('analyst')).toBe('athena-results/analyst');
+    expect(ACCESS_LOGS_PREFIX).toBe('snapshots/');
   });
 
   it('webhook folders', () => {
