@@ -22,6 +22,7 @@ const KEY_FRAGMENTS: ReadonlyArray<[string, RegExp]> = [
   ['a webhook folder', /\bwelkin-(?:v1-)?(?:events|changes|realtime|deletions)(?![-\w])/],
   ['a part file name', /\bpart-(?:\d|\$\{)/],
   ['a pager memory name', /\bemitted-\$\{/],
+  ['the Athena results folder', /['"`/]athena-results\b/],
   ['the current-state folder', /['"`/]current\/|\/current['"`]/],
   ['the tombstones folder', /['"`/]deletions\//],
 ];
