@@ -1,5 +1,6 @@
 import type { Node } from 'constructs';
 import { ConfigError } from '../shared/errors.js';
+import { DEFAULT_OUTPUT_PREFIX } from '../shared/layout/index.js';
 import type { SourceDeployment } from '../shared/sources/deployment.js';
 
 /** When one account (or the whole source) runs: nightly incrementals and, on their own schedule, full runs. */
@@ -200,7 +201,7 @@ export function readConfig(node: Node, deployments: readonly SourceDeployment[])
   const unknown = Object.keys(sources).filter((name) => !known.has(name));
   if (unknown.length > 0) throw new ConfigError(`context sources names unknown source ${unknown.join(', ')}`);
   return {
-    outputPrefix: String(ctx('outputPrefix') ?? 'snapshots').replace(/^\/+|\/+$/g, ''),
+    outputPrefix: String(ctx('outputPrefix') ?? DEFAULT_OUTPUT_PREFIX).replace(/^\/+|\/+$/g, ''),
     sources: new Map(deployments.map((d) => [d.source, sourceConfig(sources[d.source], d)])),
     retentionDays: retentionOf(ctx('retentionDays')),
     noncurrentVersionDays: positiveInt(ctx('noncurrentVersionDays'), 30, 'noncurrentVersionDays'),

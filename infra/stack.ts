@@ -3,6 +3,7 @@ import { EventBus } from 'aws-cdk-lib/aws-events';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ATHENA_RESULTS_ROOT, athenaResultsFolder } from '../shared/layout/index.js';
 import type { SourceDeployment } from '../shared/sources/deployment.js';
 import type { PipelineConfig } from './config.js';
 import { Catalog } from './constructs/catalog.js';
@@ -26,7 +27,6 @@ export interface ClinicPipeStackProps extends StackProps {
   readonly synthOnly?: boolean;
 }
 
-const ATHENA_RESULTS_PREFIX = 'athena-results';
 /** Used only in synth-only templates, which the deploy-settings rule keeps from ever deploying. */
 const SYNTH_ONLY_USER_AGENT = 'clinic-pipe exporter (synth only, not deployable)';
 
@@ -48,7 +48,7 @@ export class ClinicPipeStack extends Stack {
       ),
       retentionDays: config.retentionDays,
       noncurrentVersionDays: config.noncurrentVersionDays,
-      athenaResultsPrefix: ATHENA_RESULTS_PREFIX,
+      athenaResultsPrefix: ATHENA_RESULTS_ROOT,
     });
     const { key, bucket } = storage;
     const logRetention = toRetentionDays(config.logRetentionDays);
@@ -126,7 +126,7 @@ export class ClinicPipeStack extends Stack {
         bucket,
         key,
         outputPrefix: prefix,
-        athenaResultsPrefix: `${ATHENA_RESULTS_PREFIX}/${reader}`,
+        athenaResultsPrefix: athenaResultsFolder(reader),
         databaseName,
         workGroupName: `${databaseName}-${reader}`,
       });

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { parseEnv } from '../shared/config-error.js';
+import { MANIFEST_NAME, partKey, runFolder, runPartsGlob } from '../shared/layout/index.js';
 import { LocalSink } from '../shared/output/local-sink.js';
 import { SOURCES } from '../shared/sources/registry.js';
 import { SIMULATORS } from '../simulators/registry.js';
@@ -85,15 +86,15 @@ async function main(): Promise<number> {
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
   const queries = [
     `SELECT count(*) AS patients, count(DISTINCT id) AS distinct_ids, count(archived_at) AS archived, min(dt) AS dt ` +
-      `FROM read_ndjson_auto('${OUT}/cliniko/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
+      `FROM read_ndjson_auto('${OUT}/${runPartsGlob('cliniko', 'patients')}', hive_partitioning = true)`,
     `SELECT count(*) AS welkin_patients, count(DISTINCT id) AS distinct_ids, max(updatedAt) AS latest_update ` +
-      `FROM read_ndjson_auto('${OUT}/welkin/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
+      `FROM read_ndjson_auto('${OUT}/${runPartsGlob('welkin', 'patients')}', hive_partitioning = true)`,
     `SELECT count(*) AS welkin_v1_patients, count(DISTINCT id) AS distinct_ids, max(updated_at) AS latest_update ` +
-      `FROM read_ndjson_auto('${OUT}/welkin-v1/patients/dt=*/run=*/*.ndjson.gz', hive_partitioning = true)`,
+      `FROM read_ndjson_auto('${OUT}/${runPartsGlob('welkin-v1', 'patients')}', hive_partitioning = true)`,
   ];
   const lines = [
     '',
-    `Snapshots: ${OUT}/<source>/<resource>/dt=YYYY-MM-DD/run=<runId>/part-00000.ndjson.gz (+ _manifest.json)`,
+    `Snapshots: ${OUT}/${partKey(runFolder('<source>', '<resource>', 'YYYY-MM-DD', '<runId>'), 0, true)} (+ ${MANIFEST_NAME})`,
   ];
   lines.push('Query them with DuckDB (ran these for you):');
   for (const query of queries) {

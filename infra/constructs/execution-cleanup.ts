@@ -10,6 +10,7 @@ import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { failuresFolder } from '../../shared/layout/index.js';
 import type { Functions } from './functions.js';
 import { grantKeyViaDynamoDb, grantPrefixes, grantQueueSend } from './grants.js';
 import type { Monitoring } from './monitoring.js';
@@ -63,7 +64,7 @@ export class ExecutionCleanup extends Construct {
     private readonly props: ExecutionCleanupProps,
   ) {
     super(scope, id);
-    this.prefixes = [`${props.outputPrefix}/_failures`];
+    this.prefixes = [`${props.outputPrefix}/${failuresFolder()}`];
     this.function = props.functions.add('ExecutionCleanup', {
       entryDir: 'execution-cleanup',
       serviceName: 'execution-cleanup',

@@ -16,6 +16,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { failuresFolder } from '../../shared/layout/index.js';
 
 export interface MonitoringProps {
   readonly key: IKey;
@@ -61,7 +62,7 @@ export class Monitoring extends Construct {
     this.alarmOn(
       id,
       expression,
-      `${source} export execution failed, timed out or was aborted. Find it: aws stepfunctions list-executions --state-machine-arn ${stateMachine.stateMachineArn} --status-filter FAILED (or TIMED_OUT, ABORTED); its clean-up record is under _failures/`,
+      `${source} export execution failed, timed out or was aborted. Find it: aws stepfunctions list-executions --state-machine-arn ${stateMachine.stateMachineArn} --status-filter FAILED (or TIMED_OUT, ABORTED); its clean-up record is under ${failuresFolder()}/`,
     );
   }
 

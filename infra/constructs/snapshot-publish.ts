@@ -13,6 +13,7 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { CallAwsService, EventBridgePutEvents } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import type { Construct } from 'constructs';
+import { dayFolderName, MANIFEST_NAME } from '../../shared/layout/index.js';
 import { tableSafe } from '../../shared/sources/deployment.js';
 
 export const SNAPSHOT_EVENT_SOURCE = 'clinic-pipe';
@@ -41,7 +42,7 @@ function describeExpression(props: SnapshotPublishProps): string {
   const values = props.perAccount ? '[$states.input.account, $dt, $r.runId]' : '[$dt, $r.runId]';
   return `{% (
     $r := $states.input.result;
-    $dt := $substringBefore($substringAfter($r.manifestKey, '/dt='), '/');
+    $dt := $substringBefore($substringAfter($r.manifestKey, '/${dayFolderName('')}'), '/');
     {
       "detail": {
         "source": $r.source, "resource": $r.resource, "account": ${account}, "runId": $r.runId,
@@ -60,7 +61,7 @@ function describeExpression(props: SnapshotPublishProps): string {
       "partition": {
         "table": '${tableSafe(props.source)}_' & $r.resource & '_runs',
         "values": ${values},
-        "storage": { "Location": 's3://${bucket}/' & $substringBefore($r.manifestKey, '_manifest.json') }
+        "storage": { "Location": 's3://${bucket}/' & $substringBefore($r.manifestKey, '${MANIFEST_NAME}') }
       }
     }
   ) %}`;

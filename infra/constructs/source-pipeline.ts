@@ -8,6 +8,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { accountFolder } from '../../shared/layout/index.js';
 import type { SourceDeployment } from '../../shared/sources/deployment.js';
 import type { SourceConfig } from '../config.js';
 import { incrementalBesideFull } from '../schedule-days.js';
@@ -71,7 +72,7 @@ export class SourcePipeline extends Construct {
     super(scope, id);
     const { deployment, config, shared } = props;
     const accounts = config.schedules.flatMap((s) => (s.account === undefined ? [] : [s.account]));
-    const accountFolders = accounts.map((a) => `account=${a}`);
+    const accountFolders = accounts.map(accountFolder);
     this.secrets = new SourceSecrets(this, 'Secrets', {
       key: shared.key,
       secrets: deployment.secrets,

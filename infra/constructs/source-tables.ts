@@ -1,5 +1,12 @@
 import { snakeCase } from '../../shared/current-state/column-names.js';
-import { currentParquetSymlinkFolder, deletionsDayFolder } from '../../shared/current-state/layout.js';
+import {
+  accountFolder,
+  currentParquetSymlinkFolder,
+  deletionsDayFolder,
+  resourceFolder,
+  webhookDayFolder,
+} from '../../shared/layout/index.js';
+import { joinKey } from '../../shared/output/sink.js';
 import type {
   ColumnDeployment,
   SourceDeployment,
@@ -33,7 +40,9 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
   const { deployment, outputPrefix } = props;
   const source = deployment.source;
   const accountPartitions = deployment.perAccount ? [enumPartition('account', props.accounts)] : [];
-  const base = deployment.perAccount ? `${outputPrefix}/account=${projected('account')}` : outputPrefix;
+  const base = deployment.perAccount
+    ? `${outputPrefix}/${accountFolder(projected('account'))}`
+    : outputPrefix;
   const name = (...parts: string[]) => [tableSafe(source), ...parts].join('_');
   for (const resource of deployment.resources) {
     const columns =
@@ -51,7 +60,9 @@ export function addSourceTables(catalog: Catalog, props: SourceTablesProps): voi
     catalog.addTable({
       name: name(resource.name, 'runs'),
       description: `${deployment.title} ${resource.name}: every completed run (run = run id), one row per record per run`,
-      location: deployment.perAccount ? outputPrefix : `${outputPrefix}/${source}/${resource.name}`,
+      location: deployment.perAccount
+        ? outputPrefix
+        : `${outputPrefix}/${resourceFolder(source, resource.name)}`,
       partitions: [
         ...(deployment.perAccount ? [registeredPartition('account')] : []),
         registeredPartition('dt'),
@@ -96,11 +107,11 @@ export function addWebhookTables(
   tables: readonly WebhookTableDeployment[],
 ): void {
   for (const table of tables) {
-    const entity = table.entities ? `${projected('entity')}/` : '';
+    const folder = table.entities ? joinKey(table.folder, projected('entity')) : table.folder;
     catalog.addTable({
       name: table.name,
       description: table.description,
-      location: `${outputPrefix}/${table.folder}/${entity}dt=${projected('dt')}`,
+      location: `${outputPrefix}/${webhookDayFolder(folder, projected('dt'))}`,
       partitions: [
         ...(table.entities ? [enumPartition('entity', table.entities)] : []),
         catalog.dayPartition,

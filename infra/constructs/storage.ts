@@ -9,7 +9,7 @@ import {
   ObjectOwnership,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { RUN_EXPIRY_TAG } from '../../shared/output/layout.js';
+import { ACCESS_LOGS_PREFIX, RUN_EXPIRY_TAG } from '../../shared/layout/index.js';
 
 export interface StorageProps {
   /**
@@ -135,7 +135,7 @@ export class Storage extends Construct {
       enforceSSL: true,
       versioned: true,
       serverAccessLogsBucket: this.logBucket,
-      serverAccessLogsPrefix: 'snapshots/',
+      serverAccessLogsPrefix: ACCESS_LOGS_PREFIX,
       removalPolicy: RemovalPolicy.RETAIN,
       lifecycleRules: [
         ...runRules,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { publishCurrentState } from '../../shared/current-state/publish-current-state.js';
+import { currentFolder } from '../../shared/layout/index.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { writeRun } from './current-state.js';
 
@@ -40,7 +41,7 @@ export async function benchColumnar(rows: number) {
     });
     const manifest = published?.manifest;
     if (!manifest?.parquet) throw new Error('no Parquet copy published');
-    const folder = join(root, 'cliniko', 'patients', 'current');
+    const folder = join(root, currentFolder('cliniko', 'patients'));
     const list = (files: { path: string }[]) =>
       `[${files.map((f) => `'${join(folder, f.path)}'`).join(', ')}]`;
     const ndjsonBytes = (await Promise.all(manifest.files.map((f) => stat(join(folder, f.path))))).reduce(

@@ -1,6 +1,6 @@
 import { readCurrentManifest } from '../../shared/current-state/publish-current-state.js';
 import { EXPORTER_NODE_OPTIONS } from '../../shared/lambda/runtime-options.js';
-import { manifestKey, runFolder } from '../../shared/output/layout.js';
+import { accountFolder, manifestKey, runFolder } from '../../shared/layout/index.js';
 import type { Manifest } from '../../shared/output/manifest.js';
 import { NdjsonPartWriter } from '../../shared/output/ndjson-part-writer.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
@@ -28,7 +28,7 @@ export interface CurrentStateFigures {
   apiRequestsDuringSteps: number;
 }
 
-const PREFIX = 'snapshots/account=main';
+const PREFIX = `snapshots/${accountFolder('main')}`;
 const BASE_ID = 1_200_150_000_000_000_000n;
 
 /**
@@ -59,7 +59,7 @@ export async function benchCurrentState(rows: number): Promise<CurrentStateFigur
   const measure = async (step: string, rowsIn: number) => {
     const line = await runChild(
       bundle,
-      { source: 'cliniko', resource: 'patients', subPrefix: 'account=main' },
+      { source: 'cliniko', resource: 'patients', subPrefix: accountFolder('main') },
       env,
     );
     if (!line.ok) throw new Error(`current-state step failed: ${line.error}`);

@@ -1,6 +1,8 @@
 import { DuckDBInstance } from '@duckdb/node-api';
 import { readCurrentManifest } from '../../shared/current-state/publish-current-state.js';
+import { currentFolder, deletionsPartsGlob, MANIFEST_NAME } from '../../shared/layout/index.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
+import { joinKey } from '../../shared/output/sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
 import { type CliIo, runExportCli } from '../export.js';
 
@@ -83,16 +85,16 @@ async function queryCurrentState(
   deletedCount: number,
   print: (line: string) => void,
 ): Promise<boolean> {
-  const folder = `${sink.location}/cliniko/patients`;
-  const files = paths.map((path) => `'${folder}/current/${path}'`).join(', ');
+  const current = currentFolder('cliniko', 'patients');
+  const files = paths.map((path) => `'${sink.location}/${joinKey(current, path)}'`).join(', ');
   const queries = [
     `SELECT count(*) AS patients, count(DISTINCT id) AS distinct_ids, count(archived_at) AS archived ` +
       `FROM read_ndjson_auto([${files}])`,
     `SELECT count(*) AS tombstones, min(_deleted_at) AS first_detected ` +
-      `FROM read_ndjson_auto('${folder}/deletions/dt=*/run=*/*.ndjson.gz')`,
+      `FROM read_ndjson_auto('${sink.location}/${deletionsPartsGlob('cliniko', 'patients')}')`,
   ];
   const duck = await (await DuckDBInstance.create(':memory:')).connect();
-  print('  Query the current state (the files its _manifest.json lists) and the tombstones with DuckDB:');
+  print(`  Query the current state (the files its ${MANIFEST_NAME} lists) and the tombstones with DuckDB:`);
   const rows: Record<string, unknown>[] = [];
   for (const query of queries) {
     const [row] = (await duck.runAndReadAll(query)).getRowObjectsJson();

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { WEBHOOK_FOLDERS } from '../../shared/layout/index.js';
 import type { Sink } from '../../shared/output/sink.js';
 import type { WelkinSimulator } from '../../simulators/welkin/index.js';
 import { startLocalService } from '../local/local-service.js';
@@ -46,8 +47,8 @@ export async function runWebhookDemo(
     const accepted = await post({ 'x-webhook-secret': secret });
     const forged = await post({ 'x-webhook-secret': 'not-the-secret' });
     await service.drain();
-    const events = await sink.list('welkin-events');
-    const changes = await sink.list('welkin-changes');
+    const events = await sink.list(WEBHOOK_FOLDERS.welkinEvents);
+    const changes = await sink.list(WEBHOOK_FOLDERS.welkinChanges);
     say(
       `Webhook receiver on ${service.server.url}: notice with the secret -> ${accepted.status}, forged -> ${forged.status}`,
     );

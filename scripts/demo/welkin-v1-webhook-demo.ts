@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { WEBHOOK_FOLDERS } from '../../shared/layout/index.js';
 import type { Sink } from '../../shared/output/sink.js';
 import { welkinV1ConfigFrom } from '../../shared/welkin-v1/config.js';
 import { SnsVerifier } from '../../shared/welkin-v1/realtime/sns-verifier.js';
@@ -67,7 +68,8 @@ export async function runWelkinV1WebhookDemo(sink: Sink, say: (line: string) => 
     say(
       `Welkin v1 realtime (SNS): subscription confirmed -> ${confirmed}, delete notification -> ${deleted}`,
     );
-    const folders = ['welkin-v1-events', 'welkin-v1-changes', 'welkin-v1-realtime', 'welkin-v1-deletions'];
+    const { v1Events, v1Changes, v1Realtime, v1Deletions } = WEBHOOK_FOLDERS;
+    const folders = [v1Events, v1Changes, v1Realtime, v1Deletions];
     for (const folder of folders) {
       for (const key of await sink.list(folder)) say(`  ${sink.storageKey(key)}`);
     }

@@ -1,3 +1,4 @@
+import { accountFolder } from '../layout/index.js';
 import { connectionOf, type SourceModule } from '../sources/source-module.js';
 import { readClinikoApiKey, resolveAccountSecret } from './account-secret.js';
 import { clinikoCatalog } from './catalog.js';
@@ -18,7 +19,7 @@ export const clinikoSource: SourceModule = {
   lambdaTarget: (env, secrets, requested) => {
     const { account, secretId } = resolveAccountSecret(env, requested);
     return {
-      subPrefix: `account=${account}`,
+      subPrefix: accountFolder(account),
       logKeys: { account },
       // The key comes from the secret; every other setting is read from the environment as the CLI reads it.
       connect: async () =>

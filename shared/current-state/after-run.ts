@@ -1,9 +1,13 @@
-import { folderOfManifest } from '../output/layout.js';
+import {
+  copyManifestKeyOf,
+  currentCopyManifestKey,
+  currentParquetSymlinkKey,
+  folderOfManifest,
+} from '../layout/index.js';
 import type { Manifest } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import { copyManifestOf } from './copy-manifest.js';
 import type { TableSync } from './glue-tables.js';
-import { copyManifestKeyOf, currentCopyManifestKey, currentParquetSymlinkKey } from './layout.js';
 import { publishCurrentState } from './publish-current-state.js';
 import type { SchemaChanges } from './record-schema.js';
 

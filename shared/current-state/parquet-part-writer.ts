@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, createReadStream, openSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { parquetPartName } from '../layout/index.js';
 import type { FileEntry } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
@@ -161,7 +162,7 @@ export class ParquetPartWriter {
   }
 
   private openFile(): OpenFile {
-    const path = `part-${String(this.nextIndex).padStart(5, '0')}.parquet`;
+    const path = parquetPartName(this.nextIndex);
     this.nextIndex += 1;
     const bytes = new FileWriter(join(this.options.stagingDir, path));
     const parquet = new ParquetWriter({

@@ -1,8 +1,7 @@
 import { SinkError } from '../errors.js';
-import { folderOfManifest, parseRunManifestKey, runDayFolder } from '../output/layout.js';
+import { folderOfManifest, parseRunManifestKey, resourceFolder, runDayFolder } from '../layout/index.js';
 import { type Manifest, manifestSchema } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
-import { joinKey } from '../output/sink.js';
 
 export interface CompletedRun {
   folder: string;
@@ -62,7 +61,7 @@ async function manifestKeys(
   fromStartedAt: string | undefined,
   today: Date,
 ): Promise<string[]> {
-  const base = joinKey(source, resource);
+  const base = resourceFolder(source, resource);
   const isRunManifest = (key: string) => parseRunManifestKey(key) !== undefined;
   const from = fromStartedAt ? Date.parse(`${fromStartedAt.slice(0, 10)}T00:00:00Z`) : Number.NaN;
   const days = Math.floor((today.getTime() - from) / DAY_MS) + 1;

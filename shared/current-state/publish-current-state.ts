@@ -1,10 +1,16 @@
 import { PipelineError } from '../errors.js';
+import {
+  currentManifestKey,
+  currentSchemaKey,
+  currentVersionFolder,
+  deletionsFolder,
+  versionFolderName,
+} from '../layout/index.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';
 import { joinKey } from '../output/sink.js';
 import { ColumnarCopy } from './columnar-copy.js';
 import { type CurrentManifest, currentManifestSchema } from './current-manifest.js';
-import { currentManifestKey, currentSchemaKey, currentVersionFolder, deletionsFolder } from './layout.js';
 import { type MergeInput, mergePartition, type Tombstone } from './merge-partition.js';
 import { type CompletedRun, completedRunsAfter } from './pending-runs.js';
 import { publishPointers } from './publish-pointers.js';
@@ -129,8 +135,11 @@ export async function publishCurrentState(
       asOf: { runId: latest.runId, startedAt: latest.startedAt, finishedAt: latest.finishedAt },
       recordCount: files.reduce((sum, file) => sum + file.recordCount, 0),
       deletedCount: deletions.reduce((sum, file) => sum + file.recordCount, 0),
-      files: files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
-      parquet: typed.files.map((file) => ({ ...file, path: `v=${latest.runId}/${file.path}` })),
+      files: files.map((file) => ({ ...file, path: joinKey(versionFolderName(latest.runId), file.path) })),
+      parquet: typed.files.map((file) => ({
+        ...file,
+        path: joinKey(versionFolderName(latest.runId), file.path),
+      })),
       builtAt: builtAt.toISOString(),
       runIds: runs.map((run) => run.manifest.runId),
     };

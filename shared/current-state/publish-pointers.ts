@@ -1,6 +1,3 @@
-import type { Sink } from '../output/sink.js';
-import { copyManifestOf, symlinkTextOf } from './copy-manifest.js';
-import type { CurrentManifest } from './current-manifest.js';
 import {
   currentCopyManifestKey,
   currentFolder,
@@ -8,8 +5,12 @@ import {
   currentParquetSymlinkKey,
   currentSchemaKey,
   currentSymlinkKey,
+  versionFolderName,
   versionOfPath,
-} from './layout.js';
+} from '../layout/index.js';
+import type { Sink } from '../output/sink.js';
+import { copyManifestOf, symlinkTextOf } from './copy-manifest.js';
+import type { CurrentManifest } from './current-manifest.js';
 import type { RecordSchema } from './record-schema.js';
 
 /** The discovered schema of the new version, and the one it replaces (restored if the switch fails). */
@@ -91,7 +92,7 @@ async function removeOldVersions(
   kept: (CurrentManifest | undefined)[],
 ): Promise<void> {
   const keep = new Set(kept.flatMap((item) => item?.files.map((file) => versionOfPath(file.path)) ?? []));
-  for (const manifest of kept) if (manifest) keep.add(`v=${manifest.asOf.runId}`);
+  for (const manifest of kept) if (manifest) keep.add(versionFolderName(manifest.asOf.runId));
   const keys = await sink.list(folder);
   const stale = keys.filter((key) => {
     const version = versionOfPath(key.slice(folder.length + 1));

@@ -1,8 +1,8 @@
 import { PipelineError } from '../errors.js';
+import { currentFolder } from '../layout/index.js';
 import type { FileEntry } from '../output/manifest.js';
 import type { Sink } from '../output/sink.js';
 import type { CurrentManifest } from './current-manifest.js';
-import { currentFolder } from './layout.js';
 import type { CompletedRun } from './pending-runs.js';
 import { rawIdOf } from './record-id.js';
 import type { SpillPartitions } from './spill-partitions.js';

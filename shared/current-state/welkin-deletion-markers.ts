@@ -1,6 +1,6 @@
 import { SinkError } from '../errors.js';
+import { deletionMarkerFolder, webhookDayFolder, welkinChangesFolder } from '../layout/index.js';
 import type { Sink } from '../output/sink.js';
-import { joinKey } from '../output/sink.js';
 import { welkinV1Resource } from '../welkin-v1/resources.js';
 
 /**
@@ -25,10 +25,10 @@ const DAY_MS = 86_400_000;
 function markerFolders(source: string, resource: string): string[] {
   if (source === 'welkin-v1') {
     const found = welkinV1Resource(resource);
-    return found ? [joinKey('welkin-v1-deletions', found.name)] : [];
+    return found ? [deletionMarkerFolder(found.name)] : [];
   }
   if (source !== 'welkin') return [];
-  return (MARKER_FOLDERS[resource] ?? []).map((entity) => joinKey('welkin-changes', entity));
+  return (MARKER_FOLDERS[resource] ?? []).map(welkinChangesFolder);
 }
 
 export function hasDeletionMarkers(source: string, resource: string): boolean {
@@ -69,7 +69,7 @@ async function markerKeys(sink: Sink, folder: string, first: number, today: Date
   const keys: string[] = [];
   for (let day = 0; day < days; day += 1) {
     const dt = new Date(first + day * DAY_MS).toISOString().slice(0, 10);
-    keys.push(...(await sink.list(joinKey(folder, `dt=${dt}`))));
+    keys.push(...(await sink.list(webhookDayFolder(folder, dt))));
   }
   return keys;
 }

@@ -1,10 +1,8 @@
 import { ConfigError, SinkError } from '../errors.js';
-import { manifestKey, runFolder, runMemoryFolder } from '../output/layout.js';
+import { isRunPartName, manifestKey, runFolder, runMemoryFolder } from '../layout/index.js';
 import { joinKey, type Sink } from '../output/sink.js';
 import type { RunCheckpoint } from './run-export.js';
 
-/** Only names the part writer produces: a crafted event must not reach a manifest, a state file or a sibling. */
-const PART_NAME = /^part-\d{5,}\.ndjson(\.gz)?$/;
 /** Resource names and run ids are single path segments; `..` or a slash would point outside the run folder. */
 const SEGMENT = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
 const STARTED_AT = /^\d{4}-\d{2}-\d{2}T/;
@@ -33,7 +31,7 @@ export async function discardRun(
     if ((await sink.getText(manifestKey(run.folder))) !== undefined) continue;
     for (const key of run.keys) keys.add(key);
     for (const key of await sink.list(run.folder)) {
-      if (PART_NAME.test(key.slice(run.folder.length + 1))) keys.add(key);
+      if (isRunPartName(key.slice(run.folder.length + 1))) keys.add(key);
     }
     // The pager memory saved for its continuations is of no use once the run is given up.
     if (run.memoryFolder) for (const key of await sink.list(run.memoryFolder)) keys.add(key);
@@ -61,7 +59,8 @@ function runsToDiscard(
     }
     const folder = runFolder(checkpoint.source, run.resource, run.startedAt, run.runId);
     const keys = run.files.map((file) => {
-      if (!PART_NAME.test(file.path)) {
+      // Only names the part writer produces: a crafted event must not reach a manifest, a state file or a sibling.
+      if (!isRunPartName(file.path)) {
         throw new ConfigError(
           `discard: ${item.resource}: ${JSON.stringify(file.path.slice(0, 80))} is not a part file name`,
         );

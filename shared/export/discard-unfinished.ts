@@ -1,8 +1,7 @@
 import { SinkError } from '../errors.js';
-import { joinKey, type Sink } from '../output/sink.js';
+import { isRunPartName, MANIFEST_NAME, runDayFolder, runEntryOf } from '../layout/index.js';
+import type { Sink } from '../output/sink.js';
 
-/** Only names the part writer produces: nothing else in a run folder is ever deleted. */
-const PART_NAME = /^part-\d{5,}\.ndjson(\.gz)?$/;
 /** `run=20261201T083000Z-a1b2c3`: the run id starts with its start time, to the second. */
 const RUN_ID = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z-[0-9a-f]+$/;
 const DAY_MS = 86_400_000;
@@ -37,7 +36,7 @@ export function runStartOf(runId: string): Date | undefined {
   return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
 }
 
-/** `dt=` folder names (UTC days) a run started between `from` and `to` can be in. */
+/** The days (UTC) whose run folders a run started between `from` and `to` can be in. */
 function daysBetween(from: Date, to: Date): string[] {
   const days: string[] = [];
   for (
@@ -65,7 +64,7 @@ export async function discardUnfinishedRuns(
   const discarded: DiscardedRun[] = [];
   for (const resource of window.resources) {
     for (const day of daysBetween(from, window.to)) {
-      const folder = joinKey(window.source, resource, `dt=${day}`);
+      const folder = runDayFolder(window.source, resource, day);
       discarded.push(...(await discardInFolder(sink, folder, resource, from, window.to)));
     }
   }
@@ -81,14 +80,14 @@ async function discardInFolder(
 ): Promise<DiscardedRun[]> {
   const runs = new Map<string, { parts: string[]; finished: boolean }>();
   for (const key of await sink.list(folder)) {
-    const [runSegment, name, ...rest] = key.slice(folder.length + 1).split('/');
-    if (!runSegment?.startsWith('run=') || name === undefined || rest.length > 0) continue;
-    const runId = runSegment.slice('run='.length);
+    const entry = runEntryOf(folder, key);
+    if (!entry) continue;
+    const { runId, name } = entry;
     const started = runStartOf(runId);
     if (!started || started < from || started > to) continue;
     const run = runs.get(runId) ?? { parts: [], finished: false };
-    if (name === '_manifest.json') run.finished = true;
-    else if (PART_NAME.test(name)) run.parts.push(key);
+    if (name === MANIFEST_NAME) run.finished = true;
+    else if (isRunPartName(name)) run.parts.push(key);
     runs.set(runId, run);
   }
   const discarded: DiscardedRun[] = [];

@@ -1,6 +1,6 @@
 import { ExportError, RunAbandonedError } from '../errors.js';
+import { manifestKey, newRunId, resourceFolder, runFolder, stateFolder } from '../layout/index.js';
 import { undoOnInterrupt } from '../output/interrupt-cleanup.js';
-import { manifestKey, newRunId, runFolder } from '../output/layout.js';
 import type { Manifest } from '../output/manifest.js';
 import { NdjsonPartWriter } from '../output/ndjson-part-writer.js';
 import type { Sink } from '../output/sink.js';
@@ -57,8 +57,8 @@ async function run(options: ExportResourceOptions, guard: ProgressGuard): Promis
   const now = options.now ?? (() => new Date());
   const state = new StateStore(sink);
   // A run killed mid-write (SIGKILL, power loss) leaves temp files; its successor removes them.
-  await sink.removeAbandonedTemps?.(joinKey(source, resource));
-  await sink.removeAbandonedTemps?.(joinKey('_state', source));
+  await sink.removeAbandonedTemps?.(resourceFolder(source, resource));
+  await sink.removeAbandonedTemps?.(stateFolder(source));
   await options.guard?.();
   const start = options.checkpoint ?? (await planRun(options, state, now()));
   const folder = runFolder(source, resource, start.startedAt, start.runId);

@@ -1,6 +1,6 @@
 import { SinkError } from '../errors.js';
-import { runMemoryFolder } from '../output/layout.js';
-import { joinKey, type Sink } from '../output/sink.js';
+import { pagerMemoryKey, runMemoryFolder } from '../layout/index.js';
+import type { Sink } from '../output/sink.js';
 import type { ResourceCheckpoint } from './checkpoint.js';
 import type { ResourcePager } from './pager.js';
 
@@ -30,8 +30,7 @@ export async function savePagerMemory(
 ): Promise<string | undefined> {
   const saved = pager.memory?.save();
   if (saved === undefined) return undefined;
-  const folder = runMemoryFolder(run.source, run.resource, run.runId);
-  const key = joinKey(folder, `emitted-${run.recordCount}.json`);
+  const key = pagerMemoryKey(run.source, run.resource, run.runId, run.recordCount);
   await sink.putText(key, saved, 'application/json');
   return key;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type DiscardedRun, discardUnfinishedRuns } from '../export/discard-unfinished.js';
-import { joinKey, type Sink } from '../output/sink.js';
+import { accountFolder, failureKey } from '../layout/index.js';
+import type { Sink } from '../output/sink.js';
 import { InvalidEventError } from './export-event.js';
 import { type LeaseStore, leaseKeyOf } from './lease.js';
 
@@ -153,7 +154,7 @@ export async function cleanUpStoppedExecution(
   const { execution } = event;
   const { account, leaseKey, resources } = targetOf(event);
   const heldLease = (await deps.leases.leaseOf(leaseKey))?.holder === execution.executionArn;
-  const subPrefix = account === undefined ? '' : `account=${account}`;
+  const subPrefix = account === undefined ? '' : accountFolder(account);
   const now = deps.now?.() ?? Date.now();
   const discarded = heldLease
     ? await discardUnfinishedRuns(deps.sinkFor(subPrefix), {
@@ -165,7 +166,7 @@ export async function cleanUpStoppedExecution(
       })
     : [];
   const day = new Date(execution.stopDate).toISOString().slice(0, 10);
-  const failureKey = joinKey('_failures', event.source, `dt=${day}`, `${execution.name}.json`);
+  const recordKey = failureKey(event.source, day, execution.name);
   const record = {
     source: event.source,
     account,
@@ -184,8 +185,8 @@ export async function cleanUpStoppedExecution(
   // of the clean-up that held it.
   const text = `${JSON.stringify(record)}\n`;
   const root = deps.sinkFor('');
-  if (heldLease || (await root.getText(failureKey)) === undefined)
-    await root.putText(failureKey, text, 'application/json');
+  if (heldLease || (await root.getText(recordKey)) === undefined)
+    await root.putText(recordKey, text, 'application/json');
   const released = heldLease ? await deps.leases.release(leaseKey, execution.executionArn) : false;
-  return { leaseKey, heldLease, discarded, released, failureKey };
+  return { leaseKey, heldLease, discarded, released, failureKey: recordKey };
 }

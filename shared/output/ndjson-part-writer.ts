@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createGzip, type Gzip } from 'node:zlib';
-import { partKey } from './layout.js';
+import { partKey } from '../layout/index.js';
 import type { FileEntry } from './manifest.js';
 import type { Sink, Upload } from './sink.js';
 

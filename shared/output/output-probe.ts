@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ConfigError, SinkError } from '../errors.js';
+import { checkFolder } from '../layout/index.js';
 import { LocalSink } from './local-sink.js';
 import { joinKey, type Sink } from './sink.js';
 import {
@@ -39,7 +40,7 @@ export async function probeOutput(sink: Sink, source: string): Promise<OutputPro
       await step('delete', () => rm(path));
       return passed(sink, 'a probe file written and removed');
     }
-    const folder = joinKey('_state', source, '_check');
+    const folder = checkFolder(source);
     const key = joinKey(folder, name);
     await step('write', () => sink.putText(key, PROBE_TEXT, 'text/plain'));
     // Whatever fails after the write, the probe object is removed when it can be.

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload as MultipartUpload } from '@aws-sdk/lib-storage';
 import { SinkError } from '../errors.js';
-import { expiresWithRuns, RUN_EXPIRY_TAG } from './layout.js';
+import { expiresWithRuns, RUN_EXPIRY_TAG } from '../layout/index.js';
 import { joinKey, type Sink, type Upload } from './sink.js';
 import { storageCause } from './storage-cause.js';
 

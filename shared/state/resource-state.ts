@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SinkError } from '../errors.js';
-import { stateKey } from '../output/layout.js';
+import { stateKey } from '../layout/index.js';
 import type { Sink } from '../output/sink.js';
 
 /** What the next incremental run needs; advanced only after a run's data and manifest are written. */

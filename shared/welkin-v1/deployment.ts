@@ -1,3 +1,4 @@
+import { stateFolder, WEBHOOK_FOLDERS } from '../layout/index.js';
 import type { SourceDeployment } from '../sources/deployment.js';
 import {
   columns,
@@ -51,7 +52,7 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
   exportFunction: exportFunction('welkin-v1', 'Welkin v1', {
     secrets: API_ACCESS,
     // welkin-v1-deletions: the realtime worker's deletion markers, read by the current-state publish.
-    prefixes: ['welkin-v1', '_state/welkin-v1', 'welkin-v1-deletions'],
+    prefixes: ['welkin-v1', stateFolder('welkin-v1'), WEBHOOK_FOLDERS.v1Deletions],
   }),
   // The pace is per process: the Map's parallel invocations share the default pace, or the deployer's
   // `requestsPerMinute`, so the stack's export is as polite as one CLI run (as for Cliniko and Welkin V8).
@@ -68,7 +69,7 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
       secrets: [{ secret: 'webhook-secret', env: ENV.webhookSecretArn }],
       // Legacy notices, realtime notifications and confirmed SNS subscriptions. It also makes outbound https
       // GETs to sns.<region>.amazonaws.com only: signing certificates and the SubscribeURL.
-      prefixes: ['welkin-v1-events', 'welkin-v1-realtime'],
+      prefixes: [WEBHOOK_FOLDERS.v1Events, WEBHOOK_FOLDERS.v1Realtime],
       environment: { [ENV.webhookClientId]: 'clinic-pipe', [ENV.webhookMaxBytes]: String(256 * 1024) },
     }),
     worker: webhookWorker('welkin-v1', {
@@ -76,7 +77,7 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
         'Pulls the changed Welkin v1 records of each queued notification; writes realtime deletion markers',
       timeoutSeconds: 300,
       secrets: API_ACCESS,
-      prefixes: ['welkin-v1-changes', 'welkin-v1-deletions'],
+      prefixes: [WEBHOOK_FOLDERS.v1Changes, WEBHOOK_FOLDERS.v1Deletions],
     }),
     queueUrlEnv: ENV.eventsQueueUrl,
     authentication:
@@ -85,13 +86,13 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
       webhookTable({
         name: 'welkin_v1_events',
         description: 'Welkin v1 update notifications as received (one row per distinct notification)',
-        folder: 'welkin-v1-events',
+        folder: WEBHOOK_FOLDERS.v1Events,
         columns: NOTICE_COLUMNS,
       }),
       webhookTable({
         name: 'welkin_v1_changes',
         description: 'Welkin v1 records pulled for each notified window',
-        folder: 'welkin-v1-changes',
+        folder: WEBHOOK_FOLDERS.v1Changes,
         entities: RESOURCE_NAMES,
         columns: RECORD_COLUMNS,
       }),
@@ -99,7 +100,7 @@ export const WELKIN_V1_DEPLOYMENT: SourceDeployment = {
         name: 'welkin_v1_deletion_markers',
         description:
           'Welkin v1 records reported deleted by realtime notifications (tombstoned at the next publish)',
-        folder: 'welkin-v1-deletions',
+        folder: WEBHOOK_FOLDERS.v1Deletions,
         entities: RESOURCE_NAMES,
         columns: columns('_id', '_entity', '_updatedAt', '_pulledAt', { name: '_deleted', type: 'boolean' }),
       }),

@@ -1,3 +1,4 @@
+import { stateFolder, WEBHOOK_FOLDERS } from '../layout/index.js';
 import type { SourceDeployment } from '../sources/deployment.js';
 import {
   columns,
@@ -87,7 +88,7 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
   ],
   exportFunction: exportFunction('welkin', 'Welkin', {
     secrets: API_ACCESS,
-    prefixes: ['welkin', '_state/welkin'],
+    prefixes: ['welkin', stateFolder('welkin')],
   }),
   // The pace is per process: the Map's parallel invocations share the default pace, or the deployer's
   // `requestsPerMinute`, so the stack's export is as polite as one CLI run.
@@ -105,7 +106,7 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
       description: 'Receives Welkin webhook notices: authenticates, stores, queues',
       // The webhook secret only: tenant and instance come from the environment, never from the API credentials.
       secrets: [{ secret: 'webhook-secret', env: 'WELKIN_WEBHOOK_SECRET_ARN' }],
-      prefixes: ['welkin-events'],
+      prefixes: [WEBHOOK_FOLDERS.welkinEvents],
       environment: { WEBHOOK_SECRET_HEADER: 'x-webhook-secret', WEBHOOK_MAX_BYTES: String(256 * 1024) },
       settingsEnvironment: { WELKIN_TENANT: 'tenant', WELKIN_INSTANCE: 'instance' },
     }),
@@ -113,7 +114,7 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
       description: 'Pulls the current Welkin record for each queued webhook notice',
       timeoutSeconds: 60,
       secrets: API_ACCESS,
-      prefixes: ['welkin-changes'],
+      prefixes: [WEBHOOK_FOLDERS.welkinChanges],
       environment: { WELKIN_REQUESTS_PER_MINUTE: String(WORKER_REQUESTS_PER_MINUTE) },
     }),
     queueUrlEnv: 'WELKIN_EVENTS_QUEUE_URL',
@@ -122,13 +123,13 @@ export const WELKIN_DEPLOYMENT: SourceDeployment = {
       webhookTable({
         name: 'welkin_events',
         description: 'Welkin webhook notices as received (one row per distinct notice)',
-        folder: 'welkin-events',
+        folder: WEBHOOK_FOLDERS.welkinEvents,
         columns: NOTICE_COLUMNS,
       }),
       webhookTable({
         name: 'welkin_changes',
         description: 'Welkin records pulled after each webhook notice, or deletion markers',
-        folder: 'welkin-changes',
+        folder: WEBHOOK_FOLDERS.welkinChanges,
         entities: WEBHOOK_CHANGE_ENTITIES,
         columns: CHANGE_COLUMNS,
       }),

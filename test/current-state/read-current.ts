@@ -1,8 +1,8 @@
 import { gunzipSync } from 'node:zlib';
 import { type CurrentManifest, currentManifestSchema } from '../../shared/current-state/current-manifest.js';
-import { currentFolder, currentManifestKey } from '../../shared/current-state/layout.js';
 import { rawIdOf } from '../../shared/current-state/record-id.js';
 import { storedLines } from '../../shared/current-state/stored-lines.js';
+import { currentFolder, currentManifestKey } from '../../shared/layout/index.js';
 import type { Sink } from '../../shared/output/sink.js';
 import { joinKey } from '../../shared/output/sink.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalS3, startLocalS3 } from '../../scripts/local/local-s3.js';
-import { expiresWithRuns } from '../../shared/output/layout.js';
+import { expiresWithRuns } from '../../shared/layout/index.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 
 const BUCKET = 'retention-bucket';

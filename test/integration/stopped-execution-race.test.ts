@@ -2,12 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalS3, startLocalS3 } from '../../scripts/local/local-s3.js';
 import { clinikoCatalog } from '../../shared/cliniko/catalog.js';
-import { currentManifestKey } from '../../shared/current-state/layout.js';
 import type { ResourceCatalog } from '../../shared/export/resource-catalog.js';
 import type { RunCheckpoint } from '../../shared/export/run-export.js';
 import { handleCleanupEvent } from '../../shared/lambda/cleanup-handler.js';
 import { leaseGuard, MemoryLeaseStore } from '../../shared/lambda/lease.js';
 import { runExportInvocation } from '../../shared/lambda/run-invocation.js';
+import { currentManifestKey } from '../../shared/layout/index.js';
 import { S3Sink } from '../../shared/output/s3-sink.js';
 import { type ClinikoSimulator, startClinikoSimulator } from '../../simulators/cliniko/index.js';
 

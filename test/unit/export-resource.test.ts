@@ -8,7 +8,7 @@ import { ExportError } from '../../shared/errors.js';
 import { resourceCheckpointSchema } from '../../shared/export/checkpoint.js';
 import { type ExportResourceOptions, exportResource } from '../../shared/export/export-resource.js';
 import type { ExportWindow, Page, PagedRecord, ResourcePager } from '../../shared/export/pager.js';
-import { runFolder } from '../../shared/output/layout.js';
+import { runFolder } from '../../shared/layout/index.js';
 import { LocalSink } from '../../shared/output/local-sink.js';
 import { type Manifest, manifestSchema } from '../../shared/output/manifest.js';
 import type { Sink, Upload } from '../../shared/output/sink.js';

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { changeKey, eventKey } from '../../shared/layout/index.js';
 import { secretMatches } from '../../shared/webhooks/secret-compare.js';
 import { dedupeKeyOf } from '../../shared/welkin/webhooks/dedupe-key.js';
-import { changeKey, eventDateOf, eventKey } from '../../shared/welkin/webhooks/layout.js';
+import { eventDateOf } from '../../shared/welkin/webhooks/event-date.js';
 import { welkinNoticeSchema } from '../../shared/welkin/webhooks/notice.js';
 import { NoticeRouteError, pullTargetOf } from '../../shared/welkin/webhooks/pull-target.js';
 import type { QueuedNotice } from '../../shared/welkin/webhooks/queued-notice.js';

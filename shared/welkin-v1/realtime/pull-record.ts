@@ -1,9 +1,9 @@
 import { HttpError, MalformedResponseError } from '../../errors.js';
 import { isRecord, parseLossless, toNdjsonLine } from '../../json/lossless.js';
+import { deletionMarkerKey, realtimeChangeKey } from '../../layout/index.js';
 import type { Sink } from '../../output/sink.js';
 import type { WelkinV1Client } from '../client.js';
 import { welkinV1Resource } from '../resources.js';
-import { deletionMarkerKey, realtimeChangeKey } from './layout.js';
 import type { RealtimeQueued } from './notification.js';
 
 /** Safe to log: names, ids of records (GUIDs), keys. */

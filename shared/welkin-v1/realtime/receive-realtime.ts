@@ -1,3 +1,4 @@
+import { realtimeEventKey, subscriptionKey } from '../../layout/index.js';
 import type { Sink } from '../../output/sink.js';
 import { jsonReply } from '../../webhooks/json-reply.js';
 import { storeThenQueue } from '../../webhooks/store-then-queue.js';
@@ -9,7 +10,6 @@ import type {
   V1WebhookResponse,
 } from '../webhooks/receive-notification.js';
 import type { V1ReceiverConfig } from '../webhooks/receiver-config.js';
-import { realtimeEventKey, subscriptionKey } from './layout.js';
 import {
   type RealtimeNotification,
   realtimeDedupeKey,

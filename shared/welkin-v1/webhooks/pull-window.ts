@@ -1,9 +1,9 @@
 import { IdHashSet } from '../../export/id-hash-set.js';
+import { v1ChangeKey } from '../../layout/index.js';
 import type { Sink, Upload } from '../../output/sink.js';
 import type { WelkinV1Client } from '../client.js';
 import { FindPager } from '../find-pager.js';
 import { welkinV1Resource } from '../resources.js';
-import { v1ChangeKey } from './layout.js';
 import type { V1QueuedNotice } from './queued-notice.js';
 
 /** Safe to log: names, counts and keys only. */

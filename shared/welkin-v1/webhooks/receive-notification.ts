@@ -1,3 +1,4 @@
+import { v1EventKey } from '../../layout/index.js';
 import type { Sink } from '../../output/sink.js';
 import { type JsonReply, jsonReply } from '../../webhooks/json-reply.js';
 import { storeThenQueue } from '../../webhooks/store-then-queue.js';
@@ -9,7 +10,6 @@ import {
 } from '../../webhooks/webhook-request.js';
 import { defaultRealtimeDeps, type RealtimeDeps, receiveV1Realtime } from '../realtime/receive-realtime.js';
 import type { SnsRefusal } from '../realtime/sns-verifier.js';
-import { v1EventKey } from './layout.js';
 import { describeNotificationIssue, v1NotificationSchema } from './notice.js';
 import { checkNotificationJwt, type JwtRefusal } from './notification-jwt.js';
 import { toV1QueuedNotice, type V1NoticeQueue, v1DedupeKeyOf } from './queued-notice.js';

@@ -1,6 +1,6 @@
 import { toNdjsonLine } from '../../json/lossless.js';
+import { changeKey } from '../../layout/index.js';
 import type { Sink } from '../../output/sink.js';
-import { changeKey } from './layout.js';
 import { type PullTarget, pullTargetOf, type WelkinApiLocation } from './pull-target.js';
 import type { QueuedNotice } from './queued-notice.js';
 import type { RecordFetcher } from './record-fetcher.js';

@@ -1,4 +1,5 @@
 import { parseLossless, toNdjsonLine } from '../../json/lossless.js';
+import { eventKey } from '../../layout/index.js';
 import type { Sink } from '../../output/sink.js';
 import { type JsonReply, jsonReply } from '../../webhooks/json-reply.js';
 import { secretMatches } from '../../webhooks/secret-compare.js';
@@ -10,7 +11,7 @@ import {
   type WebhookRequest,
 } from '../../webhooks/webhook-request.js';
 import { dedupeKeyOf } from './dedupe-key.js';
-import { eventDateOf, eventKey } from './layout.js';
+import { eventDateOf } from './event-date.js';
 import { describeNoticeIssue, welkinNoticeSchema } from './notice.js';
 import { type NoticeQueue, toQueuedNotice } from './queued-notice.js';
 import type { ReceiverConfig } from './receiver-config.js';

@@ -1,4 +1,5 @@
 import { joinKey } from '../output/sink.js';
+import { dayFolderName, resourceFolder } from './runs.js';
 
 /**
  * Where a resource's current state lives. Data goes into one folder per version (`v=<runId>`) and the
@@ -6,11 +7,16 @@ import { joinKey } from '../output/sink.js';
  * complete version to the next in a single PUT. Names starting with `_` are skipped by Athena and Hive.
  */
 export function currentFolder(source: string, resource: string): string {
-  return joinKey(source, resource, 'current');
+  return joinKey(resourceFolder(source, resource), 'current');
+}
+
+/** `v=<runId>`: a version folder's name, relative to `current/` (as the current manifest lists its files). */
+export function versionFolderName(runId: string): string {
+  return `v=${runId}`;
 }
 
 export function currentVersionFolder(source: string, resource: string, runId: string): string {
-  return joinKey(currentFolder(source, resource), `v=${runId}`);
+  return joinKey(currentFolder(source, resource), versionFolderName(runId));
 }
 
 export function currentManifestKey(source: string, resource: string): string {
@@ -43,12 +49,22 @@ export function currentSchemaKey(source: string, resource: string): string {
 
 /** Tombstones of the runs started on one day: `deletions/dt=<day>`. */
 export function deletionsDayFolder(source: string, resource: string, day: string): string {
-  return joinKey(source, resource, 'deletions', `dt=${day}`);
+  return joinKey(resourceFolder(source, resource), 'deletions', dayFolderName(day));
 }
 
 /** Tombstones of one run: `deletions/dt=<day the run started>/run=<runId>/part-*.ndjson.gz`. */
 export function deletionsFolder(source: string, resource: string, startedAt: string, runId: string): string {
   return joinKey(deletionsDayFolder(source, resource, startedAt.slice(0, 10)), `run=${runId}`);
+}
+
+/** Every tombstone of a resource, as a glob for DuckDB (every day, every run, every part). */
+export function deletionsPartsGlob(source: string, resource: string): string {
+  return joinKey(deletionsFolder(source, resource, '*', '*'), '*.ndjson.gz');
+}
+
+/** The name of the Parquet copy's part `index`, relative to its version folder. */
+export function parquetPartName(index: number): string {
+  return `part-${String(index).padStart(5, '0')}.parquet`;
 }
 
 /** Redshift's COPY manifest of a folder that has a `_manifest.json` (a run folder or `current/`). */
