@@ -55,9 +55,6 @@ export interface JsonHttpClientOptions {
   random?: () => number;
 }
 
-/** Statuses whose answer has no body (a Response with one would be refused). */
-const NULL_BODY_STATUSES = new Set([101, 204, 205, 304]);
-
 /**
  * The one place that talks HTTP for every source: pacing, retries with jittered backoff, 429 handling,
  * origin pinning, no redirects with credentials, and one-line errors with redacted URLs.
@@ -107,6 +104,8 @@ export class JsonHttpClient {
       answered: () => this.answered,
     });
     let sentAuth: Record<string, string> = {};
+    // The text of the latest attempt's body (ky runs attempts one after another), read once by fetchWhole.
+    let bodyText = '';
     let renewed = false;
     let response: Response;
     const stop = requestStopSignal(run);
@@ -119,7 +118,10 @@ export class JsonHttpClient {
         redirect: 'manual',
         // ky's timeout would stop at the headers; fetchWhole's deadline bounds headers and body.
         timeout: false,
-        fetch: (input, init) => this.fetchWhole(input, init, run),
+        fetch: (input, init) =>
+          this.fetchWhole(input, init, run, (text) => {
+            bodyText = text;
+          }),
         // Ends ky's wait between attempts when the run stops.
         ...(stop.signal ? { signal: stop.signal } : {}),
         throwHttpErrors: isRetriedStatus,
@@ -148,7 +150,7 @@ export class JsonHttpClient {
           afterResponse: [
             async (_request, _options, answer) => {
               if (answer.status !== 401 || renewed || !options.onUnauthorized) return;
-              if (!(await options.onUnauthorized(await answer.text(), sentAuth))) return;
+              if (!(await options.onUnauthorized(bodyText, sentAuth))) return;
               renewed = true;
               return ky.retry({ delay: 0 });
             },
@@ -160,14 +162,13 @@ export class JsonHttpClient {
     } finally {
       stop.dispose();
     }
-    return this.settle(response, url, where);
+    return this.settle(response, bodyText, url, where);
   }
 
   /** The answer ky did not retry: 2xx is the result, anything else one safe line (never the body). */
-  private async settle(response: Response, url: URL, where: string): Promise<HttpResult> {
+  private settle(response: Response, text: string, url: URL, where: string): HttpResult {
     const { service } = this.options;
     const { status } = response;
-    const text = await response.text();
     if (status >= 200 && status < 300) return { status, headers: response.headers, text };
     if (status >= 300 && status < 400) {
       throw new HttpError(
@@ -188,10 +189,17 @@ export class JsonHttpClient {
 
   /**
    * ky's `fetch`: one attempt under a hard deadline over headers AND body (ky's own timeout ends at the
-   * headers), answered as a Response whose body is already read. A failure becomes AttemptFailed, which
-   * RequestRetries retries; the run's stop passes unchanged and ends the request.
+   * headers). The body is read here, once, and handed to `read`; ky gets a bodyless Response with the same
+   * status and headers (a Response built from the text would cost an encode, a tee for each afterResponse
+   * hook's clone and a second decode of every page). A failure becomes AttemptFailed, which RequestRetries
+   * retries; the run's stop passes unchanged and ends the request.
    */
-  private async fetchWhole(input: Request | URL | string, init: RequestInit | undefined, run?: AbortSignal) {
+  private async fetchWhole(
+    input: Request | URL | string,
+    init: RequestInit | undefined,
+    run: AbortSignal | undefined,
+    read: (text: string) => void,
+  ) {
     const deadline = new AttemptDeadline(this.options.timeoutMs ?? 30_000, run);
     try {
       // The attempt's own signal, so the connection is torn down when its deadline fires.
@@ -210,7 +218,8 @@ export class JsonHttpClient {
           status,
         );
       }
-      return new Response(NULL_BODY_STATUSES.has(status) ? null : text, { status, statusText, headers });
+      read(text);
+      return new Response(null, { status, statusText, headers });
     } catch (error) {
       if (deadline.ended?.kind === 'run-stopped') throw deadline.ended.reason;
       if (error instanceof AttemptFailed) throw error;
