@@ -1,3 +1,4 @@
+import type { output, ZodType } from 'zod';
 import { PipelineError } from '../errors.js';
 import {
   currentManifestKey,
@@ -171,19 +172,13 @@ export async function readCurrentManifest(
   const key = currentManifestKey(source, resource);
   const text = await sink.getText(key);
   if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = currentManifestSchema.safeParse(value);
+  const manifest = parseStored(text, currentManifestSchema);
   // Every later run would fail the same way: say which resource, and what makes the next run succeed.
-  if (!parsed.success)
+  if (manifest === undefined)
     throw new CurrentStateError(
       `${source}/${resource}: ${sink.location}/${key} is not a current-state manifest (truncated or edited); restore its previous version (the bucket is versioned) or delete it, and the next run rebuilds the current state from the latest full run`,
     );
-  return parsed.data;
+  return manifest;
 }
 
 /** The previous version's discovered schema: column names and types carry over from it. */
@@ -195,15 +190,22 @@ export async function readCurrentSchema(
   const key = currentSchemaKey(source, resource);
   const text = await sink.getText(key);
   if (text === undefined) return undefined;
+  const schema = parseStored(text, recordSchemaSchema);
+  if (schema === undefined)
+    throw new CurrentStateError(`${sink.location}/${key} is not a current-state schema`);
+  return schema;
+}
+
+/** A stored JSON document checked against its schema; undefined when it is not JSON or not of that shape. */
+function parseStored<S extends ZodType>(text: string, schema: S): output<S> | undefined {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    value = undefined;
+    return undefined;
   }
-  const parsed = recordSchemaSchema.safeParse(value);
-  if (!parsed.success) throw new CurrentStateError(`${sink.location}/${key} is not a current-state schema`);
-  return parsed.data;
+  const parsed = schema.safeParse(value);
+  return parsed.success ? parsed.data : undefined;
 }
 
 /**
